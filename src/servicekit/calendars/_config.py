@@ -1,0 +1,218 @@
+"""Calendars to and from plain dicts (what an app stores in JSON or TOML).
+
+Every error names the path of the offending value (``overrides.2026-12-24[0]``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Mapping
+from datetime import date
+from typing import Any, TypeVar
+
+from servicekit.calendars._calendar import BusinessCalendar, Calendar, CombinedCalendar
+from servicekit.calendars._holidays import HolidaySet
+from servicekit.calendars._hours import WEEKDAYS
+from servicekit.calendars._recurring import RecurringClosure
+from servicekit.errors import ConfigError, InvalidCalendarError, ServicekitError
+
+_CALENDAR_KEYS = {"tz", "weekly", "holidays", "overrides", "closures"}
+_HOLIDAY_KEYS = {
+    "country",
+    "subdiv",
+    "observed",
+    "categories",
+    "language",
+    "market",
+    "dates",
+    "years",
+}
+
+C = TypeVar("C", bound=BusinessCalendar)
+
+
+def calendar_from_dict(cls: type[C], data: Mapping[str, Any], path: str = "") -> C:
+    prefix = f"{path}." if path else ""
+    if not isinstance(data, Mapping):
+        raise InvalidCalendarError(path, f"expected a mapping, got {data!r}")
+    unknown = sorted(set(data) - _CALENDAR_KEYS)
+    if unknown:
+        raise InvalidCalendarError(
+            path, f"unknown keys {unknown}; expected {sorted(_CALENDAR_KEYS)}"
+        )
+    for key in ("tz", "weekly"):
+        if key not in data:
+            raise InvalidCalendarError(f"{prefix}{key}", "is required")
+    overrides = data.get("overrides") or {}
+    if not isinstance(overrides, Mapping):
+        raise InvalidCalendarError(f"{prefix}overrides", f"expected a mapping, got {overrides!r}")
+    closures = data.get("closures") or []
+    if not isinstance(closures, list):
+        raise InvalidCalendarError(f"{prefix}closures", f"expected a list, got {closures!r}")
+    try:
+        return cls(
+            tz=data["tz"],
+            weekly=data["weekly"],
+            holidays=_holidays_from(data.get("holidays"), f"{prefix}holidays"),
+            overrides={_date(k, f"{prefix}overrides"): v for k, v in overrides.items()},
+            closures=[_closure_from(c, f"{prefix}closures[{i}]") for i, c in enumerate(closures)],
+        )
+    except ConfigError as exc:
+        if not prefix or exc.path.startswith(prefix):
+            raise
+        raise type(exc)(prefix + exc.path, exc.message) from exc
+    except ServicekitError as exc:
+        if not path:
+            raise
+        raise InvalidCalendarError(path, str(exc)) from exc
+
+
+def calendar_to_dict(calendar: BusinessCalendar) -> dict[str, Any]:
+    result: dict[str, Any] = {"tz": calendar.tz.key, "weekly": {}}
+    for name, hours in zip(WEEKDAYS, calendar.weekly, strict=True):
+        if hours:
+            result["weekly"][name] = [str(interval) for interval in hours]
+    holidays = _holidays_to(calendar.holidays)
+    if holidays:
+        result["holidays"] = holidays
+    if calendar.overrides:
+        result["overrides"] = {
+            day.isoformat(): [str(interval) for interval in hours]
+            for day, hours in calendar.overrides.items()
+        }
+    if calendar.closures:
+        result["closures"] = [closure.to_dict() for closure in calendar.closures]
+    return result
+
+
+def combined_from_dict(data: Mapping[str, Any], path: str = "") -> CombinedCalendar:
+    prefix = f"{path}." if path else ""
+    if not isinstance(data, Mapping) or len(data) != 1:
+        raise InvalidCalendarError(
+            path, f"expected {{'union': [a, b]}} or {{'intersection': [a, b]}}, got {data!r}"
+        )
+    ((operation, parts),) = data.items()
+    if operation not in ("union", "intersection"):
+        raise InvalidCalendarError(path, f"unknown combination {operation!r}")
+    if not isinstance(parts, list) or len(parts) < 2:
+        raise InvalidCalendarError(
+            f"{prefix}{operation}", "expected a list of at least two calendars"
+        )
+    calendars = [
+        any_calendar_from_dict(p, f"{prefix}{operation}[{i}]") for i, p in enumerate(parts)
+    ]
+    combined = CombinedCalendar(operation, calendars[0], calendars[1])
+    for calendar in calendars[2:]:
+        combined = CombinedCalendar(operation, combined, calendar)
+    return combined
+
+
+def combined_to_dict(calendar: CombinedCalendar) -> dict[str, Any]:
+    parts = []
+    for part in (calendar.left, calendar.right):
+        if isinstance(part, CombinedCalendar) and part.operation == calendar.operation:
+            parts.extend(combined_to_dict(part)[calendar.operation])
+        elif isinstance(part, BusinessCalendar | CombinedCalendar):
+            parts.append(part.to_dict())
+        else:
+            raise InvalidCalendarError("", f"cannot write {part!r} as a dict")
+    return {calendar.operation: parts}
+
+
+def any_calendar_from_dict(data: Mapping[str, Any], path: str = "") -> Calendar:
+    """A business calendar, or a union/intersection of calendars, from plain config."""
+    if isinstance(data, Mapping) and set(data) & {"union", "intersection"}:
+        return combined_from_dict(data, path)
+    return calendar_from_dict(BusinessCalendar, data, path)
+
+
+def _date(value: object, path: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise InvalidCalendarError(path, f"{value!r} is not an ISO date (YYYY-MM-DD)") from exc
+
+
+def _years(value: object, path: str) -> list[int]:
+    """``[2020, 2030]`` is read as the list it is; ``{"from": 2020, "to": 2030}`` as a range."""
+    if isinstance(value, Mapping) and set(value) == {"from", "to"}:
+        low, high = value["from"], value["to"]
+        if isinstance(low, int) and isinstance(high, int) and low <= high:
+            return list(range(low, high + 1))
+    elif isinstance(value, list) and all(
+        isinstance(y, int) and not isinstance(y, bool) for y in value
+    ):
+        return value
+    raise InvalidCalendarError(
+        path, f"expected a list of years or {{'from': Y, 'to': Y}}, got {value!r}"
+    )
+
+
+def _holidays_from(value: object, path: str) -> Container[date] | None:
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return frozenset(_date(v, f"{path}[{i}]") for i, v in enumerate(value))
+    if not isinstance(value, Mapping):
+        raise InvalidCalendarError(path, f"expected a list of dates or a mapping, got {value!r}")
+    unknown = sorted(set(value) - _HOLIDAY_KEYS)
+    if unknown:
+        raise InvalidCalendarError(path, f"unknown keys {unknown}")
+    if "years" not in value:
+        raise InvalidCalendarError(
+            f"{path}.years", "is required: a holiday set covers explicit years"
+        )
+    years = _years(value["years"], f"{path}.years")
+    try:
+        if "country" in value:
+            return HolidaySet.from_country(
+                value["country"],
+                years=years,
+                subdiv=value.get("subdiv"),
+                observed=value.get("observed", True),
+                categories=value.get("categories"),
+                language=value.get("language", "en_US"),
+            )
+        if "market" in value:
+            return HolidaySet.from_financial(
+                value["market"], years=years, language=value.get("language", "en_US")
+            )
+    except ServicekitError as exc:
+        raise InvalidCalendarError(path, str(exc)) from exc
+    dates = value.get("dates", [])
+    if isinstance(dates, Mapping):
+        named = {_date(k, f"{path}.dates"): str(v) for k, v in dates.items()}
+        return HolidaySet.from_dates(named, years=years)
+    if isinstance(dates, list):
+        return HolidaySet.from_dates(
+            [_date(d, f"{path}.dates[{i}]") for i, d in enumerate(dates)], years=years
+        )
+    raise InvalidCalendarError(f"{path}.dates", f"expected a list or mapping, got {dates!r}")
+
+
+def _holidays_to(holidays: Container[date]) -> object:
+    if isinstance(holidays, HolidaySet):
+        return {
+            "years": sorted(holidays.years),
+            "dates": {day.isoformat(): name for day, name in holidays.names.items()},
+        }
+    if isinstance(holidays, frozenset):
+        return sorted(day.isoformat() for day in holidays)
+    raise InvalidCalendarError(
+        "holidays", f"{type(holidays).__name__} cannot be written as a dict; use a HolidaySet"
+    )
+
+
+def _closure_from(value: object, path: str) -> RecurringClosure:
+    if not isinstance(value, Mapping) or "rule" not in value:
+        raise InvalidCalendarError(
+            path, f"expected {{'rule': 'DTSTART...RRULE...', 'closed': [...]}}, got {value!r}"
+        )
+    unknown = sorted(set(value) - {"rule", "closed"})
+    if unknown:
+        raise InvalidCalendarError(path, f"unknown keys {unknown}")
+    try:
+        return RecurringClosure(value["rule"], closed=value.get("closed"))
+    except ConfigError as exc:
+        raise InvalidCalendarError(f"{path}.{exc.path}", exc.message) from exc

@@ -1,0 +1,154 @@
+"""Every exception servicekit raises on purpose.
+
+Each one subclasses :class:`ServicekitError` *and* the builtin that fits, so callers
+can catch either ``ServicekitError`` (everything from this library) or the builtin
+they already handle (``ValueError``, ``LookupError``, ``TypeError``).
+
+Two families are kept apart: *you called it wrong* (bad arguments, bad config) and
+*the recorded history is inconsistent* (:class:`InvalidTransitionError`).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BeyondHorizonError",
+    "ConfigError",
+    "HolidayCoverageError",
+    "InvalidCalendarError",
+    "InvalidDurationError",
+    "InvalidInputError",
+    "InvalidTransitionError",
+    "NaiveDatetimeError",
+    "NeverOpensError",
+    "ServicekitError",
+    "UnknownHolidayCalendarError",
+    "UnknownTimeZoneError",
+]
+
+
+class ServicekitError(Exception):
+    """Base class of every error servicekit raises on purpose.
+
+    >>> issubclass(InvalidDurationError, ServicekitError)
+    True
+    """
+
+
+class ConfigError(ServicekitError, ValueError):
+    """A value read from plain-dict configuration is invalid.
+
+    ``path`` locates the value inside the configuration (``weekly.mon[1]``); the
+    message starts with it so a log line alone says what to fix.
+
+    >>> err = ConfigError("weekly.mon[1]", "'13:00-12:00' closes before it opens")
+    >>> str(err)
+    "weekly.mon[1]: '13:00-12:00' closes before it opens"
+    >>> err.path
+    'weekly.mon[1]'
+    """
+
+    def __init__(self, path: str, message: str) -> None:
+        self.path = path
+        self.message = message
+        super().__init__(f"{path}: {message}" if path else message)
+
+
+class InvalidCalendarError(ConfigError):
+    """Business hours that cannot describe a calendar: malformed or overlapping
+    intervals, unknown weekday keys, a bad override.
+
+    >>> raise InvalidCalendarError("weekly", "unknown weekday 'mnd'")
+    Traceback (most recent call last):
+    ...
+    servicekit.errors.InvalidCalendarError: weekly: unknown weekday 'mnd'
+    """
+
+
+class InvalidDurationError(ServicekitError, ValueError):
+    """A duration that cannot be parsed or is out of the allowed range.
+
+    >>> from servicekit import parse_duration
+    >>> parse_duration("1.5.h")
+    Traceback (most recent call last):
+    ...
+    servicekit.errors.InvalidDurationError: invalid duration '1.5.h': ...
+    """
+
+
+class InvalidInputError(ServicekitError, ValueError):
+    """An argument outside its documented domain (a negative call volume, an NPS of 11).
+
+    >>> raise InvalidInputError("shrinkage must be in [0, 1), got 1.2")
+    Traceback (most recent call last):
+    ...
+    servicekit.errors.InvalidInputError: shrinkage must be in [0, 1), got 1.2
+    """
+
+
+class NaiveDatetimeError(ServicekitError, ValueError):
+    """A datetime without a time zone was given; servicekit never assumes UTC.
+
+    >>> from datetime import datetime
+    >>> from servicekit import BusinessCalendar
+    >>> BusinessCalendar.always().is_open(datetime(2026, 1, 1))
+    Traceback (most recent call last):
+    ...
+    servicekit.errors.NaiveDatetimeError: naive datetime 2026-01-01 00:00:00: ...
+    """
+
+
+class UnknownTimeZoneError(ServicekitError, LookupError):
+    """An IANA time zone name that the zone database does not know.
+
+    >>> from servicekit import BusinessCalendar
+    >>> BusinessCalendar(tz="Mars/Olympus_Mons", weekly={"mon": ["09:00-17:00"]})
+    Traceback (most recent call last):
+    ...
+    servicekit.errors.UnknownTimeZoneError: tz: unknown time zone 'Mars/Olympus_Mons'
+    """
+
+
+class NeverOpensError(ServicekitError, ValueError):
+    """A calendar has no open time at all, or none within the search horizon.
+
+    >>> from servicekit import BusinessCalendar
+    >>> BusinessCalendar(tz="UTC", weekly={})
+    Traceback (most recent call last):
+    ...
+    servicekit.errors.NeverOpensError: calendar has no open hours on any weekday ...
+    """
+
+
+class BeyondHorizonError(ServicekitError, ValueError):
+    """An answer lies beyond the search horizon (see
+    :data:`servicekit.calendars.HORIZON`) or outside the years ``datetime`` can hold.
+    """
+
+
+class HolidayCoverageError(ServicekitError, LookupError):
+    """A :class:`~servicekit.HolidaySet` was asked about a year it does not cover.
+
+    >>> from datetime import date
+    >>> from servicekit import HolidaySet
+    >>> date(2031, 1, 1) in HolidaySet.from_dates([date(2030, 1, 1)])
+    Traceback (most recent call last):
+    ...
+    servicekit.errors.HolidayCoverageError: 2031-01-01: holiday set covers 2030 only ...
+    """
+
+
+class UnknownHolidayCalendarError(ServicekitError, LookupError):
+    """The ``holidays`` library knows no such country, market or subdivision.
+
+    >>> from servicekit import HolidaySet
+    >>> HolidaySet.from_country("XX", years=[2026])
+    Traceback (most recent call last):
+    ...
+    servicekit.errors.UnknownHolidayCalendarError: unknown holiday calendar country='XX' ...
+    """
+
+
+class InvalidTransitionError(ServicekitError, ValueError):
+    """A ticket event that the recorded history does not allow (out of order, after
+    ``closed``, or a transition the lifecycle table does not list).
+    """
