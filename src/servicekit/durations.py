@@ -88,7 +88,9 @@ def parse_duration(value: str | timedelta | int, *, allow_negative: bool = False
         raise InvalidDurationError(
             f"invalid duration {value!r}: expected parts like '4h30m', '90s', '1w 2d' or 'PT4H'"
         )
-    total = sum(Decimal(number) * _UNIT_MICROSECONDS[unit] for unit, number in parts.items())
+    total = sum(
+        (Decimal(number) * _UNIT_MICROSECONDS[unit] for unit, number in parts.items()), Decimal(0)
+    )
     if total != total.to_integral_value():
         raise InvalidDurationError(f"invalid duration {value!r}: finer than a microsecond")
     microseconds = -int(total) if negative else int(total)

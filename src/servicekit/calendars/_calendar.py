@@ -265,7 +265,9 @@ class BusinessCalendar(Calendar):
         ... })
         >>> BusinessCalendar.from_dict(cal.to_dict()) == cal
         True
-        >>> BusinessCalendar.from_dict({"tz": "UTC", "weekly": {"mon": ["13:00-12:00", "11:00-14:00"]}})
+        >>> BusinessCalendar.from_dict(
+        ...     {"tz": "UTC", "weekly": {"mon": ["13:00-12:00", "11:00-14:00"]}}
+        ... )
         Traceback (most recent call last):
         ...
         servicekit.errors.InvalidCalendarError: weekly.mon: 11:00-14:00 and 13:00-12:00 overlap
@@ -329,6 +331,11 @@ class BusinessCalendar(Calendar):
         return _clip(_union(raw), start_us, end_us)
 
 
+def _is_calendar(_: object, attribute: attrs.Attribute[Calendar], value: object) -> None:
+    if not isinstance(value, Calendar):
+        raise TypeError(f"{attribute.name} must be a calendar, got {value!r}")
+
+
 @attrs.frozen
 class CombinedCalendar(Calendar):
     """Two calendars joined: ``"union"`` is open when either is, ``"intersection"``
@@ -348,8 +355,8 @@ class CombinedCalendar(Calendar):
     operation: Literal["union", "intersection"] = attrs.field(
         validator=attrs.validators.in_(("union", "intersection"))
     )
-    left: Calendar = attrs.field(validator=attrs.validators.instance_of(Calendar))
-    right: Calendar = attrs.field(validator=attrs.validators.instance_of(Calendar))
+    left: Calendar = attrs.field(validator=_is_calendar)
+    right: Calendar = attrs.field(validator=_is_calendar)
     _memo: Timeline = attrs.field(init=False, eq=False, hash=False, repr=False)
 
     @_memo.default

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Container, Mapping
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from servicekit.calendars._calendar import BusinessCalendar, Calendar, CombinedCalendar
 from servicekit.calendars._holidays import HolidaySet
@@ -93,6 +93,7 @@ def combined_from_dict(data: Mapping[str, Any], path: str = "") -> CombinedCalen
     ((operation, parts),) = data.items()
     if operation not in ("union", "intersection"):
         raise InvalidCalendarError(path, f"unknown combination {operation!r}")
+    kind: Literal["union", "intersection"] = "union" if operation == "union" else "intersection"
     if not isinstance(parts, list) or len(parts) < 2:
         raise InvalidCalendarError(
             f"{prefix}{operation}", "expected a list of at least two calendars"
@@ -100,9 +101,9 @@ def combined_from_dict(data: Mapping[str, Any], path: str = "") -> CombinedCalen
     calendars = [
         any_calendar_from_dict(p, f"{prefix}{operation}[{i}]") for i, p in enumerate(parts)
     ]
-    combined = CombinedCalendar(operation, calendars[0], calendars[1])
+    combined = CombinedCalendar(kind, calendars[0], calendars[1])
     for calendar in calendars[2:]:
-        combined = CombinedCalendar(operation, combined, calendar)
+        combined = CombinedCalendar(kind, combined, calendar)
     return combined
 
 

@@ -8,7 +8,6 @@ asked about; a snapshot fixes the years and raises outside them instead.
 from __future__ import annotations
 
 import copy
-
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from types import MappingProxyType
@@ -26,6 +25,10 @@ def _freeze_names(names: Mapping[date, str]) -> Mapping[date, str]:
     return MappingProxyType(dict(sorted(names.items())))
 
 
+def _frozen_years(years: Iterable[int]) -> frozenset[int]:
+    return frozenset(years)
+
+
 @attrs.frozen
 class HolidaySet:
     """Holiday dates (with names) for a fixed set of years; immutable and hashable.
@@ -41,7 +44,7 @@ class HolidaySet:
     """
 
     names: Mapping[date, str] = attrs.field(converter=_freeze_names, eq=False, hash=False)
-    years: frozenset[int] = attrs.field(converter=frozenset)
+    years: frozenset[int] = attrs.field(converter=_frozen_years)
     _dates: frozenset[date] = attrs.field(init=False, repr=False)
 
     @_dates.default
@@ -144,7 +147,7 @@ class HolidaySet:
         >>> sorted(company.years), company.name(date(2026, 12, 24))
         ([2026], 'Company day')
         """
-        names = dict(dates) if isinstance(dates, Mapping) else {d: "Holiday" for d in dates}
+        names = dict(dates) if isinstance(dates, Mapping) else dict.fromkeys(dates, "Holiday")
         for day in names:
             if not isinstance(day, date):
                 raise TypeError(f"holiday {day!r} is not a date")

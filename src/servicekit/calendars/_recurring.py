@@ -61,7 +61,8 @@ class RecurringClosure:
         """Whether the rule yields ``day`` (occurrences are expanded a year at a time)."""
         occurrences = self._years.get(day.year)
         if occurrences is None:
-            tz = self.rule._dtstart.tzinfo  # noqa: SLF001 - rrule exposes no public getter
+            first = next(iter(self.rule), None)  # bounds must share dtstart's tzinfo
+            tz = first.tzinfo if first else None
             start = datetime.combine(date(day.year, 1, 1), time(), tz)
             end = datetime.combine(date(day.year + 1, 1, 1), time(), tz) - timedelta(microseconds=1)
             occurrences = frozenset(o.date() for o in self.rule.between(start, end, inc=True))

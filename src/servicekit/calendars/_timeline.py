@@ -302,8 +302,8 @@ class Timeline:
             return result
         block = self.block_at(a)
         while block.start < b:
-            for start, end in zip(block.starts, block.ends, strict=True):
-                start, end = max(start, a), min(end, b)
+            for seg_start, seg_end in zip(block.starts, block.ends, strict=True):
+                start, end = max(seg_start, a), min(seg_end, b)
                 if start >= end:
                     continue
                 if result and result[-1][1] == start:

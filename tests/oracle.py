@@ -1,0 +1,129 @@
+"""A slow, obviously correct business-time oracle for the calendar tests.
+
+It expands every local date of a window into UTC intervals straight from the
+calendar's configuration (weekly hours, overrides, holidays, closures), merges them,
+and answers by walking that list. No blocks, no prefix sums, no bisection.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from servicekit.calendars import BusinessCalendar
+
+Interval = tuple[datetime, datetime]
+ZERO = timedelta(0)
+
+
+def day_hours(cal: BusinessCalendar, day: date) -> list[tuple[int, int]]:
+    """Seconds-since-midnight intervals starting on ``day``, from the raw config."""
+    if day in cal.overrides:
+        return [(iv.start, iv.end) for iv in cal.overrides[day]]
+    if day in cal.holidays:
+        return []
+    hours = [(iv.start, iv.end) for iv in cal.weekly[day.weekday()]]
+    for closure in cal.closures:
+        if closure.occurs_on(day):
+            for cut in closure.closed:
+                kept = []
+                for start, end in hours:
+                    if start < cut.start:
+                        kept.append((start, min(end, cut.start)))
+                    if end > cut.end:
+                        kept.append((max(start, cut.end), end))
+                hours = kept
+    return hours
+
+
+class Oracle:
+    """Open intervals of ``cal`` for local dates within ``days`` of ``around``."""
+
+    def __init__(self, cal: BusinessCalendar, around: datetime, days: int = 120) -> None:
+        centre = around.astimezone(cal.tz).date()
+        raw = []
+        for offset in range(-days, days + 1):
+            day = centre + timedelta(days=offset)
+            midnight = datetime.combine(day, time(), cal.tz)
+            for start, end in day_hours(cal, day):
+                opening = (midnight + timedelta(seconds=start)).astimezone(UTC)
+                closing = (midnight + timedelta(seconds=end)).astimezone(UTC)
+                if opening < closing:
+                    raw.append((opening, closing))
+        raw.sort()
+        self.intervals: list[Interval] = []
+        for start, end in raw:
+            if self.intervals and start <= self.intervals[-1][1]:
+                last = self.intervals[-1]
+                self.intervals[-1] = (last[0], max(end, last[1]))
+            else:
+                self.intervals.append((start, end))
+        # Only answers between these bounds are trustworthy.
+        self.low = datetime.combine(centre - timedelta(days=days - 2), time(), cal.tz)
+        self.high = datetime.combine(centre + timedelta(days=days - 2), time(), cal.tz)
+
+    def _inside(self, t: datetime) -> None:
+        # Aware arithmetic in Python is wall-clock arithmetic: callers convert to UTC first.
+        assert self.low <= t <= self.high, f"{t} outside the oracle's window"
+
+    def is_open(self, t: datetime) -> bool:
+        t = t.astimezone(UTC)
+        self._inside(t)
+        return any(start <= t < end for start, end in self.intervals)
+
+    def elapsed(self, a: datetime, b: datetime) -> timedelta:
+        a, b = a.astimezone(UTC), b.astimezone(UTC)
+        self._inside(a)
+        self._inside(b)
+        if b < a:
+            return -self.elapsed(b, a)
+        return sum(
+            (max(ZERO, min(end, b) - max(start, a)) for start, end in self.intervals), ZERO
+        )
+
+    def add(self, t: datetime, d: timedelta) -> datetime:
+        """Walk forward from ``t`` through the intervals until ``d`` is used up."""
+        t = t.astimezone(UTC)
+        left = d
+        for start, end in self.intervals:
+            if end <= t:
+                continue
+            start = max(start, t)
+            if end - start >= left:
+                result = start + left
+                self._inside(result)
+                return result
+            left -= end - start
+        raise AssertionError("oracle window too small")
+
+    def subtract(self, t: datetime, d: timedelta) -> datetime:
+        """Walk backward from ``t`` until ``d`` is used up (landing on an opening)."""
+        t = t.astimezone(UTC)
+        left = d
+        for start, end in reversed(self.intervals):
+            if start >= t:
+                continue
+            end = min(end, t)
+            if end - start > left:
+                return end - left
+            if end - start == left:
+                self._inside(start)
+                return start
+            left -= end - start
+        raise AssertionError("oracle window too small")
+
+    def next_open(self, t: datetime) -> datetime:
+        t = t.astimezone(UTC)
+        for start, end in self.intervals:
+            if end > t:
+                result = max(start, t)
+                self._inside(result)
+                return result
+        raise AssertionError("oracle window too small")
+
+    def next_close(self, t: datetime) -> datetime:
+        t = t.astimezone(UTC)
+        for _, end in self.intervals:
+            if end > t:
+                self._inside(end)
+                return end
+        raise AssertionError("oracle window too small")
