@@ -40,13 +40,13 @@ class Oracle:
 
     def __init__(self, cal: BusinessCalendar, around: datetime, days: int = 120) -> None:
         centre = around.astimezone(cal.tz).date()
-        raw = []
+        raw: list[Interval] = []
         for offset in range(-days, days + 1):
             day = centre + timedelta(days=offset)
             midnight = datetime.combine(day, time(), cal.tz)
-            for start, end in day_hours(cal, day):
-                opening = (midnight + timedelta(seconds=start)).astimezone(UTC)
-                closing = (midnight + timedelta(seconds=end)).astimezone(UTC)
+            for start_s, end_s in day_hours(cal, day):
+                opening = (midnight + timedelta(seconds=start_s)).astimezone(UTC)
+                closing = (midnight + timedelta(seconds=end_s)).astimezone(UTC)
                 if opening < closing:
                     raw.append((opening, closing))
         raw.sort()
@@ -76,18 +76,16 @@ class Oracle:
         self._inside(b)
         if b < a:
             return -self.elapsed(b, a)
-        return sum(
-            (max(ZERO, min(end, b) - max(start, a)) for start, end in self.intervals), ZERO
-        )
+        return sum((max(ZERO, min(end, b) - max(start, a)) for start, end in self.intervals), ZERO)
 
     def add(self, t: datetime, d: timedelta) -> datetime:
         """Walk forward from ``t`` through the intervals until ``d`` is used up."""
         t = t.astimezone(UTC)
         left = d
-        for start, end in self.intervals:
+        for opening, end in self.intervals:
             if end <= t:
                 continue
-            start = max(start, t)
+            start = max(opening, t)
             if end - start >= left:
                 result = start + left
                 self._inside(result)
@@ -99,10 +97,10 @@ class Oracle:
         """Walk backward from ``t`` until ``d`` is used up (landing on an opening)."""
         t = t.astimezone(UTC)
         left = d
-        for start, end in reversed(self.intervals):
+        for start, closing in reversed(self.intervals):
             if start >= t:
                 continue
-            end = min(end, t)
+            end = min(closing, t)
             if end - start > left:
                 return end - left
             if end - start == left:

@@ -48,8 +48,12 @@ def day_hours(draw: st.DrawFn) -> list[tuple[int, int]]:
     """0-3 disjoint, non-touching intervals inside one day (seconds)."""
     count = draw(st.integers(0, 3))
     points = draw(
-        st.lists(st.integers(0, 24 * 4).map(lambda q: q * 15 * MINUTE), min_size=2 * count,
-                 max_size=2 * count, unique=True)
+        st.lists(
+            st.integers(0, 24 * 4).map(lambda q: q * 15 * MINUTE),
+            min_size=2 * count,
+            max_size=2 * count,
+            unique=True,
+        )
     )
     points.sort()
     return [(points[i], points[i + 1]) for i in range(0, len(points), 2)]
@@ -71,10 +75,12 @@ def calendars(draw: st.DrawFn, zones: tuple[str, ...] = ZONES) -> BusinessCalend
     for index in range(7):
         following = week[(index + 1) % 7]
         limit = following[0][0] if following else DAY
-        if week[index] and week[index][-1][1] == DAY and limit > 0 and draw(st.booleans()):
+        if week[index] and week[index][-1][1] == DAY and draw(st.booleans()):
             start, _ = week[index][-1]
-            spill = draw(st.integers(1, limit // MINUTE)) * MINUTE
-            week[index][-1] = (start, DAY + min(spill, limit))
+            longest = min(limit, start - MINUTE)  # an interval lasts under 24 hours
+            if longest >= MINUTE:
+                spill = draw(st.integers(1, longest // MINUTE)) * MINUTE
+                week[index][-1] = (start, DAY + spill)
     weekly = {
         name: [_spec(s, e) for s, e in hours]
         for name, hours in zip(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), week, strict=True)
@@ -83,7 +89,9 @@ def calendars(draw: st.DrawFn, zones: tuple[str, ...] = ZONES) -> BusinessCalend
         st.frozensets(st.dates(date(YEAR - 1, 12, 1), date(YEAR + 1, 2, 1)), max_size=12)
     )
     overrides = {}
-    for day in draw(st.lists(st.dates(date(YEAR, 1, 1), date(YEAR, 12, 31)), max_size=3, unique=True)):
+    for day in draw(
+        st.lists(st.dates(date(YEAR, 1, 1), date(YEAR, 12, 31)), max_size=3, unique=True)
+    ):
         hours = draw(day_hours())
         if not any(iv.end > DAY for iv in weekly[_name(day - timedelta(days=1))]):
             overrides[day] = [_spec(s, e) for s, e in hours]
@@ -93,7 +101,7 @@ def calendars(draw: st.DrawFn, zones: tuple[str, ...] = ZONES) -> BusinessCalend
         start = draw(st.integers(0, 22)) * 3600
         closures.append(
             RecurringClosure(
-                rrule(WEEKLY, byweekday=weekday, interval=2, dtstart=datetime(YEAR - 1, 12, 1)),
+                rrule(WEEKLY, byweekday=weekday, interval=2, dtstart=datetime(YEAR - 1, 12, 1)),  # noqa: DTZ001 - floating dates
                 closed=[WallInterval(start, start + 2 * 3600)],
             )
         )
@@ -114,7 +122,9 @@ def instants(draw: st.DrawFn, calendar: BusinessCalendar) -> datetime:
     near = draw(st.booleans())
     if near:
         anchor = draw(st.sampled_from(anchors))
-        t = anchor + timedelta(microseconds=draw(st.integers(-4 * 86_400_000_000, 4 * 86_400_000_000)))
+        t = anchor + timedelta(
+            microseconds=draw(st.integers(-4 * 86_400_000_000, 4 * 86_400_000_000))
+        )
     else:
         t = datetime(YEAR, 1, 15, tzinfo=UTC) + timedelta(
             microseconds=draw(st.integers(0, 330 * 86_400_000_000))

@@ -349,7 +349,7 @@ class CombinedCalendar(Calendar):
     >>> manila = BusinessCalendar(tz="Asia/Manila", weekly={"mon-fri": ["09:00-17:00"]})
     >>> team = london | manila
     >>> team.elapsed(datetime(2026, 6, 1, tzinfo=UTC), datetime(2026, 6, 2, tzinfo=UTC))
-    datetime.timedelta(seconds=57600)
+    datetime.timedelta(seconds=54000)
     """
 
     operation: Literal["union", "intersection"] = attrs.field(

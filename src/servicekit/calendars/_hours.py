@@ -35,8 +35,18 @@ class WallInterval:
     '09:00-24:00'
     """
 
-    start: int
-    end: int
+    start: int = attrs.field()
+    end: int = attrs.field()
+
+    @end.validator
+    def _check(self, _: attrs.Attribute[int], end: int) -> None:
+        whole_day = self.start == 0 and end == DAY
+        if not (
+            0 <= self.start < DAY and self.start < end and (end - self.start < DAY or whole_day)
+        ):
+            raise InvalidCalendarError(
+                "", f"interval {self.start}s-{end}s must open within a day and last under 24h"
+            )
 
     @classmethod
     def parse(cls, spec: object, path: str = "") -> WallInterval:

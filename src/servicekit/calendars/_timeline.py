@@ -39,7 +39,8 @@ _MAX_CACHED_BLOCKS = 16_384
 
 def block_of_date(day: date) -> int:
     """Index of the block holding local ``day``."""
-    return day.year * _BLOCKS_PER_YEAR + (day.timetuple().tm_yday - 1) // 7
+    day_of_year = day.toordinal() - date(day.year, 1, 1).toordinal()
+    return day.year * _BLOCKS_PER_YEAR + day_of_year // 7
 
 
 def block_dates(block: int) -> tuple[date, date]:
@@ -101,9 +102,6 @@ class _Prefix:
         self.origin = origin
         self.right = [0]
         self.left = [0]
-
-    def covers(self, block: int) -> bool:
-        return self.origin - len(self.left) < block < self.origin + len(self.right)
 
 
 class Timeline:
@@ -173,28 +171,33 @@ class Timeline:
 
     def _prefix_near(self, *blocks: int) -> _Prefix:
         prefix = self._prefix
-        if prefix is None or any(
-            abs(b - prefix.origin) > max(len(prefix.right), len(prefix.left)) + _RESET_DISTANCE
-            for b in blocks
-        ):
-            prefix = _Prefix(min(blocks))
-            self._prefix = prefix
+        if prefix is not None:
+            low = prefix.origin - len(prefix.left) - _RESET_DISTANCE
+            high = prefix.origin + len(prefix.right) + _RESET_DISTANCE
+            if all(low < block < high for block in blocks):
+                return prefix
+        prefix = _Prefix(min(blocks))
+        self._prefix = prefix
         return prefix
 
     def _cumulative(self, prefix: _Prefix, index: int) -> int:
         """Open time from the start of block ``prefix.origin`` to the start of ``index``."""
         offset = index - prefix.origin
-        if not prefix.covers(index):
+        if offset >= len(prefix.right) or -offset >= len(prefix.left):
             with self._lock:
-                if offset >= 0:
-                    while len(prefix.right) <= offset:
-                        next_block = self.block(prefix.origin + len(prefix.right) - 1)
-                        prefix.right.append(prefix.right[-1] + next_block.total)
-                else:
-                    while len(prefix.left) <= -offset:
-                        next_block = self.block(prefix.origin - len(prefix.left))
-                        prefix.left.append(prefix.left[-1] + next_block.total)
+                while offset >= len(prefix.right):
+                    self._extend_right(prefix)
+                while -offset >= len(prefix.left):
+                    self._extend_left(prefix)
         return prefix.right[offset] if offset >= 0 else -prefix.left[-offset]
+
+    def _extend_right(self, prefix: _Prefix) -> None:
+        block = self.block(prefix.origin + len(prefix.right) - 1)
+        prefix.right.append(prefix.right[-1] + block.total)
+
+    def _extend_left(self, prefix: _Prefix) -> None:
+        block = self.block(prefix.origin - len(prefix.left))
+        prefix.left.append(prefix.left[-1] + block.total)
 
     # -- operations (all in microseconds) ---------------------------------------------
 
@@ -221,21 +224,18 @@ class Timeline:
             return first.earliest(offset)
         prefix = self._prefix_near(first.index)
         target = self._cumulative(prefix, first.index) + offset
-        # Find the first block m > first with cumulative(m) >= target; the answer is in m - 1.
-        low, high = first.index + 1, first.index + 1
-        while self._cumulative(prefix, high) < target:
-            if high - first.index > _HORIZON_BLOCKS:
-                available = self._cumulative(prefix, high) - target + duration
-                raise _unreachable(available, from_us(us, self.tz), duration)
-            low, high = high + 1, high + 1 + (high - first.index)
-            high = min(high, self._covered_end(prefix, low))
-        while low < high:
-            middle = (low + high) // 2
-            if self._cumulative(prefix, middle) >= target:
-                high = middle
-            else:
-                low = middle + 1
-        block = self.block(high - 1)
+        # The answer lies in block m - 1, m the first block with cumulative(m) >= target.
+        if target <= 0:
+            m = prefix.origin - (bisect_right(prefix.left, -target) - 1)
+        else:
+            with self._lock:
+                while prefix.right[-1] < target:
+                    if prefix.origin + len(prefix.right) - first.index > _HORIZON_BLOCKS:
+                        available = prefix.right[-1] - target + duration
+                        raise _unreachable(available, from_us(us, self.tz), duration)
+                    self._extend_right(prefix)
+            m = prefix.origin + bisect_left(prefix.right, target)
+        block = self.block(m - 1)
         return block.earliest(target - self._cumulative(prefix, block.index))
 
     def subtract(self, us: int, duration: int) -> int:
@@ -247,21 +247,18 @@ class Timeline:
             return last.latest(offset)
         prefix = self._prefix_near(last.index)
         target = self._cumulative(prefix, last.index) + offset
-        # Find the last block k < last with cumulative(k) <= target.
-        low, high = last.index - 1, last.index - 1
-        while self._cumulative(prefix, low) > target:
-            if last.index - low > _HORIZON_BLOCKS:
-                available = target + duration - self._cumulative(prefix, low)
-                raise _unreachable(available, from_us(us, self.tz), -duration)
-            high, low = low - 1, low - 1 - (last.index - low)
-            low = max(low, self._covered_start(prefix, high))
-        while low < high:
-            middle = (low + high + 1) // 2
-            if self._cumulative(prefix, middle) <= target:
-                low = middle
-            else:
-                high = middle - 1
-        block = self.block(low)
+        # The answer lies in block k, the last block with cumulative(k) <= target.
+        if target >= 0:
+            k = prefix.origin + bisect_right(prefix.right, target) - 1
+        else:
+            with self._lock:
+                while prefix.left[-1] < -target:
+                    if last.index - (prefix.origin - len(prefix.left)) > _HORIZON_BLOCKS:
+                        available = target + duration + prefix.left[-1]
+                        raise _unreachable(available, from_us(us, self.tz), -duration)
+                    self._extend_left(prefix)
+            k = prefix.origin - bisect_left(prefix.left, -target)
+        block = self.block(k)
         return block.latest(target - self._cumulative(prefix, block.index))
 
     def next_open(self, us: int) -> int:
@@ -316,16 +313,6 @@ class Timeline:
     def segments_between(self, a: int, b: int) -> list[Segment]:
         """Open segments clipped to ``[a, b)`` (for combining calendars)."""
         return self.intervals(a, b)
-
-    # -- helpers ----------------------------------------------------------------------
-
-    @staticmethod
-    def _covered_end(prefix: _Prefix, low: int) -> int:
-        return max(low, prefix.origin + len(prefix.right) - 1)
-
-    @staticmethod
-    def _covered_start(prefix: _Prefix, high: int) -> int:
-        return min(high, prefix.origin - len(prefix.left) + 1)
 
 
 def _unreachable(available: int, start: datetime, duration: int) -> Exception:

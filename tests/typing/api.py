@@ -1,0 +1,24 @@
+"""Type-only checks of the public API: mypy --strict reads this file, pytest does not run it."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import assert_type
+
+from servicekit import BusinessCalendar, HolidaySet, format_duration, parse_duration
+from servicekit.calendars import Calendar, CombinedCalendar
+
+
+def check_calendar_types() -> None:
+    cal = BusinessCalendar(tz="UTC", weekly={"mon-fri": ["09:00-17:00"]})
+    t = datetime(2026, 1, 5, tzinfo=UTC)
+    assert_type(cal.add(t, timedelta(hours=1)), datetime)
+    assert_type(cal.elapsed(t, t), timedelta)
+    assert_type(cal.is_open(t), bool)
+    assert_type(cal.intervals(t, t), list[tuple[datetime, datetime]])
+    assert_type(cal | cal, CombinedCalendar)
+    combined: Calendar = cal & BusinessCalendar.always()
+    assert_type(combined.next_open(t), datetime)
+    assert_type(HolidaySet.from_dates([date(2026, 1, 1)]).name(date(2026, 1, 1)), str | None)
+    assert_type(parse_duration("4h"), timedelta)
+    assert_type(format_duration(timedelta(hours=4)), str)
