@@ -55,13 +55,28 @@ class Calendar(abc.ABC):
     def _opens_on(self, day: date) -> bool: ...
 
     def is_open(self, t: datetime) -> bool:
-        """Whether ``t`` lies in an open interval; a closing instant is *not* open."""
+        """Whether ``t`` lies in an open interval; a closing instant is *not* open.
+
+        >>> cal = BusinessCalendar(tz="UTC", weekly={"mon-fri": ["09:00-17:00"]})
+        >>> cal.is_open(datetime(2026, 3, 6, 16, 59, tzinfo=ZoneInfo("UTC")))
+        True
+        >>> cal.is_open(datetime(2026, 3, 6, 17, 0, tzinfo=ZoneInfo("UTC")))
+        False
+        """
         return self._timeline().is_open(to_us(t, "t"))
 
     def elapsed(self, start: datetime, end: datetime) -> timedelta:
         """Business time in ``[start, end)``; ``-elapsed(end, start)`` when ``end < start``.
 
         Additive: ``elapsed(a, b) + elapsed(b, c) == elapsed(a, c)`` for any instants.
+
+        >>> cal = BusinessCalendar(tz="UTC", weekly={"mon-fri": ["09:00-17:00"]})
+        >>> friday, monday = date(2026, 3, 6), date(2026, 3, 9)
+        >>> at = lambda day, hour: datetime.combine(day, time(hour), ZoneInfo("UTC"))
+        >>> cal.elapsed(at(friday, 16), at(monday, 10))
+        datetime.timedelta(seconds=7200)
+        >>> cal.elapsed(at(monday, 10), at(friday, 16))
+        datetime.timedelta(days=-1, seconds=79200)
         """
         return self._timeline().elapsed(to_us(start, "start"), to_us(end, "end")) * ONE_US
 
@@ -71,30 +86,40 @@ class Calendar(abc.ABC):
         A result that lands on a close *is* that close ("due Friday 17:00"). A zero
         duration returns ``t``; a negative one subtracts. For the next opening instead,
         write ``cal.next_open(cal.add(t, d))``.
+
+        >>> cal = BusinessCalendar(tz="UTC", weekly={"mon-fri": ["09:00-17:00"]})
+        >>> cal.add(datetime(2026, 3, 6, 16, tzinfo=ZoneInfo("UTC")), timedelta(hours=1))
+        datetime.datetime(2026, 3, 6, 17, 0, tzinfo=zoneinfo.ZoneInfo(key='UTC'))
         """
-        us, amount = to_us(t, "t"), _microseconds(duration)
+        amount = _microseconds(duration)
         if amount < 0:
             return self.subtract(t, -duration)
-        if amount == 0:
-            return t.astimezone(self.tz)
-        return from_us(self._timeline().add(us, amount), self.tz)
+        us = to_us(t, "t")
+        return from_us(self._timeline().add(us, amount) if amount else us, self.tz)
 
     def subtract(self, t: datetime, duration: timedelta) -> datetime:
         """The latest ``x <= t`` with ``elapsed(x, t) == duration``: lands on an opening,
         never on the previous close. A negative duration adds.
+
+        >>> cal = BusinessCalendar(tz="UTC", weekly={"mon-fri": ["09:00-17:00"]})
+        >>> cal.subtract(datetime(2026, 3, 9, 10, tzinfo=ZoneInfo("UTC")), timedelta(hours=1))
+        datetime.datetime(2026, 3, 9, 9, 0, tzinfo=zoneinfo.ZoneInfo(key='UTC'))
         """
-        us, amount = to_us(t, "t"), _microseconds(duration)
+        amount = _microseconds(duration)
         if amount < 0:
             return self.add(t, -duration)
-        if amount == 0:
-            return t.astimezone(self.tz)
-        return from_us(self._timeline().subtract(us, amount), self.tz)
+        us = to_us(t, "t")
+        return from_us(self._timeline().subtract(us, amount) if amount else us, self.tz)
 
     def next_open(self, t: datetime) -> datetime:
         """``t`` if open, else the start of the next open interval.
 
         Raises:
             NeverOpensError: nothing opens within :data:`HORIZON`.
+
+        >>> cal = BusinessCalendar(tz="UTC", weekly={"mon-fri": ["09:00-17:00"]})
+        >>> cal.next_open(datetime(2026, 3, 7, 12, tzinfo=ZoneInfo("UTC")))
+        datetime.datetime(2026, 3, 9, 9, 0, tzinfo=zoneinfo.ZoneInfo(key='UTC'))
         """
         return from_us(self._timeline().next_open(to_us(t, "t")), self.tz)
 
@@ -104,32 +129,50 @@ class Calendar(abc.ABC):
         Raises:
             BeyondHorizonError: the calendar stays open for longer than :data:`HORIZON`
                 (a 24/7 calendar never closes).
+
+        >>> shifts = {"mon": ["22:00-24:00"], "tue": ["00:00-06:00"]}
+        >>> cal = BusinessCalendar(tz="UTC", weekly=shifts)
+        >>> cal.next_close(datetime(2026, 3, 9, 23, tzinfo=ZoneInfo("UTC")))
+        datetime.datetime(2026, 3, 10, 6, 0, tzinfo=zoneinfo.ZoneInfo(key='UTC'))
         """
         return from_us(self._timeline().next_close(to_us(t, "t")), self.tz)
 
     def intervals(self, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
-        """The open intervals clipped to ``[start, end)``, merged and in order."""
+        """The open intervals clipped to ``[start, end)``, merged and in order.
+
+        >>> cal = BusinessCalendar(tz="UTC", weekly={"mon-fri": ["09:00-12:00", "13:00-17:00"]})
+        >>> utc = ZoneInfo("UTC")
+        >>> start, end = datetime(2026, 3, 9, 10, tzinfo=utc), datetime(2026, 3, 9, 14, tzinfo=utc)
+        >>> spans = cal.intervals(start, end)
+        >>> [(a.hour, b.hour) for a, b in spans]
+        [(10, 12), (13, 14)]
+        """
         segments = self._timeline().intervals(to_us(start, "start"), to_us(end, "end"))
         return [(from_us(a, self.tz), from_us(b, self.tz)) for a, b in segments]
 
     def add_business_days(self, t: datetime, days: int) -> datetime:
         """Same local wall time on the ``days``-th next date with open hours, then
         :meth:`next_open`. Negative ``days`` count back; ``0`` is ``next_open(t)``.
+
+        >>> cal = BusinessCalendar(tz="UTC", weekly={"mon-fri": ["09:00-17:00"]})
+        >>> cal.add_business_days(datetime(2026, 3, 6, 15, tzinfo=ZoneInfo("UTC")), 1)
+        datetime.datetime(2026, 3, 9, 15, 0, tzinfo=zoneinfo.ZoneInfo(key='UTC'))
         """
         if isinstance(days, bool) or not isinstance(days, int):
             raise TypeError(f"days must be an int, got {days!r}")
+        if days == 0:
+            return self.next_open(t)
         local = require_aware(t, "t").astimezone(self.tz)
         day, step, found = local.date(), (1 if days > 0 else -1), 0
-        for _ in range(HORIZON.days if days else 0):
+        for _ in range(HORIZON.days):
             day += timedelta(days=step)
             found += self._opens_on(day)
             if found == abs(days):
                 break
         else:
-            if days:
-                raise NeverOpensError(
-                    f"no {abs(days)} dates with open hours within {HORIZON.days} days of {t}"
-                )
+            raise NeverOpensError(
+                f"no {abs(days)} dates with open hours within {HORIZON.days} days of {t}"
+            )
         wall = datetime.combine(day, local.time().replace(fold=0), self.tz)
         return self.next_open(wall)
 
@@ -144,10 +187,6 @@ def _microseconds(duration: timedelta) -> int:
     if not isinstance(duration, timedelta):
         raise TypeError(f"duration must be a timedelta, got {duration!r}")
     return duration // ONE_US
-
-
-def _weekly(value: object) -> tuple[tuple[WallInterval, ...], ...]:
-    return parse_weekly(value)
 
 
 def _overrides(value: object) -> Mapping[date, tuple[WallInterval, ...]]:
@@ -217,7 +256,7 @@ class BusinessCalendar(Calendar):
     """
 
     tz: ZoneInfo = attrs.field(converter=zone)
-    weekly: tuple[tuple[WallInterval, ...], ...] = attrs.field(converter=_weekly)
+    weekly: tuple[tuple[WallInterval, ...], ...] = attrs.field(converter=parse_weekly)
     holidays: Container[date] = attrs.field(default=None, converter=_holidays)
     overrides: Mapping[date, tuple[WallInterval, ...]] = attrs.field(
         default=None, converter=_overrides, hash=False
@@ -393,8 +432,8 @@ class CombinedCalendar(Calendar):
         return bool(timeline.intervals(start, end))
 
     def _segments_of(self, first: date, end: date, start_us: int, end_us: int) -> list[Segment]:
-        left = self.left._timeline().segments_between(start_us, end_us)
-        right = self.right._timeline().segments_between(start_us, end_us)
+        left = self.left._timeline().intervals(start_us, end_us)
+        right = self.right._timeline().intervals(start_us, end_us)
         if self.operation == "union":
             return _union(sorted(left + right))
         return _intersection(left, right)

@@ -310,10 +310,6 @@ class Timeline:
             block = self.block(block.index + 1)
         return result
 
-    def segments_between(self, a: int, b: int) -> list[Segment]:
-        """Open segments clipped to ``[a, b)`` (for combining calendars)."""
-        return self.intervals(a, b)
-
 
 def _unreachable(available: int, start: datetime, duration: int) -> Exception:
     """The error for a search that reached the horizon with ``available`` open time."""
