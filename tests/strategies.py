@@ -1,5 +1,5 @@
-"""Hypothesis strategies shared by the test suite: calendars in DST-heavy zones and
-instants concentrated around their transitions."""
+"""Hypothesis strategies shared by the test suite: calendars in DST-heavy zones,
+instants concentrated around their transitions, and valid ticket histories."""
 
 from __future__ import annotations
 
@@ -11,6 +11,25 @@ from hypothesis import strategies as st
 
 from servicekit.calendars import BusinessCalendar, RecurringClosure, WallInterval
 from servicekit.calendars._hours import DAY
+from servicekit.tickets import (
+    TRANSITIONS,
+    Assigned,
+    Author,
+    Channel,
+    Created,
+    Escalated,
+    Event,
+    FieldChanged,
+    Merged,
+    Priority,
+    PriorityChanged,
+    Replied,
+    SatisfactionRated,
+    Status,
+    StatusChanged,
+    TagsChanged,
+    Trigger,
+)
 
 ZONES = (
     "America/New_York",
@@ -143,3 +162,82 @@ def durations_for(draw: st.DrawFn, calendar: BusinessCalendar) -> timedelta:
     """A positive duration up to two weeks of the calendar's open time."""
     limit = weekly_open_time(calendar) * 2 // timedelta(microseconds=1)
     return timedelta(microseconds=draw(st.integers(1, max(1, limit))))
+
+
+NAMES = st.sampled_from(["a-1", "a-2", "a-3", "billing", "vip", "refund", "api"])
+_SET_STATUS = {
+    Trigger.SET_NEW: Status.NEW,
+    Trigger.SET_OPEN: Status.OPEN,
+    Trigger.SET_PENDING: Status.PENDING,
+    Trigger.SET_ON_HOLD: Status.ON_HOLD,
+    Trigger.SET_SOLVED: Status.SOLVED,
+    Trigger.SET_CLOSED: Status.CLOSED,
+}
+
+
+@st.composite
+def created_events(draw: st.DrawFn) -> Created:
+    """A ``Created`` event in 2026, in UTC or a DST-heavy zone."""
+    at = datetime(YEAR, 1, 1, tzinfo=UTC) + timedelta(seconds=draw(st.integers(0, 360 * 86_400)))
+    by = draw(st.sampled_from([Author.CUSTOMER, Author.AGENT]))
+    return Created(
+        at=at.astimezone(ZoneInfo(draw(st.sampled_from(ZONES)))),
+        ticket_id=draw(st.sampled_from(["T-1", "T-2", "42"])),
+        requester="c-1",
+        channel=draw(st.sampled_from([*Channel, "whatsapp"])),
+        priority=draw(st.sampled_from(Priority)),
+        by=by,
+        author_id=None if by is Author.CUSTOMER else "a-1",
+        tags=draw(st.frozensets(NAMES, max_size=2)),
+    )
+
+
+@st.composite
+def events_for(draw: st.DrawFn, trigger: Trigger, at: datetime) -> Event:
+    """An event at ``at`` that falls in column ``trigger`` of the lifecycle table."""
+    if trigger in _SET_STATUS:
+        return StatusChanged(at=at, status=_SET_STATUS[trigger])
+    if trigger is Trigger.CUSTOMER_REPLY:
+        return Replied(at=at, by=Author.CUSTOMER)
+    if trigger is Trigger.AGENT_REPLY:
+        return Replied(at=at, by=Author.AGENT, author_id=draw(NAMES))
+    if trigger is Trigger.AUTOMATED_REPLY:
+        return Replied(at=at, by=draw(st.sampled_from([Author.BOT, Author.SYSTEM])))
+    if trigger is Trigger.INTERNAL_NOTE:
+        by = draw(st.sampled_from([Author.AGENT, Author.BOT, Author.SYSTEM]))
+        return Replied(at=at, by=by, public=False)
+    if trigger is Trigger.RATING:
+        return SatisfactionRated(at=at, score=draw(st.integers(1, 5)))
+    if trigger is Trigger.MERGE:
+        return Merged(at=at, into="T-9")
+    update = draw(st.integers(0, 4))
+    if update == 0:
+        return Assigned(at=at, agent=draw(st.none() | NAMES), group=draw(st.none() | NAMES))
+    if update == 1:
+        return PriorityChanged(at=at, priority=draw(st.sampled_from(Priority)))
+    if update == 2:
+        added = draw(st.frozensets(NAMES, max_size=2))
+        return TagsChanged(
+            at=at, added=added, removed=draw(st.frozensets(NAMES, max_size=2)) - added
+        )
+    if update == 3:
+        value = draw(st.none() | st.integers(-3, 3) | st.booleans() | NAMES)
+        return FieldChanged(at=at, name=draw(st.sampled_from(["product", "plan"])), value=value)
+    return Escalated(at=at, rule=draw(NAMES))
+
+
+@st.composite
+def ticket_histories(draw: st.DrawFn, max_events: int = 20) -> list[Event]:
+    """Valid histories: a ``Created`` event, then events the lifecycle table allows,
+    in time order, often several at one instant."""
+    history: list[Event] = [draw(created_events())]
+    status = Status.NEW
+    for _ in range(draw(st.integers(0, max_events - 1))):
+        if status is Status.CLOSED:
+            break
+        trigger = draw(st.sampled_from(sorted(TRANSITIONS[status])))
+        gap = draw(st.sampled_from([0, 1, 60, 3_600, 86_400]) | st.integers(0, 3 * 86_400))
+        event = draw(events_for(trigger, history[-1].at + timedelta(seconds=gap)))
+        history.append(event)
+        status = TRANSITIONS[status][trigger]
+    return history

@@ -12,7 +12,13 @@ import servicekit
 from servicekit import errors
 from servicekit.errors import ServicekitError
 
-PUBLIC_MODULES = ["servicekit", "servicekit.calendars", "servicekit.durations", "servicekit.errors"]
+PUBLIC_MODULES = [
+    "servicekit",
+    "servicekit.calendars",
+    "servicekit.durations",
+    "servicekit.errors",
+    "servicekit.tickets",
+]
 
 
 @pytest.mark.parametrize("module_name", PUBLIC_MODULES)

@@ -17,6 +17,7 @@ __all__ = [
     "InvalidCalendarError",
     "InvalidDurationError",
     "InvalidInputError",
+    "InvalidRecordError",
     "InvalidTransitionError",
     "NaiveDatetimeError",
     "NeverOpensError",
@@ -151,4 +152,17 @@ class UnknownHolidayCalendarError(ServicekitError, LookupError):
 class InvalidTransitionError(ServicekitError, ValueError):
     """A ticket event that the recorded history does not allow (out of order, after
     ``closed``, or a transition the lifecycle table does not list).
+    """
+
+
+class InvalidRecordError(ConfigError):
+    """A stored ticket or event (a plain dict, e.g. one JSON line) is malformed.
+
+    ``path`` locates the bad value (``events[3].at``), as for configuration.
+
+    >>> from servicekit import Ticket
+    >>> Ticket.from_dict({"events": [{"type": "created", "at": "2026-03-02T09:00"}]})
+    Traceback (most recent call last):
+    ...
+    servicekit.errors.InvalidRecordError: events[0].at: naive datetime 2026-03-02 09:00:00: ...
     """

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import assert_type
+from typing import Any, assert_type
 
-from servicekit import BusinessCalendar, HolidaySet, format_duration, parse_duration
+from servicekit import (
+    BusinessCalendar,
+    Channel,
+    HolidaySet,
+    Priority,
+    Status,
+    Ticket,
+    format_duration,
+    parse_duration,
+)
 from servicekit.calendars import Calendar, CombinedCalendar
+from servicekit.tickets import Event, Replied
 
 
 def check_calendar_types() -> None:
@@ -22,3 +32,18 @@ def check_calendar_types() -> None:
     assert_type(HolidaySet.from_dates([date(2026, 1, 1)]).name(date(2026, 1, 1)), str | None)
     assert_type(parse_duration("4h"), timedelta)
     assert_type(format_duration(timedelta(hours=4)), str)
+
+
+def check_ticket_types() -> None:
+    t = datetime(2026, 1, 5, tzinfo=UTC)
+    ticket = Ticket.create(id="T-1", at=t, requester="c", priority="high", channel="sms")
+    assert_type(ticket, Ticket)
+    assert_type(ticket.apply(Replied(at=t, by="agent")), Ticket)
+    assert_type(ticket.status, Status)
+    assert_type(ticket.priority >= Priority.HIGH, bool)
+    assert_type(ticket.channel, Channel | str)
+    assert_type(ticket.history[0], Event)
+    assert_type(ticket.history[1:], tuple[Event, ...])
+    assert_type(ticket.facts.first_public_agent_reply_at, datetime | None)
+    assert_type(ticket.facts.time_in_status(), dict[Status, timedelta])
+    assert_type(ticket.to_dict(), dict[str, Any])
