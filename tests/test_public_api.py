@@ -15,8 +15,10 @@ from servicekit.errors import ServicekitError
 PUBLIC_MODULES = [
     "servicekit",
     "servicekit.calendars",
+    "servicekit.conditions",
     "servicekit.durations",
     "servicekit.errors",
+    "servicekit.sla",
     "servicekit.tickets",
 ]
 

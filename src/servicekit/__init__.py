@@ -1,7 +1,8 @@
 """servicekit: customer-service domain logic as plain, typed, I/O-free objects.
 
 The names most users need are here; the rest live in their namespaces
-(``servicekit.calendars``, ``servicekit.tickets``, ``servicekit.errors``, ``servicekit.durations``).
+(``servicekit.calendars``, ``servicekit.tickets``, ``servicekit.sla``,
+``servicekit.conditions``, ``servicekit.errors``, ``servicekit.durations``).
 
 >>> import servicekit
 >>> servicekit.format_duration(servicekit.parse_duration("PT4H30M"))
@@ -13,6 +14,7 @@ from importlib.metadata import version as _version
 from servicekit.calendars import BusinessCalendar, HolidaySet
 from servicekit.durations import format_duration, parse_duration
 from servicekit.errors import ServicekitError
+from servicekit.sla import PolicySet, SLAPolicy
 from servicekit.tickets import Channel, Priority, Status, Ticket
 
 __version__ = _version("servicekit")
@@ -21,7 +23,9 @@ __all__ = [
     "BusinessCalendar",
     "Channel",
     "HolidaySet",
+    "PolicySet",
     "Priority",
+    "SLAPolicy",
     "ServicekitError",
     "Status",
     "Ticket",

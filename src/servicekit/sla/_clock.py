@@ -1,0 +1,143 @@
+"""The result of an SLA evaluation: one :class:`Clock` per metric and cycle."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+import attrs
+
+from servicekit.durations import format_duration
+from servicekit.sla._metrics import ClockState, Metric
+from servicekit.tickets import Priority, Status
+
+
+@attrs.frozen(kw_only=True)
+class Target:
+    """A duration to meet, in business hours (the policy's calendar) or calendar hours.
+
+    >>> from servicekit.sla import Target
+    >>> Target(duration=timedelta(hours=4))
+    Target(duration=datetime.timedelta(seconds=14400), business_hours=True)
+    """
+
+    duration: timedelta
+    business_hours: bool = True
+
+    def __str__(self) -> str:
+        unit = "business hours" if self.business_hours else "calendar hours"
+        return f"{format_duration(self.duration)} ({unit})"
+
+
+@attrs.frozen(kw_only=True)
+class Threshold:
+    """The instant a warning fraction of the target was, or will be, used.
+
+    ``at`` is ``None`` when the fraction is not reached and the clock is not running
+    (paused or stopped short of it).
+    """
+
+    fraction: float
+    at: datetime | None
+
+
+@attrs.frozen(kw_only=True)
+class Clock:
+    """One metric's clock (one per cycle for cycling metrics) at the evaluation instant.
+
+    Attributes:
+        metric, cycle: which clock (cycles count from 1).
+        state: running, paused, achieved or breached.
+        priority: the priority whose target applies (at the stop for a stopped clock,
+            now for one still open).
+        target: the duration to meet.
+        started_at, stopped_at: the clock's start; its stop (``None`` while open).
+        elapsed: time counted so far (business time for business-hour targets).
+        due_at: when the target is used up if the clock keeps counting (running), or
+            was used up (breached); ``None`` when paused or achieved.
+        breached_at: the instant the target was used up; ``None`` unless breached.
+        thresholds: the warning instants, one per configured fraction.
+        paused_by: the status that pauses a paused clock.
+    """
+
+    metric: Metric
+    cycle: int
+    state: ClockState
+    priority: Priority
+    target: Target
+    started_at: datetime
+    stopped_at: datetime | None
+    elapsed: timedelta
+    due_at: datetime | None
+    breached_at: datetime | None
+    thresholds: tuple[Threshold, ...]
+    paused_by: Status | None = None
+
+    @property
+    def remaining(self) -> timedelta:
+        """``target - elapsed``; negative once breached."""
+        return self.target.duration - self.elapsed
+
+    @property
+    def fraction_used(self) -> float:
+        """``elapsed / target``: 1.0 at the target, above once breached."""
+        return self.elapsed / self.target.duration
+
+    @property
+    def reason(self) -> str:
+        """One sentence a support lead can read."""
+        name = self.metric.value.replace("_", " ")
+        if self.metric.cycles:
+            name += f" (cycle {self.cycle})"
+        used = f"{format_duration(self.elapsed)} of {self.target} used"
+        if self.state is ClockState.ACHIEVED:
+            return f"{name}: achieved at {_when(self.stopped_at)}, {used}"
+        if self.state is ClockState.BREACHED:
+            tail = "still open" if self.stopped_at is None else f"stopped {_when(self.stopped_at)}"
+            return f"{name}: breached at {_when(self.breached_at)} ({tail}), {used}"
+        if self.state is ClockState.PAUSED:
+            status = self.paused_by.value if self.paused_by else "?"
+            return f"{name}: paused while {status}, {used}"
+        return f"{name}: running, {used} ({self.fraction_used:.0%}), due {_when(self.due_at)}"
+
+
+def _when(instant: datetime | None) -> str:
+    return "-" if instant is None else instant.isoformat(timespec="minutes")
+
+
+@attrs.frozen(kw_only=True)
+class SLAEvaluation:
+    """Every clock of a ticket under one policy at ``now``, and when to look again.
+
+    Attributes:
+        policy: the name of the policy applied, or ``None`` if none applies.
+        now: the evaluation instant.
+        clocks: by metric (in :class:`Metric` order), then cycle.
+        next_change_at: the earliest instant after ``now`` at which a clock would be
+            breached or cross a warning threshold if no event arrives; ``None`` if no
+            clock is running. Schedule a wake-up there instead of polling.
+        reason: why this policy (or none) applies.
+    """
+
+    policy: str | None
+    now: datetime
+    clocks: tuple[Clock, ...]
+    next_change_at: datetime | None
+    reason: str
+
+    def __iter__(self) -> Iterator[Clock]:
+        return iter(self.clocks)
+
+    def clock(self, metric: Metric | str, cycle: int = -1) -> Clock | None:
+        """The clock of ``metric`` (the latest cycle unless ``cycle`` is given, from 1)."""
+        found = [clock for clock in self.clocks if clock.metric == metric]
+        if not found:
+            return None
+        if cycle == -1:
+            return found[-1]
+        return next((clock for clock in found if clock.cycle == cycle), None)
+
+    @property
+    def breached(self) -> tuple[Clock, ...]:
+        """The breached clocks."""
+        return tuple(clock for clock in self.clocks if clock.state is ClockState.BREACHED)

@@ -1,0 +1,147 @@
+"""Turn a ticket's timeline into clocks under one policy at one instant."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, tzinfo
+
+from servicekit._time import ONE_MICROSECOND, from_us
+from servicekit.sla._clock import Clock, Target, Threshold
+from servicekit.sla._cycles import Timeline
+from servicekit.sla._meter import Meter
+from servicekit.sla._metrics import ClockState, Metric
+from servicekit.tickets import Priority, Status
+
+_DONE = frozenset({Status.SOLVED, Status.CLOSED})
+
+
+class ClockMaker:
+    """Computes clocks for one policy and ticket; instants in integer microseconds."""
+
+    def __init__(
+        self,
+        *,
+        timeline: Timeline,
+        now: int,
+        priority: Priority,
+        targets: Mapping[Priority, Mapping[Metric, Target]],
+        pauses: Mapping[Metric, frozenset[Status]],
+        thresholds: tuple[float, ...],
+        meters: Mapping[bool, Meter],
+        tz: tzinfo,
+    ) -> None:
+        self.timeline, self.now, self.priority = timeline, now, priority
+        self.targets, self.pauses, self.thresholds = targets, pauses, thresholds
+        self.meters, self.tz = meters, tz
+        self.next_change: int | None = None
+
+    def clocks(self) -> list[Clock]:
+        found: list[Clock] = []
+        timeline = self.timeline
+        for metric in Metric:
+            if metric.resumes:
+                stopped = timeline.status_at(self.now) in _DONE
+                stop = timeline.solved_at if stopped else None
+                priority = timeline.solved_priority if stopped else None
+                excluded = self.pauses[metric] | _DONE
+                clock = self.clock(
+                    metric,
+                    1,
+                    start=timeline.created,
+                    stop=stop,
+                    stop_priority=priority,
+                    excluded=excluded,
+                )
+                if clock is not None:
+                    found.append(clock)
+                continue
+            for number, cycle in enumerate(timeline.cycles[metric], start=1):
+                clock = self.clock(
+                    metric,
+                    number,
+                    start=cycle.start,
+                    stop=cycle.stop,
+                    stop_priority=cycle.stop_priority,
+                    excluded=self.pauses[metric],
+                )
+                if clock is not None:
+                    found.append(clock)
+        return found
+
+    def clock(
+        self,
+        metric: Metric,
+        cycle: int,
+        *,
+        start: int,
+        stop: int | None,
+        stop_priority: Priority | None,
+        excluded: frozenset[Status],
+    ) -> Clock | None:
+        priority = stop_priority or self.priority
+        target = self.targets.get(priority, {}).get(metric)
+        if target is None:
+            return None
+        meter = self.meters[target.business_hours]
+        goal = target.duration // ONE_MICROSECOND
+        spans = self.timeline.counting_spans(start, self.now if stop is None else stop, excluded)
+        elapsed = sum(meter.elapsed(a, b) for a, b in spans)
+        status = self.timeline.status_at(self.now)
+        due = breached = None
+        if elapsed > goal or (stop is None and elapsed == goal):
+            state = ClockState.BREACHED
+            due = breached = _crossing(meter, spans, goal)
+        elif stop is not None:
+            state = ClockState.ACHIEVED
+        elif status in excluded:
+            state = ClockState.PAUSED
+        else:
+            state = ClockState.RUNNING
+            due = meter.add(self.now, goal - elapsed)
+            self._may_change_at(due)
+        thresholds = []
+        for fraction in self.thresholds:
+            amount = max(1, round(goal * fraction))
+            if amount <= elapsed:
+                at = _crossing(meter, spans, amount)
+            elif state is ClockState.RUNNING:
+                at = meter.add(self.now, amount - elapsed)
+                self._may_change_at(at)
+            else:
+                at = None
+            thresholds.append(Threshold(fraction=fraction, at=self._instant(at)))
+        return Clock(
+            metric=metric,
+            cycle=cycle,
+            state=state,
+            priority=priority,
+            target=target,
+            started_at=from_us(start, self.tz),
+            stopped_at=self._instant(stop),
+            elapsed=elapsed * ONE_MICROSECOND,
+            due_at=self._instant(due),
+            breached_at=self._instant(breached),
+            thresholds=tuple(thresholds),
+            paused_by=status if state is ClockState.PAUSED else None,
+        )
+
+    def next_change_at(self) -> datetime | None:
+        return self._instant(self.next_change)
+
+    def _may_change_at(self, at: int) -> None:
+        if self.next_change is None or at < self.next_change:
+            self.next_change = at
+
+    def _instant(self, us: int | None) -> datetime | None:
+        return None if us is None else from_us(us, self.tz)
+
+
+def _crossing(meter: Meter, spans: list[tuple[int, int]], amount: int) -> int | None:
+    """The first instant at which ``amount`` has been counted over ``spans``."""
+    counted = 0
+    for a, b in spans:
+        inside = meter.elapsed(a, b)
+        if counted + inside >= amount:
+            return meter.add(a, amount - counted)
+        counted += inside
+    return None

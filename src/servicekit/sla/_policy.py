@@ -1,0 +1,395 @@
+"""SLA policies (targets per priority and metric) and policy sets (first match wins)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, timedelta
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+from servicekit._time import require_aware, to_us
+from servicekit.calendars import Calendar, calendar_from_dict
+from servicekit.conditions import ALWAYS, Condition, Context, condition_from_dict
+from servicekit.durations import format_duration, parse_duration
+from servicekit.errors import ConfigError, InvalidDurationError, InvalidInputError, ServicekitError
+from servicekit.sla._clock import SLAEvaluation, Target
+from servicekit.sla._cycles import timeline_of
+from servicekit.sla._evaluate import ClockMaker
+from servicekit.sla._meter import Meter
+from servicekit.sla._metrics import DEFAULT_PAUSES, Metric
+from servicekit.tickets import Priority, Status, Ticket
+from servicekit.tickets._enums import member
+
+Targets = Mapping[Priority, Mapping[Metric, Target]]
+
+
+def _target(value: object, path: str) -> Target:
+    if isinstance(value, Target):
+        return value
+    if isinstance(value, Mapping):
+        unknown = set(value) - {"duration", "business_hours"}
+        if unknown or "duration" not in value:
+            raise ConfigError(
+                path, f"expected keys duration and business_hours, got {sorted(value)}"
+            )
+        business = value.get("business_hours", True)
+        if not isinstance(business, bool):
+            raise ConfigError(f"{path}.business_hours", f"expected true or false, got {business!r}")
+        return Target(
+            duration=_duration(value["duration"], f"{path}.duration"), business_hours=business
+        )
+    return Target(duration=_duration(value, path))
+
+
+def _duration(value: object, path: str) -> timedelta:
+    try:
+        duration = parse_duration(value)  # type: ignore[arg-type]
+    except (InvalidDurationError, TypeError) as exc:
+        raise ConfigError(path, str(exc)) from exc
+    if duration <= timedelta(0):
+        raise ConfigError(path, f"a target must be positive, got {format_duration(duration)}")
+    return duration
+
+
+def _targets(value: object) -> Targets:
+    if not isinstance(value, Mapping) or not value:
+        raise ConfigError("targets", f"expected {{priority: {{metric: target}}}}, got {value!r}")
+    parsed: dict[Priority, Mapping[Metric, Target]] = {}
+    for priority_name, metrics in value.items():
+        path = f"targets.{priority_name}"
+        priority = _member(Priority, priority_name, path)
+        if not isinstance(metrics, Mapping):
+            raise ConfigError(path, f"expected {{metric: target}}, got {metrics!r}")
+        parsed[priority] = MappingProxyType(
+            {
+                _member(Metric, name, f"{path}.{name}"): _target(target, f"{path}.{name}")
+                for name, target in metrics.items()
+            }
+        )
+    return MappingProxyType(parsed)
+
+
+def _pauses(value: object) -> Mapping[Metric, frozenset[Status]]:
+    if value is None:
+        return DEFAULT_PAUSES
+    if not isinstance(value, Mapping):
+        raise ConfigError("pauses", f"expected {{metric: [statuses]}}, got {value!r}")
+    pauses = dict(DEFAULT_PAUSES)
+    for name, statuses in value.items():
+        path = f"pauses.{name}"
+        metric = _member(Metric, name, path)
+        if isinstance(statuses, str) or not isinstance(statuses, Iterable):
+            raise ConfigError(path, f"expected a list of statuses, got {statuses!r}")
+        chosen = frozenset(_member(Status, status, path) for status in statuses)
+        if chosen & {Status.SOLVED, Status.CLOSED}:
+            raise ConfigError(path, "solved and closed stop clocks; they cannot pause them")
+        pauses[metric] = chosen
+    return MappingProxyType(pauses)
+
+
+def _thresholds(value: Iterable[float]) -> tuple[float, ...]:
+    found = tuple(value)
+    for fraction in found:
+        if (
+            isinstance(fraction, bool)
+            or not isinstance(fraction, int | float)
+            or not 0 < fraction < 1
+        ):
+            raise ConfigError(
+                "thresholds", f"each threshold is a fraction in (0, 1), got {fraction!r}"
+            )
+    if list(found) != sorted(set(found)):
+        raise ConfigError(
+            "thresholds", f"thresholds must increase without repeats, got {list(found)}"
+        )
+    return found
+
+
+def _member(kind: type[Any], value: object, path: str) -> Any:
+    try:
+        return member(kind, value)  # type: ignore[arg-type]
+    except InvalidInputError as exc:
+        raise ConfigError(path, str(exc)) from exc
+
+
+def _name(_: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(attribute.name, f"expected a non-empty name, got {value!r}")
+
+
+def _condition(_: object, attribute: attrs.Attribute[Condition], value: object) -> None:
+    if not isinstance(value, Condition):
+        raise ConfigError(attribute.name, f"expected a condition, got {value!r}")
+
+
+def _calendar(_: object, attribute: attrs.Attribute[Calendar | None], value: object) -> None:
+    if value is not None and not isinstance(value, Calendar):
+        raise ConfigError(attribute.name, f"expected a calendar or None, got {value!r}")
+
+
+@attrs.frozen
+class SLAPolicy:
+    """Targets per priority and metric for the tickets a condition selects.
+
+    Args:
+        name: shown in evaluations and reasons.
+        targets: ``{priority: {metric: target}}``; a target is a duration (``"4h"``,
+            ``"PT4H"``, a ``timedelta``), counted in business hours on ``calendar``, or a
+            :class:`Target` / ``{"duration": "24h", "business_hours": False}`` for
+            calendar hours. A metric without a target for a priority has no clock.
+        calendar: the business hours; required when any target counts business hours.
+        applies_to: the condition selecting tickets (default: every ticket).
+        pauses: ``{metric: [statuses]}`` overriding :data:`DEFAULT_PAUSES`.
+        thresholds: warning fractions of the target, increasing, in (0, 1).
+
+    Raises:
+        ConfigError: naming the bad value's path (``targets.urgent.first_reply``).
+
+    >>> from datetime import datetime
+    >>> from zoneinfo import ZoneInfo
+    >>> from servicekit import BusinessCalendar, Ticket
+    >>> hours = BusinessCalendar(tz="America/New_York", weekly={"mon-fri": ["09:00-17:00"]})
+    >>> policy = SLAPolicy("standard", calendar=hours, targets={"normal": {"first_reply": "4h"}})
+    >>> friday_4pm = datetime(2026, 3, 6, 16, tzinfo=ZoneInfo("America/New_York"))
+    >>> ticket = Ticket.create(id="T-1", at=friday_4pm, requester="c-1")
+    >>> clock = policy.evaluate(ticket, now=friday_4pm).clock("first_reply")
+    >>> clock.due_at
+    datetime.datetime(2026, 3, 9, 12, 0, tzinfo=zoneinfo.ZoneInfo(key='America/New_York'))
+    """
+
+    name: str = attrs.field(validator=_name)
+    targets: Targets = attrs.field(kw_only=True, converter=_targets, hash=False)
+    calendar: Calendar | None = attrs.field(kw_only=True, default=None, validator=_calendar)
+    applies_to: Condition = attrs.field(kw_only=True, default=ALWAYS, validator=_condition)
+    pauses: Mapping[Metric, frozenset[Status]] = attrs.field(
+        kw_only=True, default=None, converter=_pauses, hash=False
+    )
+    thresholds: tuple[float, ...] = attrs.field(
+        kw_only=True, default=(0.5, 0.75, 0.9), converter=_thresholds
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.calendar is None:
+            for priority, metrics in self.targets.items():
+                for metric, target in metrics.items():
+                    if target.business_hours:
+                        raise ConfigError(
+                            f"targets.{priority.value}.{metric.value}",
+                            "a business-hours target needs the policy's calendar",
+                        )
+
+    def applies(self, ticket: Ticket, now: datetime) -> bool:
+        """Whether :attr:`applies_to` holds for ``ticket`` at ``now``."""
+        return self.applies_to.holds(Context(ticket=ticket, now=now))
+
+    def evaluate(self, ticket: Ticket, *, now: datetime) -> SLAEvaluation:
+        """Every clock of ``ticket`` under this policy at ``now`` (whether or not the
+        policy's condition selects the ticket; :class:`PolicySet` does the choosing).
+
+        Events at ``now`` count: a stop at exactly ``due_at`` is achieved; a clock
+        still running at ``due_at`` is breached from that instant, with
+        ``breached_at == due_at``.
+
+        Raises:
+            InvalidInputError: ``now`` is earlier than the ticket's last event.
+            NaiveDatetimeError: ``now`` has no time zone.
+        """
+        return self._evaluate(ticket, now, f"policy {self.name!r} applies: {self.applies_to!r}")
+
+    def _evaluate(self, ticket: Ticket, now: datetime, reason: str) -> SLAEvaluation:
+        now_us = to_us(now, "now")
+        if now < ticket.updated_at:
+            raise InvalidInputError(
+                f"now={now.isoformat()} is earlier than ticket {ticket.id}'s last event at "
+                f"{ticket.updated_at.isoformat()}"
+            )
+        maker = ClockMaker(
+            timeline=timeline_of(ticket),
+            now=now_us,
+            priority=ticket.priority,
+            targets=self.targets,
+            pauses=self.pauses,
+            thresholds=self.thresholds,
+            meters={True: Meter(self.calendar), False: Meter(None)},
+            tz=UTC if self.calendar is None else self.calendar.tz,
+        )
+        clocks = tuple(maker.clocks())
+        return SLAEvaluation(
+            policy=self.name,
+            now=now,
+            clocks=clocks,
+            next_change_at=maker.next_change_at(),
+            reason=reason,
+        )
+
+    @classmethod
+    def from_dict(
+        cls, data: Mapping[str, Any], *, calendars: Mapping[str, Calendar] | None = None
+    ) -> SLAPolicy:
+        """A policy from plain data (JSON/TOML). ``calendar`` is a calendar dict or the
+        name of one in ``calendars``; ``applies_to`` a condition dict.
+
+        Raises:
+            ConfigError: naming the path (``targets.urgent.first_reply``).
+
+        >>> SLAPolicy.from_dict({"name": "vip", "targets": {"urgent": {"first_reply": "soon"}}})
+        Traceback (most recent call last):
+        ...
+        servicekit.errors.ConfigError: targets.urgent.first_reply: invalid duration 'soon': ...
+        """
+        return policy_from_dict(data, calendars=calendars)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data that :meth:`from_dict` reads back (the calendar inline)."""
+        data: dict[str, Any] = {"name": self.name, "targets": _targets_to_dict(self.targets)}
+        if self.calendar is not None:
+            data["calendar"] = self.calendar.to_dict()  # type: ignore[attr-defined]
+        if self.applies_to != ALWAYS:
+            data["applies_to"] = self.applies_to.to_dict()
+        changed = {m: s for m, s in self.pauses.items() if s != DEFAULT_PAUSES[m]}
+        if changed:
+            data["pauses"] = {m.value: sorted(s.value for s in v) for m, v in changed.items()}
+        data["thresholds"] = list(self.thresholds)
+        return data
+
+
+def _targets_to_dict(targets: Targets) -> dict[str, dict[str, Any]]:
+    def plain(target: Target) -> Any:
+        duration = format_duration(target.duration)
+        if target.business_hours:
+            return duration
+        return {"duration": duration, "business_hours": False}
+
+    return {
+        priority.value: {metric.value: plain(t) for metric, t in metrics.items()}
+        for priority, metrics in targets.items()
+    }
+
+
+_POLICY_KEYS = ("name", "targets", "calendar", "applies_to", "pauses", "thresholds")
+
+
+def policy_from_dict(
+    data: Mapping[str, Any], *, calendars: Mapping[str, Calendar] | None = None, path: str = ""
+) -> SLAPolicy:
+    """See :meth:`SLAPolicy.from_dict`; ``path`` prefixes error paths."""
+    try:
+        if not isinstance(data, Mapping):
+            raise ConfigError("", f"expected a policy object, got {data!r}")
+        for key in data:
+            if key not in _POLICY_KEYS:
+                raise ConfigError(
+                    str(key), f"unknown key; expected one of {', '.join(_POLICY_KEYS)}"
+                )
+        for key in ("name", "targets"):
+            if key not in data:
+                raise ConfigError(key, "missing")
+        calendar = data.get("calendar")
+        if isinstance(calendar, str):
+            if calendars is None or calendar not in calendars:
+                known = ", ".join(sorted(calendars or {})) or "none given"
+                raise ConfigError("calendar", f"unknown calendar {calendar!r} (known: {known})")
+            calendar = calendars[calendar]
+        elif calendar is not None:
+            calendar = _nested(lambda: calendar_from_dict(data["calendar"]), "calendar")
+        applies_to = data.get("applies_to")
+        condition = ALWAYS if applies_to is None else condition_from_dict(applies_to, "applies_to")
+        return SLAPolicy(
+            data["name"],
+            targets=data["targets"],
+            calendar=calendar,
+            applies_to=condition,
+            pauses=data.get("pauses"),
+            thresholds=data.get("thresholds", (0.5, 0.75, 0.9)),
+        )
+    except ConfigError as exc:
+        if not path:
+            raise
+        raise ConfigError(f"{path}.{exc.path}" if exc.path else path, exc.message) from exc
+
+
+def _nested(build: Any, key: str) -> Any:
+    try:
+        return build()
+    except ConfigError as exc:
+        raise ConfigError(f"{key}.{exc.path}" if exc.path else key, exc.message) from exc
+    except ServicekitError as exc:
+        raise ConfigError(key, str(exc)) from exc
+
+
+def _policies(value: Iterable[SLAPolicy]) -> tuple[SLAPolicy, ...]:
+    policies = tuple(value)
+    names = set()
+    for index, policy in enumerate(policies):
+        if not isinstance(policy, SLAPolicy):
+            raise ConfigError(f"policies[{index}]", f"not an SLAPolicy: {policy!r}")
+        if policy.name in names:
+            raise ConfigError(f"policies[{index}].name", f"duplicate policy name {policy.name!r}")
+        names.add(policy.name)
+    return policies
+
+
+@attrs.frozen
+class PolicySet:
+    """Policies in order; the *first* whose condition holds applies (as Zendesk).
+
+    >>> from datetime import datetime, UTC
+    >>> from servicekit import Ticket
+    >>> from servicekit.conditions import where
+    >>> vip = SLAPolicy("vip", applies_to=where("tags", "contains", "vip"),
+    ...                 targets={"normal": {"first_reply": {"duration": "1h",
+    ...                                                     "business_hours": False}}})
+    >>> policies = PolicySet([vip])
+    >>> t = Ticket.create(id="T-1", at=datetime(2026, 3, 2, 9, tzinfo=UTC), requester="c")
+    >>> policies.evaluate(t, now=t.created_at).reason
+    "no policy applies (checked 'vip')"
+    """
+
+    policies: tuple[SLAPolicy, ...] = attrs.field(converter=_policies)
+
+    def select(self, ticket: Ticket, now: datetime) -> SLAPolicy | None:
+        """The first policy whose condition holds for ``ticket`` at ``now``."""
+        context = Context(ticket=ticket, now=require_aware(now, "now"))
+        return next((p for p in self.policies if p.applies_to.holds(context)), None)
+
+    def evaluate(self, ticket: Ticket, *, now: datetime) -> SLAEvaluation:
+        """The clocks under the first matching policy; none (and a reason) if none does.
+
+        Raises:
+            InvalidInputError: ``now`` is earlier than the ticket's last event.
+        """
+        policy = self.select(ticket, now)
+        if policy is not None:
+            return policy._evaluate(
+                ticket, now, f"policy {policy.name!r} applies: {policy.applies_to!r}"
+            )
+        if now < ticket.updated_at:
+            raise InvalidInputError(
+                f"now={now.isoformat()} is earlier than ticket {ticket.id}'s last event"
+            )
+        checked = ", ".join(repr(p.name) for p in self.policies) or "no policies"
+        return SLAEvaluation(
+            policy=None, now=now, clocks=(), next_change_at=None,
+            reason=f"no policy applies (checked {checked})",
+        )  # fmt: skip
+
+    @classmethod
+    def from_dict(
+        cls, data: Mapping[str, Any], *, calendars: Mapping[str, Calendar] | None = None
+    ) -> PolicySet:
+        """``{"policies": [policy, ...]}``; errors name ``policies[1].targets...``."""
+        if not isinstance(data, Mapping) or set(data) != {"policies"}:
+            raise ConfigError("", f"expected {{'policies': [...]}}, got {data!r}")
+        items = data["policies"]
+        if not isinstance(items, list):
+            raise ConfigError("policies", f"expected a list, got {items!r}")
+        return cls(
+            policy_from_dict(item, calendars=calendars, path=f"policies[{index}]")
+            for index, item in enumerate(items)
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data that :meth:`from_dict` reads back."""
+        return {"policies": [policy.to_dict() for policy in self.policies]}
