@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/calendar_vs_peers.py
 	$(BIN)/python benchmarks/tickets_replay.py
+	$(BIN)/python benchmarks/sla_evaluate.py
 
 clean:
 	rm -rf $(VENV) docs/_build .pytest_cache .mypy_cache .ruff_cache .hypothesis

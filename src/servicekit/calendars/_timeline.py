@@ -35,6 +35,7 @@ _BLOCKS_PER_YEAR = 53
 _HORIZON_BLOCKS = 101 * _BLOCKS_PER_YEAR
 _RESET_DISTANCE = 20 * _BLOCKS_PER_YEAR
 _MAX_CACHED_BLOCKS = 16_384
+_DAY_US = 86_400_000_000
 
 
 def block_of_date(day: date) -> int:
@@ -118,6 +119,7 @@ class Timeline:
         self.tz = tz
         self._segments_of = segments_of
         self._blocks: dict[int, Block] = {}
+        self._block_of_day: dict[int, int] = {}  # UTC day -> a block overlapping it
         self._prefix: _Prefix | None = None
         self._lock = threading.Lock()
 
@@ -155,7 +157,14 @@ class Timeline:
 
     def block_at(self, us: int) -> Block:
         """The block whose bounds contain instant ``us``."""
-        block = self.block(block_of_date(from_us(us, self.tz).date()))
+        day = us // _DAY_US
+        index = self._block_of_day.get(day)
+        if index is None:
+            index = block_of_date(from_us(us, self.tz).date())
+            if len(self._block_of_day) >= _MAX_CACHED_BLOCKS:
+                self._block_of_day.clear()
+            self._block_of_day[day] = index
+        block = self.block(index)
         while us < block.start:
             block = self.block(block.index - 1)
         while us >= block.end:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 import attrs
 
+from servicekit._time import ONE_MICROSECOND, from_us
 from servicekit.durations import format_duration
+from servicekit.sla._meter import Meter, Spans, crossing
 from servicekit.sla._metrics import ClockState, Metric
 from servicekit.tickets import Priority, Status
 
@@ -41,9 +44,12 @@ class Threshold:
     at: datetime | None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Clock:
     """One metric's clock (one per cycle for cycling metrics) at the evaluation instant.
+
+    Instants are kept as integers and become ``datetime`` values (in the policy
+    calendar's zone, UTC without one) when read, so evaluating many tickets stays cheap.
 
     Attributes:
         metric, cycle: which clock (cycles count from 1).
@@ -51,12 +57,6 @@ class Clock:
         priority: the priority whose target applies (at the stop for a stopped clock,
             now for one still open).
         target: the duration to meet.
-        started_at, stopped_at: the clock's start; its stop (``None`` while open).
-        elapsed: time counted so far (business time for business-hour targets).
-        due_at: when the target is used up if the clock keeps counting (running), or
-            was used up (breached); ``None`` when paused or achieved.
-        breached_at: the instant the target was used up; ``None`` unless breached.
-        thresholds: the warning instants, one per configured fraction.
         paused_by: the status that pauses a paused clock.
     """
 
@@ -65,13 +65,47 @@ class Clock:
     state: ClockState
     priority: Priority
     target: Target
-    started_at: datetime
-    stopped_at: datetime | None
-    elapsed: timedelta
-    due_at: datetime | None
-    breached_at: datetime | None
-    thresholds: tuple[Threshold, ...]
-    paused_by: Status | None = None
+    paused_by: Status | None
+    _tz: tzinfo = attrs.field(eq=False)
+    _start: int
+    _stop: int | None
+    _now: int
+    _due: int | None
+    _breached: int | None
+    _fractions: tuple[float, ...]
+    _meter: Meter = attrs.field(eq=False)
+    _spans: Spans
+    _totals: tuple[int, ...]
+
+    @property
+    def _counted(self) -> int:
+        return self._totals[-1] if self._totals else 0
+
+    @property
+    def started_at(self) -> datetime:
+        """When the clock started."""
+        return from_us(self._start, self._tz)
+
+    @property
+    def stopped_at(self) -> datetime | None:
+        """When it stopped (achieved or breached), ``None`` while open."""
+        return None if self._stop is None else from_us(self._stop, self._tz)
+
+    @property
+    def elapsed(self) -> timedelta:
+        """Time counted so far (business time for business-hour targets)."""
+        return self._counted * ONE_MICROSECOND
+
+    @property
+    def due_at(self) -> datetime | None:
+        """When the target is used up if the clock keeps counting (running), or was
+        used up (breached); ``None`` when paused or achieved."""
+        return None if self._due is None else from_us(self._due, self._tz)
+
+    @property
+    def breached_at(self) -> datetime | None:
+        """The instant the target was used up; ``None`` unless breached."""
+        return None if self._breached is None else from_us(self._breached, self._tz)
 
     @property
     def remaining(self) -> timedelta:
@@ -82,6 +116,42 @@ class Clock:
     def fraction_used(self) -> float:
         """``elapsed / target``: 1.0 at the target, above once breached."""
         return self.elapsed / self.target.duration
+
+    @functools.cached_property
+    def thresholds(self) -> tuple[Threshold, ...]:
+        """The warning instants, one per configured fraction: past crossings, and for
+        a running clock the future ones; ``None`` where it will not cross without an
+        event."""
+        return tuple(
+            Threshold(fraction=fraction, at=None if at is None else from_us(at, self._tz))
+            for fraction, at in zip(self._fractions, self.threshold_instants(), strict=True)
+        )
+
+    def threshold_instants(self) -> list[int | None]:
+        """:attr:`thresholds` as microseconds since the epoch (internal)."""
+        goal = self.target.duration // ONE_MICROSECOND
+        counted, found = self._counted, []
+        for fraction in self._fractions:
+            amount = max(1, round(goal * fraction))
+            if amount <= counted:
+                found.append(crossing(self._meter, self._spans, self._totals, amount))
+            elif self.state is ClockState.RUNNING:
+                found.append(self._meter.add(self._now, amount - counted))
+            else:
+                found.append(None)
+        return found
+
+    def next_warning_us(self) -> int | None:
+        """The first warning instant still ahead of a running clock, in microseconds
+        since the epoch (internal, for ``next_change_at``)."""
+        if self.state is not ClockState.RUNNING:
+            return None
+        goal = self.target.duration // ONE_MICROSECOND
+        for fraction in self._fractions:
+            amount = max(1, round(goal * fraction))
+            if amount > self._counted:
+                return self._meter.add(self._now, amount - self._counted)
+        return None
 
     @property
     def reason(self) -> str:
@@ -99,6 +169,9 @@ class Clock:
             status = self.paused_by.value if self.paused_by else "?"
             return f"{name}: paused while {status}, {used}"
         return f"{name}: running, {used} ({self.fraction_used:.0%}), due {_when(self.due_at)}"
+
+    def __repr__(self) -> str:
+        return f"<Clock {self.reason}>"
 
 
 def _when(instant: datetime | None) -> str:

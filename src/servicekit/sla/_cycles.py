@@ -11,7 +11,7 @@ from bisect import bisect_right
 
 import attrs
 
-from servicekit._time import to_us
+from servicekit._time import EPOCH, ONE_MICROSECOND, to_us
 from servicekit.sla._metrics import Metric
 from servicekit.tickets import (
     Author,
@@ -58,7 +58,7 @@ class Timeline:
 
     def counting_spans(
         self, start: int, end: int, excluded: frozenset[Status]
-    ) -> list[tuple[int, int]]:
+    ) -> tuple[tuple[int, int], ...]:
         """Sub-intervals of ``[start, end)`` spent outside the ``excluded`` statuses."""
         spans: list[tuple[int, int]] = []
         index = bisect_right(self.change_at, start) - 1
@@ -75,7 +75,7 @@ class Timeline:
                 else:
                     spans.append((a, b))
             index += 1
-        return spans
+        return tuple(spans)
 
 
 def timeline_of(ticket: Ticket) -> Timeline:
@@ -116,7 +116,7 @@ class _Walk:
         self.solved_priority: Priority | None = None
 
     def step(self, event: Event) -> None:
-        at = to_us(event.at)
+        at = (event.at - EPOCH) // ONE_MICROSECOND  # events are tz-aware by construction
         following = ROWS[self.status][trigger_of(event)]
         if isinstance(event, PriorityChanged):
             self.priority = event.priority

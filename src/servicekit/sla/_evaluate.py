@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from datetime import datetime, tzinfo
 
 from servicekit._time import ONE_MICROSECOND, from_us
-from servicekit.sla._clock import Clock, Target, Threshold
+from servicekit.sla._clock import Clock, Target
 from servicekit.sla._cycles import Timeline
-from servicekit.sla._meter import Meter
+from servicekit.sla._meter import Meter, crossing, running_totals
 from servicekit.sla._metrics import ClockState, Metric
 from servicekit.tickets import Priority, Status
 
@@ -22,6 +22,7 @@ class ClockMaker:
         self,
         *,
         timeline: Timeline,
+        metrics: tuple[Metric, ...],
         now: int,
         priority: Priority,
         targets: Mapping[Priority, Mapping[Metric, Target]],
@@ -30,7 +31,7 @@ class ClockMaker:
         meters: Mapping[bool, Meter],
         tz: tzinfo,
     ) -> None:
-        self.timeline, self.now, self.priority = timeline, now, priority
+        self.timeline, self.metrics, self.now, self.priority = timeline, metrics, now, priority
         self.targets, self.pauses, self.thresholds = targets, pauses, thresholds
         self.meters, self.tz = meters, tz
         self.next_change: int | None = None
@@ -38,7 +39,7 @@ class ClockMaker:
     def clocks(self) -> list[Clock]:
         found: list[Clock] = []
         timeline = self.timeline
-        for metric in Metric:
+        for metric in self.metrics:
             if metric.resumes:
                 stopped = timeline.status_at(self.now) in _DONE
                 stop = timeline.solved_at if stopped else None
@@ -82,15 +83,16 @@ class ClockMaker:
         target = self.targets.get(priority, {}).get(metric)
         if target is None:
             return None
-        meter = self.meters[target.business_hours]
         goal = target.duration // ONE_MICROSECOND
         spans = self.timeline.counting_spans(start, self.now if stop is None else stop, excluded)
-        elapsed = sum(meter.elapsed(a, b) for a, b in spans)
+        meter = self.meters[target.business_hours]
+        totals = running_totals(meter, spans)
+        elapsed = totals[-1] if totals else 0
         status = self.timeline.status_at(self.now)
         due = breached = None
         if elapsed > goal or (stop is None and elapsed == goal):
             state = ClockState.BREACHED
-            due = breached = _crossing(meter, spans, goal)
+            due = breached = crossing(meter, spans, totals, goal)
         elif stop is not None:
             state = ClockState.ACHIEVED
         elif status in excluded:
@@ -99,49 +101,36 @@ class ClockMaker:
             state = ClockState.RUNNING
             due = meter.add(self.now, goal - elapsed)
             self._may_change_at(due)
-        thresholds = []
-        for fraction in self.thresholds:
-            amount = max(1, round(goal * fraction))
-            if amount <= elapsed:
-                at = _crossing(meter, spans, amount)
-            elif state is ClockState.RUNNING:
-                at = meter.add(self.now, amount - elapsed)
-                self._may_change_at(at)
-            else:
-                at = None
-            thresholds.append(Threshold(fraction=fraction, at=self._instant(at)))
-        return Clock(
+        clock = Clock(
             metric=metric,
             cycle=cycle,
             state=state,
             priority=priority,
             target=target,
-            started_at=from_us(start, self.tz),
-            stopped_at=self._instant(stop),
-            elapsed=elapsed * ONE_MICROSECOND,
-            due_at=self._instant(due),
-            breached_at=self._instant(breached),
-            thresholds=tuple(thresholds),
             paused_by=status if state is ClockState.PAUSED else None,
+            tz=self.tz,
+            start=start,
+            stop=stop,
+            now=self.now,
+            due=due,
+            breached=breached,
+            fractions=self.thresholds,
+            meter=meter,
+            spans=spans,
+            totals=totals,
         )
+        if state is ClockState.RUNNING:
+            self._may_change_at(clock.next_warning_us())
+        return clock
 
     def next_change_at(self) -> datetime | None:
         return self._instant(self.next_change)
 
-    def _may_change_at(self, at: int) -> None:
+    def _may_change_at(self, at: int | None) -> None:
+        if at is None:
+            return
         if self.next_change is None or at < self.next_change:
             self.next_change = at
 
     def _instant(self, us: int | None) -> datetime | None:
         return None if us is None else from_us(us, self.tz)
-
-
-def _crossing(meter: Meter, spans: list[tuple[int, int]], amount: int) -> int | None:
-    """The first instant at which ``amount`` has been counted over ``spans``."""
-    counted = 0
-    for a, b in spans:
-        inside = meter.elapsed(a, b)
-        if counted + inside >= amount:
-            return meter.add(a, amount - counted)
-        counted += inside
-    return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from servicekit.calendars import Calendar
 
 
@@ -21,3 +23,25 @@ class Meter:
     def add(self, a: int, amount: int) -> int:
         """The earliest instant with ``amount`` (> 0) measured since ``a``."""
         return a + amount if self._timeline is None else self._timeline.add(a, amount)
+
+
+Spans = tuple[tuple[int, int], ...]
+"""Sub-intervals ``[a, b)`` during which a clock counts, in order."""
+
+
+def running_totals(meter: Meter, spans: Spans) -> tuple[int, ...]:
+    """Time counted by the end of each span."""
+    totals, total = [], 0
+    for a, b in spans:
+        total += meter.elapsed(a, b)
+        totals.append(total)
+    return tuple(totals)
+
+
+def crossing(meter: Meter, spans: Spans, totals: tuple[int, ...], amount: int) -> int | None:
+    """The first instant at which ``amount`` (> 0) had been counted, if it was."""
+    index = bisect_left(totals, amount)
+    if index == len(totals):
+        return None
+    before = totals[index - 1] if index else 0
+    return meter.add(spans[index][0], amount - before)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
@@ -196,7 +197,18 @@ class SLAPolicy:
             InvalidInputError: ``now`` is earlier than the ticket's last event.
             NaiveDatetimeError: ``now`` has no time zone.
         """
-        return self._evaluate(ticket, now, f"policy {self.name!r} applies: {self.applies_to!r}")
+        return self._evaluate(ticket, now, self._applies_reason)
+
+    @functools.cached_property
+    def _metrics(self) -> tuple[Metric, ...]:
+        """The metrics with a target for some priority, in table order."""
+        return tuple(m for m in Metric if any(m in t for t in self.targets.values()))
+
+    @functools.cached_property
+    def _applies_reason(self) -> str:
+        if self.applies_to == ALWAYS:
+            return f"policy {self.name!r} applies to every ticket"
+        return f"policy {self.name!r} applies: {self.applies_to!r}"
 
     def _evaluate(self, ticket: Ticket, now: datetime, reason: str) -> SLAEvaluation:
         now_us = to_us(now, "now")
@@ -207,6 +219,7 @@ class SLAPolicy:
             )
         maker = ClockMaker(
             timeline=timeline_of(ticket),
+            metrics=self._metrics,
             now=now_us,
             priority=ticket.priority,
             targets=self.targets,
@@ -362,9 +375,7 @@ class PolicySet:
         """
         policy = self.select(ticket, now)
         if policy is not None:
-            return policy._evaluate(
-                ticket, now, f"policy {policy.name!r} applies: {policy.applies_to!r}"
-            )
+            return policy._evaluate(ticket, now, policy._applies_reason)
         if now < ticket.updated_at:
             raise InvalidInputError(
                 f"now={now.isoformat()} is earlier than ticket {ticket.id}'s last event"
