@@ -34,6 +34,7 @@ class ClockMaker:
         self.timeline, self.metrics, self.now, self.priority = timeline, metrics, now, priority
         self.targets, self.pauses, self.thresholds = targets, pauses, thresholds
         self.meters, self.tz = meters, tz
+        self.status = timeline.status_at(now)
         self.next_change: int | None = None
 
     def clocks(self) -> list[Clock]:
@@ -41,7 +42,7 @@ class ClockMaker:
         timeline = self.timeline
         for metric in self.metrics:
             if metric.resumes:
-                stopped = timeline.status_at(self.now) in _DONE
+                stopped = self.status in _DONE
                 stop = timeline.solved_at if stopped else None
                 priority = timeline.solved_priority if stopped else None
                 excluded = self.pauses[metric] | _DONE
@@ -88,7 +89,7 @@ class ClockMaker:
         meter = self.meters[target.business_hours]
         totals = running_totals(meter, spans)
         elapsed = totals[-1] if totals else 0
-        status = self.timeline.status_at(self.now)
+        status = self.status
         due = breached = None
         if elapsed > goal or (stop is None and elapsed == goal):
             state = ClockState.BREACHED

@@ -3,26 +3,37 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable
 
 from servicekit.calendars import Calendar
 
 
 class Meter:
-    """Measures ``[a, b)`` on a calendar, or in real time when there is none."""
+    """Measures ``[a, b)`` on a calendar, or in real time when there is none.
 
-    __slots__ = ("_timeline",)
+    ``elapsed(a, b)`` is the time counted in ``[a, b)``; ``add(a, amount)`` the
+    earliest instant with ``amount`` (> 0) counted since ``a``. Both are bound straight
+    to the calendar's integer engine (no datetime round trip, no extra call).
+    """
+
+    __slots__ = ("add", "elapsed")
 
     def __init__(self, calendar: Calendar | None) -> None:
-        # The calendar's integer engine: the same arithmetic as Calendar.elapsed/add,
-        # without a datetime round trip per call.
-        self._timeline = None if calendar is None else calendar._timeline()
+        self.elapsed: Callable[[int, int], int]
+        self.add: Callable[[int, int], int]
+        if calendar is None:
+            self.elapsed, self.add = _real_elapsed, _real_add
+        else:
+            timeline = calendar._timeline()
+            self.elapsed, self.add = timeline.elapsed, timeline.add
 
-    def elapsed(self, a: int, b: int) -> int:
-        return b - a if self._timeline is None else self._timeline.elapsed(a, b)
 
-    def add(self, a: int, amount: int) -> int:
-        """The earliest instant with ``amount`` (> 0) measured since ``a``."""
-        return a + amount if self._timeline is None else self._timeline.add(a, amount)
+def _real_elapsed(a: int, b: int) -> int:
+    return b - a
+
+
+def _real_add(a: int, amount: int) -> int:
+    return a + amount
 
 
 Spans = tuple[tuple[int, int], ...]

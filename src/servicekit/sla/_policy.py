@@ -200,6 +200,11 @@ class SLAPolicy:
         return self._evaluate(ticket, now, self._applies_reason)
 
     @functools.cached_property
+    def _meters(self) -> dict[bool, Meter]:
+        """How to measure, by ``business_hours``."""
+        return {True: Meter(self.calendar), False: Meter(None)}
+
+    @functools.cached_property
     def _metrics(self) -> tuple[Metric, ...]:
         """The metrics with a target for some priority, in table order."""
         return tuple(m for m in Metric if any(m in t for t in self.targets.values()))
@@ -225,7 +230,7 @@ class SLAPolicy:
             targets=self.targets,
             pauses=self.pauses,
             thresholds=self.thresholds,
-            meters={True: Meter(self.calendar), False: Meter(None)},
+            meters=self._meters,
             tz=UTC if self.calendar is None else self.calendar.tz,
         )
         clocks = tuple(maker.clocks())
