@@ -45,3 +45,13 @@ def test_errors_subclass_servicekit_error_and_a_builtin() -> None:
         assert issubclass(error, ServicekitError)
         if error is not ServicekitError:
             assert issubclass(error, ValueError | LookupError | TypeError), name
+
+
+def test_config_errors_move_inside_a_parent_path_and_keep_their_class() -> None:
+    inner = errors.InvalidCalendarError("weekly.mon[0]", "bad interval")
+    outer = inner.within("policies[1].calendar")
+    assert type(outer) is errors.InvalidCalendarError
+    assert outer.path == "policies[1].calendar.weekly.mon[0]"
+    assert str(outer) == "policies[1].calendar.weekly.mon[0]: bad interval"
+    assert errors.ConfigError("", "missing").within("targets").path == "targets"
+    assert inner.within("") is inner

@@ -53,6 +53,17 @@ class ConfigError(ServicekitError, ValueError):
         self.message = message
         super().__init__(f"{path}: {message}" if path else message)
 
+    def within(self, prefix: str) -> ConfigError:
+        """The same error, of the same class, located inside ``prefix``: how a loader
+        of nested configuration passes an inner error up.
+
+        >>> ConfigError("weekly.mon[1]", "bad interval").within("policies[0].calendar").path
+        'policies[0].calendar.weekly.mon[1]'
+        """
+        if not prefix:
+            return self
+        return type(self)(f"{prefix}.{self.path}" if self.path else prefix, self.message)
+
 
 class InvalidCalendarError(ConfigError):
     """Business hours that cannot describe a calendar: malformed or overlapping

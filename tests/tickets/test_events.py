@@ -20,6 +20,7 @@ from servicekit.tickets import (
     SatisfactionRated,
     StatusChanged,
     TagsChanged,
+    Ticket,
     channel_of,
 )
 
@@ -131,3 +132,14 @@ class TestValues:
     def test_events_are_keyword_only(self) -> None:
         with pytest.raises(TypeError):
             Replied(T0, "agent")  # type: ignore[call-arg]
+
+
+class TestCreate:
+    def test_a_single_string_is_not_a_tag_collection(self) -> None:
+        # frozenset("vip") would silently give the tags {"v", "i", "p"}.
+        with pytest.raises(InvalidInputError, match="tags must be a collection"):
+            Ticket.create(id="T", at=T0, requester="c", tags="vip")
+
+    def test_any_iterable_of_names_is_a_tag_collection(self) -> None:
+        ticket = Ticket.create(id="T", at=T0, requester="c", tags=(t for t in ["vip", "api"]))
+        assert ticket.tags == {"vip", "api"}

@@ -59,7 +59,7 @@ def calendar_from_dict(cls: type[C], data: Mapping[str, Any], path: str = "") ->
     except ConfigError as exc:
         if not prefix or exc.path.startswith(prefix):
             raise
-        raise type(exc)(prefix + exc.path, exc.message) from exc
+        raise exc.within(path) from exc
     except ServicekitError as exc:
         if not path:
             raise
@@ -216,4 +216,4 @@ def _closure_from(value: object, path: str) -> RecurringClosure:
     try:
         return RecurringClosure(value["rule"], closed=value.get("closed"))
     except ConfigError as exc:
-        raise InvalidCalendarError(f"{path}.{exc.path}", exc.message) from exc
+        raise exc.within(path) from exc

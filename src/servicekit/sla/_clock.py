@@ -10,7 +10,7 @@ import attrs
 
 from servicekit._time import ONE_MICROSECOND, from_us
 from servicekit.durations import format_duration
-from servicekit.sla._meter import Meter, Spans, crossing
+from servicekit.sla._meter import Meter, Spans, counted, crossing
 from servicekit.sla._metrics import ClockState, Metric
 from servicekit.tickets import Priority, Status
 
@@ -79,7 +79,7 @@ class Clock:
 
     @property
     def _counted(self) -> int:
-        return self._totals[-1] if self._totals else 0
+        return counted(self._totals)
 
     @property
     def started_at(self) -> datetime:
@@ -124,19 +124,21 @@ class Clock:
         event."""
         return tuple(
             Threshold(fraction=fraction, at=None if at is None else from_us(at, self._tz))
-            for fraction, at in zip(self._fractions, self.threshold_instants(), strict=True)
+            for fraction, at in zip(self._fractions, self._threshold_instants(), strict=True)
         )
 
-    def threshold_instants(self) -> list[int | None]:
-        """:attr:`thresholds` as microseconds since the epoch (internal)."""
+    def _warning_amounts(self) -> list[int]:
+        """Each threshold as microseconds of counted time (at least one)."""
         goal = self.target.duration // ONE_MICROSECOND
-        counted, found = self._counted, []
-        for fraction in self._fractions:
-            amount = max(1, round(goal * fraction))
-            if amount <= counted:
+        return [max(1, round(goal * fraction)) for fraction in self._fractions]
+
+    def _threshold_instants(self) -> list[int | None]:
+        so_far, found = self._counted, []
+        for amount in self._warning_amounts():
+            if amount <= so_far:
                 found.append(crossing(self._meter, self._spans, self._totals, amount))
             elif self.state is ClockState.RUNNING:
-                found.append(self._meter.add(self._now, amount - counted))
+                found.append(self._meter.add(self._now, amount - so_far))
             else:
                 found.append(None)
         return found
@@ -146,9 +148,7 @@ class Clock:
         since the epoch (internal, for ``next_change_at``)."""
         if self.state is not ClockState.RUNNING:
             return None
-        goal = self.target.duration // ONE_MICROSECOND
-        for fraction in self._fractions:
-            amount = max(1, round(goal * fraction))
+        for amount in self._warning_amounts():
             if amount > self._counted:
                 return self._meter.add(self._now, amount - self._counted)
         return None

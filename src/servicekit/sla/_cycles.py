@@ -12,7 +12,7 @@ from bisect import bisect_right
 import attrs
 
 from servicekit._time import EPOCH, ONE_MICROSECOND, to_us
-from servicekit.sla._metrics import Metric
+from servicekit.sla._metrics import STOPPING, Metric
 from servicekit.tickets import (
     Author,
     Created,
@@ -24,8 +24,6 @@ from servicekit.tickets import (
     Ticket,
 )
 from servicekit.tickets._lifecycle import ROWS, trigger_of
-
-_DONE = frozenset({Status.SOLVED, Status.CLOSED})
 
 
 @attrs.define
@@ -137,7 +135,7 @@ class _Walk:
         for cycles in (self.next_reply, self.updates):
             if cycles and cycles[-1].stop is None:
                 _stop(cycles[-1], at, self.priority)
-        if following not in _DONE:
+        if following not in STOPPING:
             self.updates.append(Cycle(at))
         self.last_public = Author.AGENT
 
@@ -154,7 +152,7 @@ class _Walk:
         self.last_public = Author.CUSTOMER
 
     def status_changed(self, at: int, following: Status) -> None:
-        if following in _DONE and self.status not in _DONE:
+        if following in STOPPING and self.status not in STOPPING:
             self.solved_at, self.solved_priority = at, self.priority
             if self.first and self.first_reply.stop is None:
                 _stop(self.first_reply, at, self.priority)
@@ -164,7 +162,7 @@ class _Walk:
                         cycles.pop()  # opened and solved at one instant: no cycle
                     else:
                         _stop(cycles[-1], at, self.priority)
-        elif following not in _DONE:
+        elif following not in STOPPING:
             self.solved_at = self.solved_priority = None
         if self.change_at[-1] == at:
             self.status_of[-1] = following

@@ -8,11 +8,9 @@ from datetime import datetime, tzinfo
 from servicekit._time import ONE_MICROSECOND, from_us
 from servicekit.sla._clock import Clock, Target
 from servicekit.sla._cycles import Timeline
-from servicekit.sla._meter import Meter, crossing, running_totals
-from servicekit.sla._metrics import ClockState, Metric
+from servicekit.sla._meter import Meter, counted, crossing, running_totals
+from servicekit.sla._metrics import STOPPING, ClockState, Metric
 from servicekit.tickets import Priority, Status
-
-_DONE = frozenset({Status.SOLVED, Status.CLOSED})
 
 
 class ClockMaker:
@@ -42,10 +40,10 @@ class ClockMaker:
         timeline = self.timeline
         for metric in self.metrics:
             if metric.resumes:
-                stopped = self.status in _DONE
+                stopped = self.status in STOPPING
                 stop = timeline.solved_at if stopped else None
                 priority = timeline.solved_priority if stopped else None
-                excluded = self.pauses[metric] | _DONE
+                excluded = self.pauses[metric] | STOPPING
                 clock = self.clock(
                     metric,
                     1,
@@ -88,7 +86,7 @@ class ClockMaker:
         spans = self.timeline.counting_spans(start, self.now if stop is None else stop, excluded)
         meter = self.meters[target.business_hours]
         totals = running_totals(meter, spans)
-        elapsed = totals[-1] if totals else 0
+        elapsed = counted(totals)
         status = self.status
         due = breached = None
         if elapsed > goal or (stop is None and elapsed == goal):

@@ -49,6 +49,11 @@ def running_totals(meter: Meter, spans: Spans) -> tuple[int, ...]:
     return tuple(totals)
 
 
+def counted(totals: tuple[int, ...]) -> int:
+    """All the time counted, from :func:`running_totals`."""
+    return totals[-1] if totals else 0
+
+
 def crossing(meter: Meter, spans: Spans, totals: tuple[int, ...], amount: int) -> int | None:
     """The first instant at which ``amount`` (> 0) had been counted, if it was."""
     index = bisect_left(totals, amount)

@@ -52,6 +52,10 @@ DEFAULT_PAUSES: Mapping[Metric, frozenset[Status]] = MappingProxyType(
 """The statuses during which each metric's clock does not count, unless configured."""
 
 
+STOPPING = frozenset({Status.SOLVED, Status.CLOSED})
+"""Statuses that stop every clock (resolution-type clocks resume on reopen)."""
+
+
 class ClockState(enum.StrEnum):
     """Where a clock stands at the instant of evaluation.
 

@@ -19,11 +19,12 @@ from servicekit.sla._clock import SLAEvaluation, Target
 from servicekit.sla._cycles import timeline_of
 from servicekit.sla._evaluate import ClockMaker
 from servicekit.sla._meter import Meter
-from servicekit.sla._metrics import DEFAULT_PAUSES, Metric
+from servicekit.sla._metrics import DEFAULT_PAUSES, STOPPING, Metric
 from servicekit.tickets import Priority, Status, Ticket
-from servicekit.tickets._enums import member
+from servicekit.tickets._enums import E, member
 
 Targets = Mapping[Priority, Mapping[Metric, Target]]
+DEFAULT_THRESHOLDS = (0.5, 0.75, 0.9)
 
 
 def _target(value: object, path: str) -> Target:
@@ -84,7 +85,7 @@ def _pauses(value: object) -> Mapping[Metric, frozenset[Status]]:
         if isinstance(statuses, str) or not isinstance(statuses, Iterable):
             raise ConfigError(path, f"expected a list of statuses, got {statuses!r}")
         chosen = frozenset(_member(Status, status, path) for status in statuses)
-        if chosen & {Status.SOLVED, Status.CLOSED}:
+        if chosen & STOPPING:
             raise ConfigError(path, "solved and closed stop clocks; they cannot pause them")
         pauses[metric] = chosen
     return MappingProxyType(pauses)
@@ -108,9 +109,9 @@ def _thresholds(value: Iterable[float]) -> tuple[float, ...]:
     return found
 
 
-def _member(kind: type[Any], value: object, path: str) -> Any:
+def _member(kind: type[E], value: object, path: str) -> E:
     try:
-        return member(kind, value)  # type: ignore[arg-type]
+        return member(kind, value)
     except InvalidInputError as exc:
         raise ConfigError(path, str(exc)) from exc
 
@@ -168,7 +169,7 @@ class SLAPolicy:
         kw_only=True, default=None, converter=_pauses, hash=False
     )
     thresholds: tuple[float, ...] = attrs.field(
-        kw_only=True, default=(0.5, 0.75, 0.9), converter=_thresholds
+        kw_only=True, default=DEFAULT_THRESHOLDS, converter=_thresholds
     )
 
     def __attrs_post_init__(self) -> None:
@@ -216,12 +217,7 @@ class SLAPolicy:
         return f"policy {self.name!r} applies: {self.applies_to!r}"
 
     def _evaluate(self, ticket: Ticket, now: datetime, reason: str) -> SLAEvaluation:
-        now_us = to_us(now, "now")
-        if now < ticket.updated_at:
-            raise InvalidInputError(
-                f"now={now.isoformat()} is earlier than ticket {ticket.id}'s last event at "
-                f"{ticket.updated_at.isoformat()}"
-            )
+        now_us = _checked_now(ticket, now)
         maker = ClockMaker(
             timeline=timeline_of(ticket),
             metrics=self._metrics,
@@ -286,6 +282,17 @@ def _targets_to_dict(targets: Targets) -> dict[str, dict[str, Any]]:
     }
 
 
+def _checked_now(ticket: Ticket, now: datetime) -> int:
+    """``now`` in microseconds, if it is aware and not before the ticket's last event."""
+    now_us = to_us(now, "now")
+    if now < ticket.updated_at:
+        raise InvalidInputError(
+            f"now={now.isoformat()} is earlier than ticket {ticket.id}'s last event at "
+            f"{ticket.updated_at.isoformat()}"
+        )
+    return now_us
+
+
 _POLICY_KEYS = ("name", "targets", "calendar", "applies_to", "pauses", "thresholds")
 
 
@@ -311,7 +318,12 @@ def policy_from_dict(
                 raise ConfigError("calendar", f"unknown calendar {calendar!r} (known: {known})")
             calendar = calendars[calendar]
         elif calendar is not None:
-            calendar = _nested(lambda: calendar_from_dict(data["calendar"]), "calendar")
+            try:
+                calendar = calendar_from_dict(calendar)
+            except ConfigError as exc:
+                raise exc.within("calendar") from exc
+            except ServicekitError as exc:  # e.g. an unknown zone: not path-aware
+                raise ConfigError("calendar", str(exc)) from exc
         applies_to = data.get("applies_to")
         condition = ALWAYS if applies_to is None else condition_from_dict(applies_to, "applies_to")
         return SLAPolicy(
@@ -320,21 +332,12 @@ def policy_from_dict(
             calendar=calendar,
             applies_to=condition,
             pauses=data.get("pauses"),
-            thresholds=data.get("thresholds", (0.5, 0.75, 0.9)),
+            thresholds=data.get("thresholds", DEFAULT_THRESHOLDS),
         )
     except ConfigError as exc:
         if not path:
             raise
-        raise ConfigError(f"{path}.{exc.path}" if exc.path else path, exc.message) from exc
-
-
-def _nested(build: Any, key: str) -> Any:
-    try:
-        return build()
-    except ConfigError as exc:
-        raise ConfigError(f"{key}.{exc.path}" if exc.path else key, exc.message) from exc
-    except ServicekitError as exc:
-        raise ConfigError(key, str(exc)) from exc
+        raise exc.within(path) from exc
 
 
 def _policies(value: Iterable[SLAPolicy]) -> tuple[SLAPolicy, ...]:
@@ -381,15 +384,15 @@ class PolicySet:
         policy = self.select(ticket, now)
         if policy is not None:
             return policy._evaluate(ticket, now, policy._applies_reason)
-        if now < ticket.updated_at:
-            raise InvalidInputError(
-                f"now={now.isoformat()} is earlier than ticket {ticket.id}'s last event"
-            )
+        _checked_now(ticket, now)
         checked = ", ".join(repr(p.name) for p in self.policies) or "no policies"
         return SLAEvaluation(
-            policy=None, now=now, clocks=(), next_change_at=None,
+            policy=None,
+            now=now,
+            clocks=(),
+            next_change_at=None,
             reason=f"no policy applies (checked {checked})",
-        )  # fmt: skip
+        )
 
     @classmethod
     def from_dict(

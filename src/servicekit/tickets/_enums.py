@@ -118,15 +118,24 @@ def channel_of(value: str) -> Channel | str:
     """
     if isinstance(value, Channel):
         return value
+    return _CHANNELS.get(check_name(value, "channel"), value)
+
+
+def check_name(value: object, what: str) -> str:
+    """``value`` if it is a name: a non-empty string without surrounding whitespace.
+
+    Raises:
+        InvalidInputError: naming ``what`` and the value.
+    """
     if not isinstance(value, str) or not value or value.strip() != value:
-        raise InvalidInputError(f"channel must be a non-empty name, got {value!r}")
-    return _CHANNELS.get(value, value)
+        raise InvalidInputError(f"{what} must be a non-empty name, got {value!r}")
+    return value
 
 
 E = TypeVar("E", bound=enum.StrEnum)
 
 
-def member(kind: type[E], value: str) -> E:
+def member(kind: type[E], value: object) -> E:
     """The member of ``kind`` named ``value``.
 
     Raises:
@@ -137,13 +146,15 @@ def member(kind: type[E], value: str) -> E:
     ...
     servicekit.errors.InvalidInputError: 'top' is not a valid priority; expected one of ...
     """
-    try:
-        return kind(value)
-    except ValueError:
-        names = ", ".join(kind)
-        raise InvalidInputError(
-            f"{value!r} is not a valid {kind.__name__.lower()}; expected one of {names}"
-        ) from None
+    if isinstance(value, str):
+        try:
+            return kind(value)
+        except ValueError:
+            pass
+    names = ", ".join(kind)
+    raise InvalidInputError(
+        f"{value!r} is not a valid {kind.__name__.lower()}; expected one of {names}"
+    )
 
 
 def to_status(value: str) -> Status:

@@ -7,7 +7,7 @@ from it. Apps record events as they happen (or import them) and feed them to
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +21,7 @@ from servicekit.tickets._enums import (
     Priority,
     Status,
     channel_of,
+    check_name,
     to_author,
     to_priority,
     to_status,
@@ -35,8 +36,7 @@ def _aware(_: object, attribute: attrs.Attribute[datetime], value: datetime) -> 
 
 
 def _name(_: object, attribute: attrs.Attribute[str], value: object) -> None:
-    if not isinstance(value, str) or not value or value.strip() != value:
-        raise InvalidInputError(f"{attribute.name} must be a non-empty name, got {value!r}")
+    check_name(value, attribute.name)
 
 
 def _optional_name(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
@@ -45,12 +45,12 @@ def _optional_name(instance: object, attribute: attrs.Attribute[str], value: obj
 
 
 def _tags(value: object) -> frozenset[str]:
-    if isinstance(value, str) or not isinstance(value, set | frozenset | list | tuple):
+    if isinstance(value, str) or not isinstance(value, Iterable):
         raise InvalidInputError(f"tags must be a collection of names, got {value!r}")
-    for tag in value:
-        if not isinstance(tag, str) or not tag or tag.strip() != tag:
-            raise InvalidInputError(f"tag must be a non-empty name, got {tag!r}")
-    return frozenset(value)
+    tags = value if isinstance(value, frozenset) else frozenset(value)  # shares a frozenset
+    for tag in tags:
+        check_name(tag, "tag")
+    return tags
 
 
 @attrs.frozen(kw_only=True)

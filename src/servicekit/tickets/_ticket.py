@@ -132,7 +132,7 @@ class Ticket:
         priority: Priority | str = Priority.NORMAL,
         by: Author | str = Author.CUSTOMER,
         author_id: str | None = None,
-        tags: Iterable[str] = (),
+        tags: Iterable[str] = frozenset(),
     ) -> Ticket:
         """A new ticket whose history is one :class:`Created` event (same arguments)."""
         created = Created(
@@ -143,7 +143,7 @@ class Ticket:
             priority=priority,
             by=by,
             author_id=author_id,
-            tags=frozenset(tags),
+            tags=tags,
         )
         return cls([created])
 
@@ -165,7 +165,7 @@ class Ticket:
                 ``Created``, comes after ``closed``, or is a transition the lifecycle
                 table does not list.
         """
-        state = _State.of(self)
+        state = _State(self)
         state.step(event)
         ticket = object.__new__(Ticket)
         ticket.__attrs_init__(self.history.appended(event), *state.snapshot())
@@ -245,22 +245,19 @@ class _State:
 
     __slots__ = ("assignee", "fields", "group", "last", "owns_fields", "priority", "status", "tags")
 
-    def __init__(self, ticket: Ticket | None = None, created: Created | None = None) -> None:
+    def __init__(self, ticket: Ticket | Created) -> None:
+        """The state of ``ticket``, or of a ticket just ``Created``."""
         self.owns_fields = False
-        if ticket is not None:
+        if isinstance(ticket, Created):
+            self.status, self.priority = Status.NEW, ticket.priority
+            self.assignee = self.group = None
+            self.tags, self.fields = ticket.tags, _NO_FIELDS
+            self.last = ticket.at
+        else:
             self.status, self.priority = ticket.status, ticket.priority
             self.assignee, self.group = ticket.assignee, ticket.group
             self.tags, self.fields = ticket.tags, ticket.fields
-            self.last = ticket.history[-1].at
-        elif created is not None:
-            self.status, self.priority = Status.NEW, created.priority
-            self.assignee = self.group = None
-            self.tags, self.fields = created.tags, _NO_FIELDS
-            self.last = created.at
-
-    @classmethod
-    def of(cls, ticket: Ticket) -> _State:
-        return cls(ticket=ticket)
+            self.last = ticket.updated_at
 
     @classmethod
     def first(cls, events: Iterable[Event], log: list[Event]) -> _State:
@@ -273,7 +270,7 @@ class _State:
                         raise InvalidTransitionError(
                             f"a history starts with Created, not {_describe(event)}"
                         )
-                    state = cls(created=event)
+                    state = cls(event)
                 else:
                     state.step(event)
             except InvalidTransitionError as exc:
