@@ -19,6 +19,7 @@ PUBLIC_MODULES = [
     "servicekit.durations",
     "servicekit.errors",
     "servicekit.sla",
+    "servicekit.staffing",
     "servicekit.tickets",
 ]
 

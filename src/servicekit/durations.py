@@ -9,6 +9,7 @@ Results are exact to the microsecond; anything finer is an error, not a rounding
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -73,6 +74,12 @@ def parse_duration(value: str | timedelta | int, *, allow_negative: bool = False
         )
     if isinstance(value, int):
         return _check_sign(value, _from_microseconds(value, value * 1_000_000), allow_negative)
+    return _check_sign(value, _parse_text(value), allow_negative)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_text(value: str) -> timedelta:
+    """The signed duration ``value`` spells; cached, since configs repeat a few texts."""
     text = value.strip()
     negative = text.startswith("-")
     body = text[1:].strip() if negative else text
@@ -94,7 +101,7 @@ def parse_duration(value: str | timedelta | int, *, allow_negative: bool = False
     if total != total.to_integral_value():
         raise InvalidDurationError(f"invalid duration {value!r}: finer than a microsecond")
     microseconds = -int(total) if negative else int(total)
-    return _check_sign(value, _from_microseconds(value, microseconds), allow_negative)
+    return _from_microseconds(value, microseconds)
 
 
 def format_duration(value: timedelta) -> str:

@@ -82,3 +82,23 @@ class TestErlangC:
         value = erlang_c(20_000.0, 20_050)
         assert math.isfinite(value)
         assert 0.0 < value < 1.0
+
+
+class TestErlangBNearTheTraffic:
+    """Up to traffic + 1 servers erlang_b sums a truncated series instead of recursing."""
+
+    @given(st.floats(0.01, 30_000), st.integers(0, 1))
+    def test_agrees_with_the_recursion(self, traffic: float, above: int) -> None:
+        servers = math.floor(traffic) + above
+        blocking = 1.0
+        for k in range(1, servers + 1):
+            blocking = traffic * blocking / (k + traffic * blocking)
+        assert erlang_b(traffic, servers) == pytest.approx(blocking, rel=1e-12)
+
+    @pytest.mark.parametrize("traffic", [999_999.5, 1_000_000.0])
+    def test_holds_at_the_largest_traffic(self, traffic: float) -> None:
+        servers = math.floor(traffic)
+        blocking = 1.0
+        for k in range(1, servers + 1):
+            blocking = traffic * blocking / (k + traffic * blocking)
+        assert erlang_b(traffic, servers) == pytest.approx(blocking, rel=1e-12)

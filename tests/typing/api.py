@@ -14,6 +14,7 @@ from servicekit import (
     Ticket,
     format_duration,
     parse_duration,
+    staffing,
 )
 from servicekit.calendars import Calendar, CombinedCalendar
 from servicekit.tickets import Event, Replied
@@ -47,3 +48,16 @@ def check_ticket_types() -> None:
     assert_type(ticket.facts.first_public_agent_reply_at, datetime | None)
     assert_type(ticket.facts.time_in_status(), dict[Status, timedelta])
     assert_type(ticket.to_dict(), dict[str, Any])
+
+
+def check_staffing_types() -> None:
+    plan = staffing.agents_required(calls=100, interval="30m", aht="3m", target="20s")
+    assert_type(plan.agents, int)
+    assert_type(plan.metrics.asa, timedelta | None)
+    assert_type(staffing.erlang_c(10.0, 14), float)
+    table = staffing.staffing_table([40, 100], interval="30m", aht="3m", target="20s")
+    assert_type(table.rows[0].plan, staffing.StaffingPlan)
+    assert_type(staffing.feasibility(table, team=[10, 20]).feasible, bool)
+    assert_type(
+        staffing.feasibility(table, team=12).intervals[0].achievable_target, timedelta | None
+    )

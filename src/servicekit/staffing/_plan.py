@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import enum
 import math
 from collections.abc import Callable
 from fractions import Fraction
-from typing import Literal
 
 import attrs
 
@@ -16,9 +16,16 @@ from servicekit.staffing._queue import DurationLike, Load, QueueMetrics, TargetL
 MAX_AGENTS = 2_000_000
 """The most agents a search considers before reporting the goal unreachable."""
 
-Limit = Literal["service level", "occupancy", "no contacts"]
-"""What set a plan's agent count: the service-level goal, the occupancy cap, or a
-forecast of no contacts at all (no agents needed)."""
+
+class Limit(enum.StrEnum):
+    """What set a plan's agent count."""
+
+    SERVICE_LEVEL = "service level"
+    """The service-level goal."""
+    OCCUPANCY = "occupancy"
+    """The occupancy cap: the goal alone needed fewer agents."""
+    NO_CONTACTS = "no contacts"
+    """A forecast of no contacts at all: no agents needed."""
 
 
 def _fraction(name: str, value: object, low: float, high: float, *, closed_high: bool) -> float:
@@ -38,6 +45,13 @@ class Goal:
     service_level: float
     max_occupancy: float | None
     shrinkage: float
+    available: Fraction = attrs.field(init=False)
+    """The share of scheduled time agents take contacts, exact as written (``0.3``
+    means 3/10, so 14 agents need exactly 20 scheduled)."""
+
+    @available.default
+    def _available(self) -> Fraction:
+        return 1 - Fraction(str(self.shrinkage))
 
     @classmethod
     def of(cls, *, service_level: float, max_occupancy: float | None, shrinkage: float) -> Goal:
@@ -51,19 +65,13 @@ class Goal:
         level = _fraction("service_level", service_level, 0.0, 1.0, closed_high=False)
         return cls(level, cap, float(shrinkage))
 
-    @property
-    def _available(self) -> Fraction:
-        """The share of scheduled time agents take contacts, exact as written
-        (``0.3`` means 3/10, so 14 agents need exactly 20 scheduled)."""
-        return 1 - Fraction(str(self.shrinkage))
-
     def scheduled(self, agents: int) -> int:
         """Head count to schedule so that ``agents`` remain after shrinkage."""
-        return math.ceil(agents / self._available)
+        return math.ceil(agents / self.available)
 
     def productive(self, team: int) -> int:
         """Agents taking contacts out of a scheduled ``team``."""
-        return math.floor(team * self._available)
+        return math.floor(team * self.available)
 
 
 def fewest(meets: Callable[[int], bool], start: int, limit: int) -> int | None:
@@ -123,14 +131,14 @@ class StaffingPlan:
         ...                 shrinkage=0.3).reason
         '14 agents answer 88.8% within 20s (goal 80%); schedule 20 for 30% shrinkage'
         """
-        if self.limited_by == "no contacts":
+        if self.limited_by is Limit.NO_CONTACTS:
             return "no contacts forecast: no agents needed"
         metrics = self.metrics
         achieved = (
             f"answer {metrics.service_level:.1%} within {format_duration(metrics.target)} "
             f"(goal {self.service_level:.0%})"
         )
-        if self.limited_by == "occupancy":
+        if self.limited_by is Limit.OCCUPANCY:
             text = (
                 f"{self.agents} agents keep occupancy at {metrics.occupancy:.1%} "
                 f"(cap {self.max_occupancy:.0%}) and {achieved}"
@@ -182,7 +190,7 @@ def agents_required(
 
 def plan_for(load: Load, goal: Goal) -> StaffingPlan:
     """:func:`agents_required` on checked inputs."""
-    limited_by: Limit = "no contacts"
+    limited_by = Limit.NO_CONTACTS
     agents, blocking = 0, 1.0
     if load.traffic > 0:
         lowest = load.traffic if load.patience is None else goal.service_level * load.traffic
@@ -194,7 +202,7 @@ def plan_for(load: Load, goal: Goal) -> StaffingPlan:
             start,
             f"a service level of {level:.0%}",
         )
-        limited_by = "service level"
+        limited_by = Limit.SERVICE_LEVEL
         cap = goal.max_occupancy
         if cap is not None and load.outcome(agents, table.at(agents)).occupancy > cap:
             agents = _fewest_agents(
@@ -202,7 +210,7 @@ def plan_for(load: Load, goal: Goal) -> StaffingPlan:
                 agents + 1,
                 f"an occupancy of at most {cap:.0%}",
             )
-            limited_by = "occupancy"
+            limited_by = Limit.OCCUPANCY
         blocking = table.at(agents)
     return StaffingPlan(
         agents=agents,
