@@ -126,6 +126,29 @@ def any_calendar_from_dict(data: Mapping[str, Any], path: str = "") -> Calendar:
     return calendar_from_dict(BusinessCalendar, data, path)
 
 
+def calendar_reference(
+    value: object, calendars: Mapping[str, Calendar] | None, path: str
+) -> Calendar:
+    """A calendar from config: the name of one in ``calendars``, or an inline dict.
+
+    Raises:
+        ConfigError: an unknown name or a bad calendar, located at ``path``.
+    """
+    if isinstance(value, str):
+        if calendars is None or value not in calendars:
+            known = ", ".join(sorted(calendars or {})) or "none given"
+            raise ConfigError(path, f"unknown calendar {value!r} (known: {known})")
+        return calendars[value]
+    if not isinstance(value, Mapping):
+        raise ConfigError(path, f"expected a calendar name or object, got {value!r}")
+    try:
+        return any_calendar_from_dict(value)
+    except ConfigError as exc:
+        raise exc.within(path) from exc
+    except ServicekitError as exc:  # e.g. an unknown zone: not path-aware
+        raise ConfigError(path, str(exc)) from exc
+
+
 def _date(value: object, path: str) -> date:
     if isinstance(value, date):
         return value

@@ -1,5 +1,7 @@
-"""Conditions: yes/no questions about a ticket, shared by SLA policy selection,
-escalation rules and routing requirements.
+"""Conditions: yes/no questions about a ticket (its fields, what its latest update
+changed, time since something happened, its SLA clocks), shared by SLA policy selection,
+escalation rules and routing requirements. Time and SLA conditions also say when their
+answer could next change, so an app can schedule instead of polling.
 
 >>> from datetime import datetime, UTC
 >>> from servicekit import Ticket
@@ -11,6 +13,7 @@ escalation rules and routing requirements.
 True
 """
 
+from servicekit.conditions._changed import ANY, Changed, changed
 from servicekit.conditions._conditions import (
     ALWAYS,
     OPERATORS,
@@ -20,25 +23,41 @@ from servicekit.conditions._conditions import (
     Context,
     FieldCondition,
     Not,
+    Operator,
     all_of,
     any_of,
-    condition_from_dict,
     not_,
     where,
 )
+from servicekit.conditions._config import condition_from_dict
+from servicekit.conditions._sla import MEASURES, Measure, SLACondition, sla_clock
+from servicekit.conditions._time import ANCHORS, COMPARISONS, Comparison, TimeSince, time_since
 
 __all__ = [
     "ALWAYS",
+    "ANCHORS",
+    "ANY",
+    "COMPARISONS",
+    "MEASURES",
     "OPERATORS",
     "AllOf",
     "AnyOf",
+    "Changed",
+    "Comparison",
     "Condition",
     "Context",
     "FieldCondition",
+    "Measure",
     "Not",
+    "Operator",
+    "SLACondition",
+    "TimeSince",
     "all_of",
     "any_of",
+    "changed",
     "condition_from_dict",
     "not_",
+    "sla_clock",
+    "time_since",
     "where",
 ]

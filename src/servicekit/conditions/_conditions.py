@@ -8,15 +8,19 @@
 from __future__ import annotations
 
 import abc
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import attrs
 
-from servicekit.errors import ConfigError, InvalidInputError
+from servicekit.errors import InvalidInputError
 from servicekit.tickets import Channel, Priority, Status, Ticket
 from servicekit.tickets._enums import channel_of, member
+
+if TYPE_CHECKING:  # servicekit.sla imports this module to select policies
+    from servicekit.sla import SLAEvaluation
 
 Operator = Literal["is", "is_not", "in", "not_in", "contains", "not_contains", "<", "<=", ">", ">="]
 """How a field is compared with a value."""
@@ -28,10 +32,23 @@ _FIELDS = ("priority", "status", "channel", "group", "assignee", "requester", "t
 
 @attrs.frozen(kw_only=True)
 class Context:
-    """What a condition looks at: the ticket, and the instant of evaluation."""
+    """What a condition looks at: the ticket, the instant of evaluation, and the
+    ticket's SLA clocks at that instant (for SLA conditions)."""
 
     ticket: Ticket
     now: datetime
+    sla: SLAEvaluation | None = None
+
+    @functools.cached_property
+    def previous(self) -> Ticket | None:
+        """The ticket before its latest update (the events at its last instant), or
+        ``None`` when that update created it."""
+        history = self.ticket.history
+        last = history[-1].at
+        first_of_update = len(history)
+        while first_of_update and history[first_of_update - 1].at == last:
+            first_of_update -= 1
+        return Ticket.replay(history[:first_of_update]) if first_of_update else None
 
 
 class Condition(abc.ABC):
@@ -45,6 +62,15 @@ class Condition(abc.ABC):
     def to_dict(self) -> dict[str, Any]:
         """The plain-dict form read by :func:`condition_from_dict`."""
 
+    def next_change(self, context: Context) -> datetime | None:
+        """The earliest instant after ``context.now`` at which :meth:`holds` could
+        change with no new event (time and SLA conditions), or ``None``."""
+        return None
+
+    def describe(self, context: Context) -> str:
+        """What the condition sees in ``context``, for a trace."""
+        return f"{self!r}: {'yes' if self.holds(context) else 'no'}"
+
     def __and__(self, other: Condition) -> Condition:
         return all_of(self, other)
 
@@ -55,7 +81,7 @@ class Condition(abc.ABC):
         return not_(self)
 
 
-def _value_for(field: str, value: object) -> object:
+def value_for(field: str, value: object) -> object:
     """``value`` converted to what ``field`` holds (a Priority for priority...)."""
     if field == "priority":
         return member(Priority, value) if isinstance(value, str) else _bad(field, value)
@@ -79,14 +105,19 @@ class FieldCondition(Condition):
     value: Any
 
     def holds(self, context: Context) -> bool:
-        actual = _read(context.ticket, self.field)
+        actual = read(context.ticket, self.field)
         return _COMPARE[self.operator](actual, self.value)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"field": self.field, "op": self.operator, "value": _plain(self.value)}
+        return {"field": self.field, "op": self.operator, "value": plain(self.value)}
+
+    def describe(self, context: Context) -> str:
+        actual = read(context.ticket, self.field)
+        shown = sorted(actual) if isinstance(actual, frozenset) else plain(actual)
+        return f"{self.field} is {shown!r}"
 
     def __repr__(self) -> str:
-        return f"{self.field} {self.operator.replace('_', ' ')} {_plain(self.value)!r}"
+        return f"{self.field} {self.operator.replace('_', ' ')} {plain(self.value)!r}"
 
 
 def where(field: str, operator: Operator, value: object) -> FieldCondition:
@@ -108,12 +139,12 @@ def where(field: str, operator: Operator, value: object) -> FieldCondition:
     >>> where("tags", "contains", "vip") & ~where("channel", "in", ["phone", "chat"])
     all_of(tags contains 'vip', not_(channel in ['phone', 'chat']))
     """
-    _check_field(field)
-    _check_operator(field, operator)
-    return _checked_condition(field, operator, value)
+    check_field(field)
+    check_operator(field, operator)
+    return checked_condition(field, operator, value)
 
 
-def _check_field(field: object) -> None:
+def check_field(field: object) -> None:
     if not isinstance(field, str) or (
         field not in _FIELDS and not (field.startswith("fields.") and len(field) > 7)
     ):
@@ -122,7 +153,7 @@ def _check_field(field: object) -> None:
         )
 
 
-def _check_operator(field: str, operator: object) -> None:
+def check_operator(field: str, operator: object) -> None:
     if operator not in OPERATORS:
         raise InvalidInputError(
             f"unknown operator {operator!r}; expected one of {', '.join(OPERATORS)}"
@@ -133,15 +164,16 @@ def _check_operator(field: str, operator: object) -> None:
         raise InvalidInputError(f"{field} has no order; use is, is_not, in or not_in")
 
 
-def _checked_condition(field: str, operator: Operator, value: object) -> FieldCondition:
+def checked_condition(field: str, operator: Operator, value: object) -> FieldCondition:
     if operator in ("in", "not_in"):
         if isinstance(value, str) or not isinstance(value, list | tuple | set | frozenset):
             raise InvalidInputError(f"{operator} needs a list of values, got {value!r}")
-        return FieldCondition(field, operator, tuple(_value_for(field, v) for v in value))
-    return FieldCondition(field, operator, _value_for(field, value))
+        return FieldCondition(field, operator, tuple(value_for(field, v) for v in value))
+    return FieldCondition(field, operator, value_for(field, value))
 
 
-def _read(ticket: Ticket, field: str) -> object:
+def read(ticket: Ticket, field: str) -> object:
+    """The value of ``field`` (``priority``, ``fields.<name>``...) on ``ticket``."""
     if field.startswith("fields."):
         return ticket.fields.get(field[7:])
     return getattr(ticket, field)
@@ -171,9 +203,15 @@ _COMPARE: Mapping[str, Callable[[Any, Any], bool]] = {
 }
 
 
-def _plain(value: object) -> object:
+def compare(operator: Operator, actual: object, value: object) -> bool:
+    """``actual <operator> value``; ordered comparisons are false for ``None``."""
+    return _COMPARE[operator](actual, value)
+
+
+def plain(value: object) -> object:
+    """``value`` as plain data: enum members by their names, tuples as lists."""
     if isinstance(value, tuple):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, Priority | Status | Channel):
         return value.value
     return value
@@ -187,6 +225,9 @@ class AllOf(Condition):
 
     def holds(self, context: Context) -> bool:
         return all(condition.holds(context) for condition in self.conditions)
+
+    def next_change(self, context: Context) -> datetime | None:
+        return earliest(condition.next_change(context) for condition in self.conditions)
 
     def to_dict(self) -> dict[str, Any]:
         return {"all": [condition.to_dict() for condition in self.conditions]}
@@ -204,6 +245,9 @@ class AnyOf(Condition):
     def holds(self, context: Context) -> bool:
         return any(condition.holds(context) for condition in self.conditions)
 
+    def next_change(self, context: Context) -> datetime | None:
+        return earliest(condition.next_change(context) for condition in self.conditions)
+
     def to_dict(self) -> dict[str, Any]:
         return {"any": [condition.to_dict() for condition in self.conditions]}
 
@@ -220,11 +264,19 @@ class Not(Condition):
     def holds(self, context: Context) -> bool:
         return not self.condition.holds(context)
 
+    def next_change(self, context: Context) -> datetime | None:
+        return self.condition.next_change(context)
+
     def to_dict(self) -> dict[str, Any]:
         return {"not": self.condition.to_dict()}
 
     def __repr__(self) -> str:
         return f"not_({self.condition!r})"
+
+
+def earliest(instants: Iterable[datetime | None]) -> datetime | None:
+    """The earliest of ``instants`` that is not ``None``."""
+    return min((instant for instant in instants if instant is not None), default=None)
 
 
 def _conditions(conditions: Iterable[Condition]) -> tuple[Condition, ...]:
@@ -264,61 +316,3 @@ def not_(condition: Condition) -> Not:
 
 ALWAYS: Condition = all_of()
 """The condition that always holds (``all_of()``); the default ``applies_to``."""
-
-
-def condition_from_dict(data: object, path: str = "") -> Condition:
-    """A condition from its plain-dict form.
-
-    Forms: ``{"field": ..., "op": ..., "value": ...}``, ``{"all": [...]}``,
-    ``{"any": [...]}``, ``{"not": {...}}``.
-
-    Raises:
-        ConfigError: naming the path of the bad value (``applies_to.all[1].op``).
-
-    >>> condition_from_dict({"all": [{"field": "priority", "op": "is", "value": "urgent"},
-    ...                              {"not": {"field": "tags", "op": "contains",
-    ...                                       "value": "test"}}]})
-    all_of(priority is 'urgent', not_(tags contains 'test'))
-    >>> condition_from_dict({"any": [{"field": "priority", "op": "~", "value": 1}]},
-    ...                     path="applies_to")
-    Traceback (most recent call last):
-    ...
-    servicekit.errors.ConfigError: applies_to.any[0].op: unknown operator '~'; ...
-    """
-    if not isinstance(data, Mapping):
-        raise ConfigError(path, f"expected a condition object, got {data!r}")
-    keys = set(data)
-    for combinator, build in (("all", all_of), ("any", any_of)):
-        if keys == {combinator}:
-            items = data[combinator]
-            if not isinstance(items, list):
-                raise ConfigError(_join(path, combinator), f"expected a list, got {items!r}")
-            return build(
-                *(
-                    condition_from_dict(item, f"{_join(path, combinator)}[{index}]")
-                    for index, item in enumerate(items)
-                )
-            )
-    if keys == {"not"}:
-        return not_(condition_from_dict(data["not"], _join(path, "not")))
-    if keys != {"field", "op", "value"}:
-        raise ConfigError(
-            path, f"expected keys field/op/value, all, any or not; got {sorted(keys, key=str)}"
-        )
-    field, operator = data["field"], data["op"]
-    try:
-        _check_field(field)
-    except InvalidInputError as exc:
-        raise ConfigError(_join(path, "field"), str(exc)) from exc
-    try:
-        _check_operator(field, operator)
-    except InvalidInputError as exc:
-        raise ConfigError(_join(path, "op"), str(exc)) from exc
-    try:
-        return _checked_condition(field, operator, data["value"])
-    except InvalidInputError as exc:
-        raise ConfigError(_join(path, "value"), str(exc)) from exc
-
-
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key

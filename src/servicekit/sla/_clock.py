@@ -58,6 +58,8 @@ class Clock:
             now for one still open).
         target: the duration to meet.
         paused_by: the status that pauses a paused clock.
+        counting: whether time counts now (open and not paused; a breached clock
+            still open keeps counting).
     """
 
     metric: Metric
@@ -66,6 +68,7 @@ class Clock:
     priority: Priority
     target: Target
     paused_by: Status | None
+    counting: bool
     _tz: tzinfo = attrs.field(eq=False)
     _start: int
     _stop: int | None
@@ -133,15 +136,19 @@ class Clock:
         return [max(1, round(goal * fraction)) for fraction in self._fractions]
 
     def _threshold_instants(self) -> list[int | None]:
-        so_far, found = self._counted, []
-        for amount in self._warning_amounts():
-            if amount <= so_far:
-                found.append(crossing(self._meter, self._spans, self._totals, amount))
-            elif self.state is ClockState.RUNNING:
-                found.append(self._meter.add(self._now, amount - so_far))
-            else:
-                found.append(None)
-        return found
+        return [self._reaches_us(amount) for amount in self._warning_amounts()]
+
+    def reaches(self, amount: timedelta) -> datetime | None:
+        """The instant the clock had counted ``amount`` (> 0), or will have if it keeps
+        counting; ``None`` if it has not and is not counting now."""
+        at = self._reaches_us(max(1, amount // ONE_MICROSECOND))
+        return None if at is None else from_us(at, self._tz)
+
+    def _reaches_us(self, amount: int) -> int | None:
+        so_far = self._counted
+        if amount <= so_far:
+            return crossing(self._meter, self._spans, self._totals, amount)
+        return self._meter.add(self._now, amount - so_far) if self.counting else None
 
     def next_warning_us(self) -> int | None:
         """The first warning instant still ahead of a running clock, in microseconds

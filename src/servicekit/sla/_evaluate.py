@@ -107,6 +107,7 @@ class ClockMaker:
             priority=priority,
             target=target,
             paused_by=status if state is ClockState.PAUSED else None,
+            counting=stop is None and status not in excluded,
             tz=self.tz,
             start=start,
             stop=stop,

@@ -11,10 +11,11 @@ from typing import Any
 import attrs
 
 from servicekit._time import require_aware, to_us
-from servicekit.calendars import Calendar, calendar_from_dict
+from servicekit.calendars import Calendar
+from servicekit.calendars._config import calendar_reference
 from servicekit.conditions import ALWAYS, Condition, Context, condition_from_dict
 from servicekit.durations import format_duration, parse_duration
-from servicekit.errors import ConfigError, InvalidDurationError, InvalidInputError, ServicekitError
+from servicekit.errors import ConfigError, InvalidDurationError, InvalidInputError
 from servicekit.sla._clock import SLAEvaluation, Target
 from servicekit.sla._cycles import timeline_of
 from servicekit.sla._evaluate import ClockMaker
@@ -312,18 +313,8 @@ def policy_from_dict(
             if key not in data:
                 raise ConfigError(key, "missing")
         calendar = data.get("calendar")
-        if isinstance(calendar, str):
-            if calendars is None or calendar not in calendars:
-                known = ", ".join(sorted(calendars or {})) or "none given"
-                raise ConfigError("calendar", f"unknown calendar {calendar!r} (known: {known})")
-            calendar = calendars[calendar]
-        elif calendar is not None:
-            try:
-                calendar = calendar_from_dict(calendar)
-            except ConfigError as exc:
-                raise exc.within("calendar") from exc
-            except ServicekitError as exc:  # e.g. an unknown zone: not path-aware
-                raise ConfigError("calendar", str(exc)) from exc
+        if calendar is not None:
+            calendar = calendar_reference(calendar, calendars, "calendar")
         applies_to = data.get("applies_to")
         condition = ALWAYS if applies_to is None else condition_from_dict(applies_to, "applies_to")
         return SLAPolicy(

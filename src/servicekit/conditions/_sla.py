@@ -1,0 +1,181 @@
+"""SLA conditions: how much of a clock's target is used, how soon it breaches, how long
+it has been breached."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Literal, get_args
+
+import attrs
+
+from servicekit._time import ONE_MICROSECOND
+from servicekit.conditions._conditions import Condition, Context, compare
+from servicekit.conditions._time import (
+    Comparison,
+    check_comparison,
+    flip_after,
+    positive_duration,
+)
+from servicekit.durations import format_duration
+from servicekit.errors import InvalidInputError
+
+if TYPE_CHECKING:  # servicekit.sla imports servicekit.conditions
+    from servicekit.sla import Clock, Metric
+
+Measure = Literal["used", "due_in", "breached_for"]
+"""What an SLA condition measures on a clock: the fraction of its target used, the
+time left before it breaches (while running), or the time since it breached."""
+
+MEASURES: tuple[Measure, ...] = get_args(Measure)
+
+# Time left compared with a value, restated as used time compared with target - value.
+_MIRRORED: dict[Comparison, Comparison] = {">=": "<=", ">": "<", "<=": ">=", "<": ">"}
+
+
+@attrs.frozen(repr=False)
+class SLACondition(Condition):
+    """A measure of one SLA clock compared with a value; see :func:`sla_clock`."""
+
+    metric: Metric
+    measure: Measure
+    operator: Comparison
+    value: float | timedelta
+
+    def clock(self, context: Context) -> Clock | None:
+        """The metric's latest clock in ``context``."""
+        if context.sla is None:
+            raise InvalidInputError(
+                f"{self!r} needs the ticket's SLA clocks: pass sla= (a policy or policy set)"
+            )
+        return context.sla.clock(self.metric)
+
+    def measured(self, context: Context) -> float | timedelta | None:
+        """The measure now, or ``None`` where it does not apply (no clock; ``due_in``
+        of a clock not running; ``breached_for`` of a clock not breached)."""
+        clock = self.clock(context)
+        if clock is None:
+            return None
+        if self.measure == "used":
+            return clock.fraction_used
+        if self.measure == "due_in":
+            return clock.remaining if clock.due_at and not clock.breached_at else None
+        return None if clock.breached_at is None else context.now - clock.breached_at
+
+    def holds(self, context: Context) -> bool:
+        if self.measure == "used":  # in microseconds, as next_change counts them
+            clock = self.clock(context)
+            return clock is not None and compare(
+                self.operator, clock.elapsed, clock.target.duration * self._fraction
+            )
+        measured = self.measured(context)
+        return measured is not None and compare(self.operator, measured, self.value)
+
+    def next_change(self, context: Context) -> datetime | None:
+        clock = self.clock(context)
+        if clock is None:
+            return None
+        now = context.now
+        flips: list[datetime | None]
+        if self.measure == "breached_for":
+            breach = clock.breached_at or clock.due_at
+            if breach is None:
+                return None
+            flips = [breach, breach + flip_after(self.operator, self._duration)]
+        elif self.measure == "used":
+            amount = clock.target.duration * self._fraction
+            flips = [clock.reaches(flip_after(self.operator, amount))]
+        else:  # due_in: time left shrinks as used time grows, then stops at the breach
+            used = clock.target.duration - self._duration
+            at = clock.reaches(flip_after(_MIRRORED[self.operator], used))
+            flips = [at if used > timedelta(0) else None, clock.due_at]
+        return min((flip for flip in flips if flip is not None and flip > now), default=None)
+
+    @property
+    def _fraction(self) -> float:
+        assert isinstance(self.value, float)
+        return self.value
+
+    @property
+    def _duration(self) -> timedelta:
+        assert isinstance(self.value, timedelta)
+        return self.value
+
+    def to_dict(self) -> dict[str, Any]:
+        value = self.value
+        shown = format_duration(value) if isinstance(value, timedelta) else value
+        return {"sla": self.metric.value, "measure": self.measure, "op": self.operator,
+                "value": shown}  # fmt: skip
+
+    def describe(self, context: Context) -> str:
+        measured = self.measured(context)
+        name = self.metric.value.replace("_", " ")
+        if measured is None:
+            return f"{name}: {self.measure.replace('_', ' ')} does not apply"
+        return f"{name}: {_shown(self.measure, measured)}"
+
+    def __repr__(self) -> str:
+        name = self.metric.value
+        return f"sla {name} {self.measure} {self.operator} {_shown(self.measure, self.value)}"
+
+
+def _shown(measure: Measure, value: float | timedelta) -> str:
+    if isinstance(value, timedelta):
+        return format_duration(value)
+    return f"{value:.0%}" if measure == "used" else str(value)
+
+
+def sla_clock(
+    metric: Metric | str, measure: Measure, operator: Comparison, value: float | timedelta | str
+) -> SLACondition:
+    """A measure of the metric's latest SLA clock compared with a value.
+
+    Args:
+        metric: ``first_reply``, ``next_reply``, ``resolution``...
+        measure: ``used`` (fraction of the target, ``value`` a number: ``0.75``),
+            ``due_in`` (time left while the clock runs: "breaches within 30 min" is
+            ``("due_in", "<=", "30m")``), ``breached_for`` (real time since the breach).
+        operator: ``>=``, ``>``, ``<`` or ``<=``.
+        value: a fraction for ``used``, a duration (``"1h"``) otherwise.
+
+    Raises:
+        InvalidInputError: an unknown metric, measure or operator, or a bad value.
+
+    >>> sla_clock("first_reply", "used", ">=", 0.75)
+    sla first_reply used >= 75%
+    >>> sla_clock("resolution", "breached_for", ">", "1h")
+    sla resolution breached_for > 1h
+    """
+    found, kind = check_metric(metric), check_measure(measure)
+    return SLACondition(found, kind, check_comparison(operator), check_value(kind, value))
+
+
+def check_metric(metric: object) -> Metric:
+    """``metric`` as a :class:`~servicekit.sla.Metric`."""
+    from servicekit.sla import Metric  # noqa: PLC0415 (servicekit.sla imports this package)
+    from servicekit.tickets._enums import member  # noqa: PLC0415
+
+    if isinstance(metric, Metric):
+        return metric
+    if not isinstance(metric, str):
+        raise InvalidInputError(f"unknown metric {metric!r}")
+    return member(Metric, metric)
+
+
+def check_measure(measure: object) -> Measure:
+    if measure not in MEASURES:
+        raise InvalidInputError(
+            f"unknown measure {measure!r}; expected one of {', '.join(MEASURES)}"
+        )
+    return measure
+
+
+def check_value(measure: Measure, value: object) -> float | timedelta:
+    """A fraction for ``used``, a duration for the other measures."""
+    if measure == "used":
+        if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+            raise InvalidInputError(f"used: expected a fraction such as 0.75, got {value!r}")
+        return float(value)
+    duration = positive_duration(value)
+    if measure == "due_in" and duration < ONE_MICROSECOND:
+        raise InvalidInputError("due_in: expected a duration longer than zero")
+    return duration

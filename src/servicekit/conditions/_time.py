@@ -1,0 +1,181 @@
+"""Time conditions: how long since something happened, in calendar or business hours."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, Literal, get_args
+
+import attrs
+
+from servicekit._time import ONE_MICROSECOND
+from servicekit.calendars import Calendar
+from servicekit.conditions._conditions import Condition, Context, compare
+from servicekit.durations import format_duration, parse_duration
+from servicekit.errors import InvalidDurationError, InvalidInputError
+from servicekit.tickets import Author, Replied, Status, Ticket
+from servicekit.tickets._enums import member
+
+Comparison = Literal[">=", ">", "<", "<="]
+"""How a measured amount is compared with a threshold."""
+
+COMPARISONS: tuple[Comparison, ...] = get_args(Comparison)
+
+ANCHORS = ("created", "updated", "status", "agent_reply", "requester_reply", "assigned")
+"""What :func:`time_since` measures from; a status name (``"pending"``) also works."""
+
+
+def _last_reply(ticket: Ticket, by: Author) -> datetime:
+    for event in reversed(ticket.history):
+        if isinstance(event, Replied) and event.public and event.by is by:
+            return event.at
+    return ticket.created_at
+
+
+def anchor_instant(ticket: Ticket, anchor: str) -> datetime | None:
+    """When ``anchor`` happened on ``ticket``, or ``None`` if it does not apply."""
+    if anchor == "created":
+        return ticket.created_at
+    if anchor == "updated":
+        return ticket.updated_at
+    if anchor == "agent_reply":
+        return _last_reply(ticket, Author.AGENT)
+    if anchor == "requester_reply":
+        return _last_reply(ticket, Author.CUSTOMER)
+    if anchor == "assigned":
+        assignments = ticket.facts.assignments
+        return assignments[-1].at if assignments and ticket.assignee else None
+    entered = ticket.facts.status_periods[-1]
+    if anchor in ("status", ticket.status.value):
+        return entered.start
+    return None
+
+
+def flip_after(comparison: Comparison, threshold: timedelta) -> timedelta:
+    """How much must accumulate for ``measure <comparison> threshold`` to flip, for a
+    measure that only grows: the threshold itself, or a microsecond past it."""
+    return threshold + (ONE_MICROSECOND if comparison in (">", "<=") else timedelta(0))
+
+
+@attrs.frozen(repr=False)
+class TimeSince(Condition):
+    """Time since an anchor compared with a duration; see :func:`time_since`."""
+
+    anchor: str
+    operator: Comparison
+    duration: timedelta
+    calendar: Calendar | None = attrs.field(default=None, eq=False)
+
+    def elapsed(self, context: Context) -> timedelta | None:
+        """Time since the anchor at ``context.now`` (business time on the calendar)."""
+        start = anchor_instant(context.ticket, self.anchor)
+        if start is None:
+            return None
+        if self.calendar is None:
+            return context.now - start
+        return self.calendar.elapsed(start, context.now)
+
+    def holds(self, context: Context) -> bool:
+        elapsed = self.elapsed(context)
+        return elapsed is not None and compare(self.operator, elapsed, self.duration)
+
+    def next_change(self, context: Context) -> datetime | None:
+        start = anchor_instant(context.ticket, self.anchor)
+        if start is None:
+            return None
+        amount = flip_after(self.operator, self.duration)
+        flip = start + amount if self.calendar is None else self.calendar.add(start, amount)
+        return flip if flip > context.now else None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "since": self.anchor,
+            "op": self.operator,
+            "value": format_duration(self.duration),
+        }
+        if self.calendar is not None:
+            data["calendar"] = self.calendar.to_dict()  # type: ignore[attr-defined]
+        return data
+
+    def describe(self, context: Context) -> str:
+        elapsed = self.elapsed(context)
+        if elapsed is None:
+            return f"{_anchor_name(self.anchor)}: does not apply"
+        return f"{format_duration(elapsed)} since {_anchor_name(self.anchor)}{self._unit}"
+
+    @property
+    def _unit(self) -> str:
+        return "" if self.calendar is None else " (business hours)"
+
+    def __repr__(self) -> str:
+        limit = format_duration(self.duration)
+        return f"time since {_anchor_name(self.anchor)} {self.operator} {limit}{self._unit}"
+
+
+def _anchor_name(anchor: str) -> str:
+    names = {
+        "status": "status change",
+        "agent_reply": "public agent reply",
+        "requester_reply": "public requester reply",
+    }
+    return names.get(anchor, anchor)
+
+
+def check_comparison(operator: object) -> Comparison:
+    if operator not in COMPARISONS:
+        raise InvalidInputError(
+            f"unknown operator {operator!r}; expected one of {', '.join(COMPARISONS)}"
+        )
+    return operator
+
+
+def check_anchor(anchor: object) -> str:
+    if isinstance(anchor, Status):
+        return anchor.value
+    if anchor in ANCHORS:
+        return anchor
+    if isinstance(anchor, str):
+        try:
+            return member(Status, anchor).value
+        except InvalidInputError:
+            pass
+    known = ", ".join(ANCHORS)
+    raise InvalidInputError(f"unknown anchor {anchor!r}; expected one of {known} or a status")
+
+
+def positive_duration(value: object) -> timedelta:
+    try:
+        return parse_duration(value)  # type: ignore[arg-type]
+    except InvalidDurationError as exc:
+        raise InvalidInputError(str(exc)) from exc
+
+
+def time_since(
+    anchor: str | Status,
+    operator: Comparison,
+    duration: timedelta | str,
+    *,
+    calendar: Calendar | None = None,
+) -> TimeSince:
+    """How long since something happened, compared with a duration.
+
+    Args:
+        anchor: ``created``; ``updated`` (the last event); ``status`` (entering the
+            current status); a status name such as ``pending`` (entering it, and only
+            while the ticket is in it); ``agent_reply`` / ``requester_reply`` (the
+            last public reply of that side, or creation if there is none yet);
+            ``assigned`` (the last assignment, while the ticket has an assignee).
+        operator: ``>=``, ``>``, ``<`` or ``<=``.
+        duration: ``"4h"``, ``"PT4H"`` or a ``timedelta``.
+        calendar: count business time on this calendar instead of calendar time.
+
+    Raises:
+        InvalidInputError: an unknown anchor or operator, or a bad duration.
+
+    >>> time_since("agent_reply", ">=", "4h")
+    time since public agent reply >= 4h
+    >>> time_since("pending", ">=", "24h")
+    time since pending >= 1d
+    """
+    return TimeSince(
+        check_anchor(anchor), check_comparison(operator), positive_duration(duration), calendar
+    )
