@@ -62,7 +62,12 @@ class ConfigError(ServicekitError, ValueError):
         """
         if not prefix:
             return self
-        return type(self)(f"{prefix}.{self.path}" if self.path else prefix, self.message)
+        return type(self)(join_path(prefix, self.path), self.message)
+
+
+def join_path(prefix: str, key: str) -> str:
+    """``prefix.key``, or whichever of the two is not empty (config error paths)."""
+    return f"{prefix}.{key}" if prefix and key else prefix or key
 
 
 class InvalidCalendarError(ConfigError):

@@ -24,7 +24,7 @@ from servicekit.conditions._time import (
     check_comparison,
     positive_duration,
 )
-from servicekit.errors import ConfigError, InvalidInputError
+from servicekit.errors import ConfigError, InvalidInputError, join_path
 
 T = TypeVar("T")
 
@@ -68,7 +68,7 @@ def condition_from_dict(
     for combinator, build in (("all", all_of), ("any", any_of)):
         if keys == {combinator}:
             items = data[combinator]
-            where = _join(path, combinator)
+            where = join_path(path, combinator)
             if not isinstance(items, list):
                 raise ConfigError(where, f"expected a list, got {items!r}")
             return build(
@@ -78,7 +78,7 @@ def condition_from_dict(
                 )
             )
     if keys == {"not"}:
-        return not_(condition_from_dict(data["not"], _join(path, "not"), calendars=calendars))
+        return not_(condition_from_dict(data["not"], join_path(path, "not"), calendars=calendars))
     for key, allowed, read in _FORMS:
         if key in keys:
             unknown = keys - allowed
@@ -114,7 +114,7 @@ def _since(
 ) -> Condition:
     calendar = data.get("calendar")
     if calendar is not None:
-        calendar = calendar_reference(calendar, calendars, _join(path, "calendar"))
+        calendar = calendar_reference(calendar, calendars, join_path(path, "calendar"))
     return TimeSince(
         _located(path, "since", lambda: check_anchor(data["since"])),
         _located(path, "op", lambda: check_comparison(data["op"])),
@@ -152,8 +152,4 @@ def _located(path: str, key: str, build: Callable[[], T]) -> T:
     try:
         return build()
     except InvalidInputError as exc:
-        raise ConfigError(_join(path, key), str(exc)) from exc
-
-
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
+        raise ConfigError(join_path(path, key), str(exc)) from exc

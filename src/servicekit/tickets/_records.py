@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from servicekit.errors import InvalidRecordError, ServicekitError
+from servicekit.errors import InvalidRecordError, ServicekitError, join_path
 from servicekit.tickets._events import (
     Assigned,
     Created,
@@ -79,7 +79,7 @@ def event_from_dict(data: Mapping[str, Any], path: str = "") -> Event:
     if kind is None:
         expected = ", ".join(EVENT_TYPES)
         raise InvalidRecordError(
-            _join(path, "type"), f"unknown event type {name!r}; expected one of {expected}"
+            join_path(path, "type"), f"unknown event type {name!r}; expected one of {expected}"
         )
     fields = {field.name: field for field in attrs.fields(kind)}
     values: dict[str, Any] = {}
@@ -89,12 +89,12 @@ def event_from_dict(data: Mapping[str, Any], path: str = "") -> Event:
         field = fields.get(key)
         if field is None:
             raise InvalidRecordError(
-                _join(path, str(key)), f"unknown key for {name}; expected {', '.join(fields)}"
+                join_path(path, str(key)), f"unknown key for {name}; expected {', '.join(fields)}"
             )
-        values[key] = _checked(field, value, _join(path, key))
+        values[key] = _checked(field, value, join_path(path, key))
     for field in fields.values():
         if field.name not in values and field.default is attrs.NOTHING:
-            raise InvalidRecordError(_join(path, field.name), f"missing (required for {name})")
+            raise InvalidRecordError(join_path(path, field.name), f"missing (required for {name})")
     try:
         return kind(**values)
     except ServicekitError as exc:
@@ -155,7 +155,3 @@ def _plain(value: object) -> object:
     if isinstance(value, tuple):
         return list(value)
     return value
-
-
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
