@@ -18,6 +18,7 @@ PUBLIC_MODULES = [
     "servicekit.conditions",
     "servicekit.durations",
     "servicekit.errors",
+    "servicekit.escalation",
     "servicekit.sla",
     "servicekit.staffing",
     "servicekit.tickets",

@@ -12,11 +12,13 @@ from servicekit import (
     Priority,
     Status,
     Ticket,
+    escalation,
     format_duration,
     parse_duration,
     staffing,
 )
 from servicekit.calendars import Calendar, CombinedCalendar
+from servicekit.conditions import time_since
 from servicekit.tickets import Event, Replied
 
 
@@ -61,3 +63,15 @@ def check_staffing_types() -> None:
     assert_type(
         staffing.feasibility(table, team=12).intervals[0].achievable_target, timedelta | None
     )
+
+
+def check_escalation_types() -> None:
+    t = datetime(2026, 1, 5, tzinfo=UTC)
+    ticket = Ticket.create(id="T-1", at=t, requester="c")
+    rule = escalation.EscalationRule(
+        "r", all=[time_since("created", ">=", "1h")], actions=[escalation.Notify("lead")]
+    )
+    decision = escalation.evaluate([rule], ticket, now=t)
+    assert_type(decision.next_check_at, datetime | None)
+    assert_type(decision.actions[0].action, escalation.Action)
+    assert_type(decision.ticket, Ticket)

@@ -23,15 +23,14 @@ from servicekit.conditions._conditions import (
     Context,
     FieldCondition,
     Not,
-    Operator,
     all_of,
     any_of,
     not_,
     where,
 )
 from servicekit.conditions._config import condition_from_dict
-from servicekit.conditions._sla import MEASURES, Measure, SLACondition, sla_clock
-from servicekit.conditions._time import ANCHORS, COMPARISONS, Comparison, TimeSince, time_since
+from servicekit.conditions._sla import MEASURES, SLACondition, sla_clock
+from servicekit.conditions._time import ANCHORS, COMPARISONS, TimeSince, time_since
 
 __all__ = [
     "ALWAYS",
@@ -43,13 +42,10 @@ __all__ = [
     "AllOf",
     "AnyOf",
     "Changed",
-    "Comparison",
     "Condition",
     "Context",
     "FieldCondition",
-    "Measure",
     "Not",
-    "Operator",
     "SLACondition",
     "TimeSince",
     "all_of",

@@ -90,7 +90,8 @@ def changed(field: str, *, to: object = ANY, from_: object = ANY) -> Changed:
     """The ticket's latest update (its events at the last instant) changed ``field``.
 
     For ``tags``, ``to`` is a tag the update added and ``from_`` one it removed. The
-    update that creates a ticket changes nothing.
+    update that creates a ticket (with any event at the creation instant) changes
+    nothing.
 
     Args:
         field: ``priority``, ``status``, ``group``, ``assignee``, ``tags`` or

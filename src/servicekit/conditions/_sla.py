@@ -80,14 +80,16 @@ class SLACondition(Condition):
             breach = clock.breached_at or clock.due_at
             if breach is None:
                 return None
-            flips = [breach, breach + flip_after(self.operator, self._duration)]
+            starts = breach if self.operator in ("<", "<=") else None  # true from the breach
+            flips = [starts, breach + flip_after(self.operator, self._duration)]
         elif self.measure == "used":
             amount = clock.target.duration * self._fraction
             flips = [clock.reaches(flip_after(self.operator, amount))]
         else:  # due_in: time left shrinks as used time grows, then stops at the breach
             used = clock.target.duration - self._duration
             at = clock.reaches(flip_after(_MIRRORED[self.operator], used))
-            flips = [at if used > timedelta(0) else None, clock.due_at]
+            ends = clock.due_at if self.operator in ("<", "<=") else None  # true until due
+            flips = [at if used > timedelta(0) else None, ends]
         return min((flip for flip in flips if flip is not None and flip > now), default=None)
 
     @property
@@ -107,11 +109,17 @@ class SLACondition(Condition):
                 "value": shown}  # fmt: skip
 
     def describe(self, context: Context) -> str:
-        measured = self.measured(context)
         name = self.metric.value.replace("_", " ")
+        if self.clock(context) is None:
+            return f"{name}: no clock"
+        measured = self.measured(context)
+        if isinstance(measured, float):
+            return f"{name}: {measured:.0%} used"
         if measured is None:
-            return f"{name}: {self.measure.replace('_', ' ')} does not apply"
-        return f"{name}: {_shown(self.measure, measured)}"
+            return f"{name}: {'not running' if self.measure == 'due_in' else 'not breached'}"
+        if self.measure == "due_in":
+            return f"{name}: due in {format_duration(measured)}"
+        return f"{name}: breached {format_duration(measured)} ago"
 
     def __repr__(self) -> str:
         name = self.metric.value

@@ -87,7 +87,8 @@ class Decision:
         ticket: the ticket with ``events`` applied.
         trace: each rule's outcome per pass, with every condition's value.
         next_check_at: the earliest instant after ``now`` at which a time or SLA
-            condition of a rule that may still fire could change, or a cooldown ends;
+            condition of a rule that may still fire (not a ``once`` rule that already
+            fired) could change, or a cooldown ends;
             ``None`` if nothing will change without a new event. Schedule the next
             evaluation there instead of polling.
     """
@@ -134,15 +135,15 @@ def _judge(
     all_hold, any_part = all(held[: len(rule.all)]), held[len(rule.all) :]
     last = rule.last_fired(context.ticket)
     outcome, reason = RuleOutcome.FIRED, "all conditions hold"
-    if stopped_by is not None:
+    if rule.once and last is not None:
+        outcome, reason = RuleOutcome.ALREADY_FIRED, f"fired at {last.isoformat()} (once)"
+    elif stopped_by is not None:
         outcome, reason = RuleOutcome.STOPPED, f"{stopped_by} fired with stop_processing"
     elif not all_hold:
         failing = next(trace for trace in traces if not trace.holds)
         outcome, reason = RuleOutcome.NOT_MATCHED, f"not met: {failing.condition!r}"
     elif any_part and not any(any_part):
         outcome, reason = RuleOutcome.NOT_MATCHED, "none of the 'any' conditions holds"
-    elif rule.once and last is not None:
-        outcome, reason = RuleOutcome.ALREADY_FIRED, f"fired at {last.isoformat()} (once)"
     elif rule.cooldown is not None and last is not None and context.now < last + rule.cooldown:
         until = (last + rule.cooldown).isoformat()
         outcome, reason = (
