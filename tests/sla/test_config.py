@@ -114,3 +114,15 @@ def test_fuzzed_configs_fail_only_with_config_errors(data: dict[str, Any]) -> No
         assert SLAPolicy.from_dict(policy.to_dict()).to_dict() == policy.to_dict()
         return
     assert message.startswith(path)
+
+
+def test_applies_to_may_name_a_calendar() -> None:
+    policy = SLAPolicy.from_dict(
+        {
+            "name": "stale",
+            "targets": {"normal": {"resolution": "8h"}},
+            "applies_to": {"since": "created", "op": ">=", "value": "1h", "calendar": "berlin"},
+        },
+        calendars={"berlin": HOURS},
+    )
+    assert repr(policy.applies_to) == "time since created >= 1h (business hours)"

@@ -316,7 +316,11 @@ def policy_from_dict(
         if calendar is not None:
             calendar = calendar_reference(calendar, calendars, "calendar")
         applies_to = data.get("applies_to")
-        condition = ALWAYS if applies_to is None else condition_from_dict(applies_to, "applies_to")
+        condition = (
+            ALWAYS
+            if applies_to is None
+            else condition_from_dict(applies_to, "applies_to", calendars=calendars)
+        )
         return SLAPolicy(
             data["name"],
             targets=data["targets"],
