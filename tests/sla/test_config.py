@@ -120,6 +120,7 @@ def test_applies_to_may_name_a_calendar() -> None:
     policy = SLAPolicy.from_dict(
         {
             "name": "stale",
+            "calendar": "berlin",
             "targets": {"normal": {"resolution": "8h"}},
             "applies_to": {"since": "created", "op": ">=", "value": "1h", "calendar": "berlin"},
         },
