@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -16,31 +16,31 @@ from servicekit.escalation._actions import Action, action_from_dict
 from servicekit.tickets import Ticket
 from servicekit.tickets._enums import check_name
 
+T = TypeVar("T")
+
 
 def _name(_: object, attribute: attrs.Attribute[str], value: object) -> None:
     check_name(value, attribute.name)
 
 
-def _conditions(value: object) -> tuple[Condition, ...]:
-    items = (value,) if isinstance(value, Condition) else value
+def _items(value: object, kind: type[T], what: str) -> tuple[T, ...]:
+    """``value`` (one ``kind`` or several) as a tuple, each checked."""
+    items = (value,) if isinstance(value, kind) else value
     if not isinstance(items, Iterable) or isinstance(items, str | Mapping):
-        raise InvalidInputError(f"expected conditions, got {value!r}")
+        raise InvalidInputError(f"expected {what}s, got {value!r}")
     found = tuple(items)
     for item in found:
-        if not isinstance(item, Condition):
-            raise InvalidInputError(f"not a condition: {item!r}")
+        if not isinstance(item, kind):
+            raise InvalidInputError(f"not {'an' if what[0] in 'aeiou' else 'a'} {what}: {item!r}")
     return found
+
+
+def _conditions(value: object) -> tuple[Condition, ...]:
+    return _items(value, Condition, "condition")  # type: ignore[type-abstract]
 
 
 def _actions(value: object) -> tuple[Action, ...]:
-    items = (value,) if isinstance(value, Action) else value
-    if not isinstance(items, Iterable) or isinstance(items, str | Mapping):
-        raise InvalidInputError(f"expected actions, got {value!r}")
-    found = tuple(items)
-    for item in found:
-        if not isinstance(item, Action):
-            raise InvalidInputError(f"not an action: {item!r}")
-    return found
+    return _items(value, Action, "action")
 
 
 def _cooldown(value: object) -> timedelta | None:
