@@ -21,6 +21,9 @@ PUBLIC_MODULES = [
     "servicekit.escalation",
     "servicekit.sla",
     "servicekit.staffing",
+    "servicekit.testing",
+    "servicekit.testing.reference",
+    "servicekit.testing.strategies",
     "servicekit.tickets",
 ]
 

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from dateutil.rrule import MO, MONTHLY, rrule
+from dateutil.rrule import FR, MO, MONTHLY, WEEKLY, rrule
 
 from servicekit.calendars import BusinessCalendar, HolidaySet, RecurringClosure
 from servicekit.errors import BeyondHorizonError, NaiveDatetimeError, NeverOpensError
@@ -189,3 +189,17 @@ class TestNothingHangs:
     def test_add_needs_a_timedelta(self, office: BusinessCalendar) -> None:
         with pytest.raises(TypeError, match="timedelta"):
             office.add(ny(2026, 3, 1), 3600)  # type: ignore[arg-type]
+
+
+def test_a_closure_can_leave_the_after_midnight_part_of_an_overnight_shift() -> None:
+    fridays = rrule(WEEKLY, byweekday=FR, dtstart=datetime(2026, 1, 1))  # noqa: DTZ001
+    cal = BusinessCalendar(
+        tz="UTC",
+        weekly={"fri": ["20:00-02:00"]},
+        closures=[RecurringClosure(fridays, closed=["20:00-24:00"])],
+    )
+    friday = datetime(2026, 3, 6, 20, tzinfo=UTC)
+    assert not cal.is_open(friday + timedelta(hours=1))
+    assert cal.is_open(friday + timedelta(hours=5))
+    assert cal.elapsed(friday, friday + timedelta(hours=8)) == timedelta(hours=2)
+    assert cal.next_open(friday) == friday + timedelta(hours=4)

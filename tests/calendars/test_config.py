@@ -22,7 +22,7 @@ from servicekit.errors import (
     UnknownHolidayCalendarError,
     UnknownTimeZoneError,
 )
-from tests.strategies import calendars
+from servicekit.testing.strategies import calendars
 
 FULL = {
     "tz": "Europe/London",

@@ -21,8 +21,8 @@ from servicekit.conditions import (
     time_since,
 )
 from servicekit.errors import ConfigError, InvalidInputError
+from servicekit.testing.strategies import calendars, ticket_histories
 from servicekit.tickets import Created, Event, Replied, StatusChanged, TagsChanged
-from tests.strategies import calendars, ticket_histories
 
 MON = datetime(2026, 3, 2, 9, tzinfo=UTC)
 HOURS = BusinessCalendar(tz="UTC", weekly={"mon-fri": ["09:00-17:00"]})

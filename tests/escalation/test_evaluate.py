@@ -26,8 +26,8 @@ from servicekit.escalation import (
     SetPriority,
     evaluate,
 )
+from servicekit.testing.strategies import ticket_histories
 from servicekit.tickets import Created, Escalated, Event, Replied, StatusChanged
-from tests.strategies import ticket_histories
 
 MON = datetime(2026, 3, 2, 9, tzinfo=UTC)
 HOURS = BusinessCalendar(tz="UTC", weekly={"mon-fri": ["09:00-17:00"]})

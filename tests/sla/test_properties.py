@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from servicekit import Ticket
 from servicekit.calendars import BusinessCalendar
 from servicekit.sla import DEFAULT_PAUSES, ClockState, Metric, SLAEvaluation, SLAPolicy, Target
+from servicekit.testing.strategies import calendars, ticket_histories
 from servicekit.tickets import Event, Priority, Status
-from tests.strategies import calendars, ticket_histories
 
 DONE = {Status.SOLVED, Status.CLOSED}
 FORWARD = {

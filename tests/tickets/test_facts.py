@@ -10,6 +10,7 @@ from hypothesis import given
 
 from servicekit.calendars import BusinessCalendar
 from servicekit.errors import InvalidInputError
+from servicekit.testing.strategies import ticket_histories
 from servicekit.tickets import (
     Assigned,
     Author,
@@ -22,7 +23,6 @@ from servicekit.tickets import (
     StatusChanged,
     Ticket,
 )
-from tests.strategies import ticket_histories
 
 MON = datetime(2026, 3, 2, 9, tzinfo=UTC)
 

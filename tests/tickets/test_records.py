@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from servicekit.errors import InvalidRecordError, InvalidTransitionError
+from servicekit.testing.strategies import ticket_histories
 from servicekit.tickets import EVENT_TYPES, Event, Ticket, event_from_dict, event_to_dict
-from tests.strategies import ticket_histories
 
 CREATED = {"type": "created", "at": "2026-03-02T09:00:00+01:00", "ticket_id": "T", "requester": "c"}
 

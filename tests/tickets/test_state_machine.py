@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from servicekit.errors import InvalidTransitionError
+from servicekit.testing.strategies import created_events, events_for
 from servicekit.tickets import (
     TRANSITIONS,
     Assigned,
@@ -23,7 +24,6 @@ from servicekit.tickets import (
     Ticket,
     Trigger,
 )
-from tests.strategies import created_events, events_for
 
 GAPS = st.sampled_from([0, 1, 3_600]) | st.integers(-3_600, 86_400)
 

@@ -28,6 +28,9 @@ class WallInterval:
     """Opening hours on one local day, in seconds since that day's midnight.
 
     ``end`` may exceed one day (an overnight interval belongs to the day it starts).
+    What a closure leaves of an overnight interval may even start after midnight
+    (closing ``20:00-24:00`` of ``20:00-02:00`` leaves ``24:00-02:00``); configured
+    hours always open within their day.
 
     >>> WallInterval.parse("22:00-06:00")
     WallInterval(start=79200, end=108000)
@@ -42,10 +45,10 @@ class WallInterval:
     def _check(self, _: attrs.Attribute[int], end: int) -> None:
         whole_day = self.start == 0 and end == DAY
         if not (
-            0 <= self.start < DAY and self.start < end and (end - self.start < DAY or whole_day)
+            0 <= self.start < 2 * DAY and self.start < end and (end - self.start < DAY or whole_day)
         ):
             raise InvalidCalendarError(
-                "", f"interval {self.start}s-{end}s must open within a day and last under 24h"
+                "", f"interval {self.start}s-{end}s must open by the next day and last under 24h"
             )
 
     @classmethod

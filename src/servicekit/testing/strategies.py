@@ -1,13 +1,28 @@
-"""Hypothesis strategies shared by the test suite: calendars in DST-heavy zones,
-instants concentrated around their transitions, and valid ticket histories."""
+"""Hypothesis strategies for servicekit values: calendars in zones with unusual DST,
+instants concentrated around their transitions, durations, and valid ticket histories.
+
+servicekit's own suite uses exactly these. Install with ``pip install
+'servicekit[testing]'`` (they need hypothesis).
+
+>>> from hypothesis import given
+>>> @given(calendars(zones=("Europe/London",)), st.data())
+... def test_add_then_elapsed(cal, data):
+...     t, d = data.draw(instants(cal)), data.draw(durations(cal))
+...     assert cal.elapsed(t, cal.add(t, d)) == d
+>>> test_add_then_elapsed()
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import WEEKLY, rrule
-from hypothesis import strategies as st
+try:
+    from hypothesis import strategies as st
+except ImportError as exc:  # pragma: no cover - exercised only without the extra
+    raise ImportError(
+        "servicekit.testing.strategies needs hypothesis: pip install 'servicekit[testing]'"
+    ) from exc
 
 from servicekit.calendars import BusinessCalendar, RecurringClosure, WallInterval
 from servicekit.calendars._hours import DAY
@@ -31,6 +46,17 @@ from servicekit.tickets import (
     Trigger,
 )
 
+__all__ = [
+    "ZONES",
+    "calendars",
+    "created_events",
+    "durations",
+    "events_for",
+    "instants",
+    "ticket_histories",
+    "transitions",
+]
+
 ZONES = (
     "America/New_York",
     "Europe/London",
@@ -41,6 +67,8 @@ ZONES = (
     "Pacific/Chatham",
     "UTC",
 )
+"""Zones the strategies draw from: half-hour and 45-minute offsets, a 30-minute DST
+shift (Lord Howe), southern-hemisphere DST, and UTC."""
 YEAR = 2026
 MINUTE = 60
 
@@ -63,7 +91,7 @@ _TRANSITIONS = {name: transitions(ZoneInfo(name)) for name in ZONES}
 
 
 @st.composite
-def day_hours(draw: st.DrawFn) -> list[tuple[int, int]]:
+def _day_hours(draw: st.DrawFn) -> list[tuple[int, int]]:
     """0-3 disjoint, non-touching intervals inside one day (seconds)."""
     count = draw(st.integers(0, 3))
     points = draw(
@@ -78,90 +106,105 @@ def day_hours(draw: st.DrawFn) -> list[tuple[int, int]]:
     return [(points[i], points[i + 1]) for i in range(0, len(points), 2)]
 
 
-def _spec(start: int, end: int) -> WallInterval:
-    return WallInterval(start, end)
-
-
 @st.composite
-def calendars(draw: st.DrawFn, zones: tuple[str, ...] = ZONES) -> BusinessCalendar:
-    """Random weekly hours (split days, overnight shifts, 24:00 closes), holidays,
-    overrides and a recurring closure, in zones with unusual DST."""
+def calendars(
+    draw: st.DrawFn,
+    zones: tuple[str, ...] = ZONES,
+    *,
+    overnight: bool = True,
+    holidays: bool = True,
+    overrides: bool = True,
+    closures: bool = True,
+) -> BusinessCalendar:
+    """Random weekly hours (split days, 24:00 closes and, with ``overnight``, shifts
+    past midnight), holidays around ``YEAR``, per-date overrides and a fortnightly
+    closure, in one of ``zones``. Switch a feature off to narrow what you test."""
     tz = draw(st.sampled_from(zones))
-    week = [draw(day_hours()) for _ in range(7)]
+    week = [draw(_day_hours()) for _ in range(7)]
     if not any(week):
         week[0] = [(9 * 3600, 17 * 3600)]
     # Turn some last intervals that close at midnight into overnight shifts.
     for index in range(7):
         following = week[(index + 1) % 7]
         limit = following[0][0] if following else DAY
-        if week[index] and week[index][-1][1] == DAY and draw(st.booleans()):
+        if overnight and week[index] and week[index][-1][1] == DAY and draw(st.booleans()):
             start, _ = week[index][-1]
             longest = min(limit, start - MINUTE)  # an interval lasts under 24 hours
             if longest >= MINUTE:
                 spill = draw(st.integers(1, longest // MINUTE)) * MINUTE
                 week[index][-1] = (start, DAY + spill)
     weekly = {
-        name: [_spec(s, e) for s, e in hours]
-        for name, hours in zip(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), week, strict=True)
+        name: [WallInterval(s, e) for s, e in hours]
+        for name, hours in zip(_WEEKDAYS, week, strict=True)
     }
-    holidays = draw(
-        st.frozensets(st.dates(date(YEAR - 1, 12, 1), date(YEAR + 1, 2, 1)), max_size=12)
-    )
-    overrides = {}
-    for day in draw(
-        st.lists(st.dates(date(YEAR, 1, 1), date(YEAR, 12, 31)), max_size=3, unique=True)
-    ):
-        hours = draw(day_hours())
-        if not any(iv.end > DAY for iv in weekly[_name(day - timedelta(days=1))]):
-            overrides[day] = [_spec(s, e) for s, e in hours]
-    closures = []
-    if draw(st.booleans()):
-        weekday = draw(st.integers(0, 6))
+    closed_days = frozenset[date]()
+    if holidays:
+        window = st.dates(date(YEAR - 1, 12, 1), date(YEAR + 1, 2, 1))
+        closed_days = draw(st.frozensets(window, max_size=12))
+    special = {}
+    days = st.lists(st.dates(date(YEAR, 1, 1), date(YEAR, 12, 31)), max_size=3, unique=True)
+    for day in draw(days) if overrides else []:
+        hours = draw(_day_hours())
+        if not any(iv.end > DAY for iv in weekly[_WEEKDAYS[(day.weekday() - 1) % 7]]):
+            special[day] = [WallInterval(s, e) for s, e in hours]
+    recurring = []
+    if closures and draw(st.booleans()):
+        weekday = draw(st.sampled_from(["MO", "TU", "WE", "TH", "FR", "SA", "SU"]))
         start = draw(st.integers(0, 22)) * 3600
-        closures.append(
+        recurring.append(
             RecurringClosure(
-                rrule(WEEKLY, byweekday=weekday, interval=2, dtstart=datetime(YEAR - 1, 12, 1)),  # noqa: DTZ001 - floating dates
+                f"DTSTART:{YEAR - 1}1201T000000\nRRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY={weekday}",
                 closed=[WallInterval(start, start + 2 * 3600)],
             )
         )
     return BusinessCalendar(
-        tz=tz, weekly=weekly, holidays=holidays, overrides=overrides, closures=closures
+        tz=tz, weekly=weekly, holidays=closed_days, overrides=special, closures=recurring
     )
 
 
-def _name(day: date) -> str:
-    return ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[day.weekday()]
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 @st.composite
-def instants(draw: st.DrawFn, calendar: BusinessCalendar) -> datetime:
-    """An instant in ``YEAR`` (microseconds included), often within days of a DST change,
-    expressed in the calendar's zone or in UTC."""
-    anchors = _TRANSITIONS[calendar.tz.key] or [datetime(YEAR, 6, 1, tzinfo=UTC)]
-    near = draw(st.booleans())
-    if near:
-        anchor = draw(st.sampled_from(anchors))
-        t = anchor + timedelta(
-            microseconds=draw(st.integers(-4 * 86_400_000_000, 4 * 86_400_000_000))
-        )
+def instants(
+    draw: st.DrawFn,
+    calendar: BusinessCalendar,
+    *,
+    min_value: datetime | None = None,
+    max_value: datetime | None = None,
+) -> datetime:
+    """An instant (microseconds included), often within days of one of the calendar
+    zone's DST changes, in the calendar's zone or in UTC. Without bounds it falls in
+    ``YEAR``; with ``min_value`` / ``max_value`` (aware, as in ``st.datetimes``) it
+    falls between them."""
+    low = (min_value or datetime(YEAR, 1, 1, tzinfo=UTC)).astimezone(UTC)
+    high = (max_value or datetime(YEAR, 12, 31, tzinfo=UTC)).astimezone(UTC)
+    span = (high - low) // timedelta(microseconds=1)
+    near = [t for t in _TRANSITIONS.get(calendar.tz.key, []) if low <= t <= high]
+    if draw(st.booleans()) and len(near) > 0:
+        anchor = draw(st.sampled_from(near))
+        window = 4 * 86_400_000_000
+        before = (anchor - low) // timedelta(microseconds=1)
+        offset = draw(st.integers(-min(window, before), min(window, span - before)))
+        t = anchor + timedelta(microseconds=offset)
     else:
-        t = datetime(YEAR, 1, 15, tzinfo=UTC) + timedelta(
-            microseconds=draw(st.integers(0, 330 * 86_400_000_000))
-        )
+        t = low + timedelta(microseconds=draw(st.integers(0, span)))
     if draw(st.booleans()):
-        t = t.replace(second=0, microsecond=0, minute=t.minute // 15 * 15)
+        rounded = t.replace(second=0, microsecond=0, minute=t.minute // 15 * 15)
+        t = rounded if rounded >= low else t
     return t.astimezone(calendar.tz) if draw(st.booleans()) else t
 
 
-def weekly_open_time(calendar: BusinessCalendar) -> timedelta:
+def _weekly_open_time(calendar: BusinessCalendar) -> timedelta:
     return timedelta(seconds=sum(iv.end - iv.start for day in calendar.weekly for iv in day))
 
 
 @st.composite
-def durations_for(draw: st.DrawFn, calendar: BusinessCalendar) -> timedelta:
-    """A positive duration up to two weeks of the calendar's open time."""
-    limit = weekly_open_time(calendar) * 2 // timedelta(microseconds=1)
-    return timedelta(microseconds=draw(st.integers(1, max(1, limit))))
+def durations(draw: st.DrawFn, calendar: BusinessCalendar | None = None) -> timedelta:
+    """A positive duration to the microsecond: up to two weeks of ``calendar``'s open
+    time, or up to 30 days without one."""
+    limit = _weekly_open_time(calendar) * 2 if calendar is not None else timedelta(days=30)
+    return timedelta(microseconds=draw(st.integers(1, limit // timedelta(microseconds=1))))
 
 
 NAMES = st.sampled_from(["a-1", "a-2", "a-3", "billing", "vip", "refund", "api"])

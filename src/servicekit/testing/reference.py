@@ -1,8 +1,18 @@
-"""A slow, obviously correct business-time oracle for the calendar tests.
+"""A slow, obviously correct business-time reference, for tests, never for production.
 
-It expands every local date of a window into UTC intervals straight from the
-calendar's configuration (weekly hours, overrides, holidays, closures), merges them,
-and answers by walking that list. No blocks, no prefix sums, no bisection.
+:class:`ReferenceCalendar` expands every local date of a window into UTC intervals
+straight from a :class:`~servicekit.BusinessCalendar`'s configuration (weekly hours,
+overrides, holidays, closures), merges them, and answers by walking that list: no
+blocks, no prefix sums, no bisection. It has the calendar's call names, so a property
+test can compare the two on any input inside the window.
+
+>>> from datetime import datetime, timedelta
+>>> from zoneinfo import ZoneInfo
+>>> from servicekit import BusinessCalendar
+>>> cal = BusinessCalendar(tz="Europe/London", weekly={"mon-fri": ["09:00-17:00"]})
+>>> t = datetime(2026, 3, 27, 16, tzinfo=ZoneInfo("Europe/London"))  # Friday, before BST
+>>> ReferenceCalendar(cal, around=t).add(t, timedelta(hours=2)) == cal.add(t, timedelta(hours=2))
+True
 """
 
 from __future__ import annotations
@@ -10,12 +20,15 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 from servicekit.calendars import BusinessCalendar
+from servicekit.errors import InvalidInputError
+
+__all__ = ["ReferenceCalendar"]
 
 Interval = tuple[datetime, datetime]
 ZERO = timedelta(0)
 
 
-def day_hours(cal: BusinessCalendar, day: date) -> list[tuple[int, int]]:
+def _day_hours(cal: BusinessCalendar, day: date) -> list[tuple[int, int]]:
     """Seconds-since-midnight intervals starting on ``day``, from the raw config."""
     if day in cal.overrides:
         return [(iv.start, iv.end) for iv in cal.overrides[day]]
@@ -35,8 +48,15 @@ def day_hours(cal: BusinessCalendar, day: date) -> list[tuple[int, int]]:
     return hours
 
 
-class Oracle:
-    """Open intervals of ``cal`` for local dates within ``days`` of ``around``."""
+class ReferenceCalendar:
+    """The open intervals of ``cal`` for local dates within ``days`` of ``around``,
+    answering ``is_open``, ``elapsed``, ``add``, ``subtract``, ``next_open`` and
+    ``next_close`` like the calendar (results in UTC).
+
+    Raises:
+        InvalidInputError: an instant, or a result, outside the window (build one
+            with more ``days``).
+    """
 
     def __init__(self, cal: BusinessCalendar, around: datetime, days: int = 120) -> None:
         centre = around.astimezone(cal.tz).date()
@@ -44,7 +64,7 @@ class Oracle:
         for offset in range(-days, days + 1):
             day = centre + timedelta(days=offset)
             midnight = datetime.combine(day, time(), cal.tz)
-            for start_s, end_s in day_hours(cal, day):
+            for start_s, end_s in _day_hours(cal, day):
                 opening = (midnight + timedelta(seconds=start_s)).astimezone(UTC)
                 closing = (midnight + timedelta(seconds=end_s)).astimezone(UTC)
                 if opening < closing:
@@ -63,14 +83,17 @@ class Oracle:
 
     def _inside(self, t: datetime) -> None:
         # Aware arithmetic in Python is wall-clock arithmetic: callers convert to UTC first.
-        assert self.low <= t <= self.high, f"{t} outside the oracle's window"
+        if not self.low <= t <= self.high:
+            raise InvalidInputError(f"{t} is outside the reference window; pass more days=")
 
     def is_open(self, t: datetime) -> bool:
+        """Whether ``t`` is inside an open interval."""
         t = t.astimezone(UTC)
         self._inside(t)
         return any(start <= t < end for start, end in self.intervals)
 
     def elapsed(self, a: datetime, b: datetime) -> timedelta:
+        """Open time between ``a`` and ``b`` (negative when ``b < a``)."""
         a, b = a.astimezone(UTC), b.astimezone(UTC)
         self._inside(a)
         self._inside(b)
@@ -91,7 +114,7 @@ class Oracle:
                 self._inside(result)
                 return result
             left -= end - start
-        raise AssertionError("oracle window too small")
+        raise InvalidInputError("the reference window is too small; pass more days=")
 
     def subtract(self, t: datetime, d: timedelta) -> datetime:
         """Walk backward from ``t`` until ``d`` is used up (landing on an opening)."""
@@ -107,21 +130,23 @@ class Oracle:
                 self._inside(start)
                 return start
             left -= end - start
-        raise AssertionError("oracle window too small")
+        raise InvalidInputError("the reference window is too small; pass more days=")
 
     def next_open(self, t: datetime) -> datetime:
+        """``t`` if open, else the next opening."""
         t = t.astimezone(UTC)
         for start, end in self.intervals:
             if end > t:
                 result = max(start, t)
                 self._inside(result)
                 return result
-        raise AssertionError("oracle window too small")
+        raise InvalidInputError("the reference window is too small; pass more days=")
 
     def next_close(self, t: datetime) -> datetime:
+        """The end of the open interval at or after ``t``."""
         t = t.astimezone(UTC)
         for _, end in self.intervals:
             if end > t:
                 self._inside(end)
                 return end
-        raise AssertionError("oracle window too small")
+        raise InvalidInputError("the reference window is too small; pass more days=")
