@@ -14,7 +14,7 @@ import re
 from datetime import timedelta
 from decimal import Decimal
 
-from servicekit.errors import InvalidDurationError
+from servicekit.errors import InvalidDurationError, InvalidInputError
 
 __all__ = ["format_duration", "parse_duration"]
 
@@ -102,6 +102,24 @@ def _parse_text(value: str) -> timedelta:
         raise InvalidDurationError(f"invalid duration {value!r}: finer than a microsecond")
     microseconds = -int(total) if negative else int(total)
     return _from_microseconds(value, microseconds)
+
+
+def checked_duration(name: str, value: object, *, positive: bool = False) -> timedelta:
+    """``value`` parsed as the duration argument ``name``, or an
+    :class:`~servicekit.errors.InvalidInputError` that names it.
+
+    >>> checked_duration("cooldown", "0s", positive=True)
+    Traceback (most recent call last):
+    ...
+    servicekit.errors.InvalidInputError: cooldown must be longer than zero, got '0s'
+    """
+    try:
+        duration = parse_duration(value)  # type: ignore[arg-type]
+    except InvalidDurationError as exc:
+        raise InvalidInputError(f"{name}: {exc}") from exc
+    if positive and duration <= timedelta(0):
+        raise InvalidInputError(f"{name} must be longer than zero, got {value!r}")
+    return duration
 
 
 def format_duration(value: timedelta) -> str:

@@ -22,8 +22,8 @@ from servicekit.conditions._time import (
     TimeSince,
     check_anchor,
     check_comparison,
-    positive_duration,
 )
+from servicekit.durations import checked_duration
 from servicekit.errors import ConfigError, InvalidInputError, join_path
 
 T = TypeVar("T")
@@ -118,7 +118,7 @@ def _since(
     return TimeSince(
         _located(path, "since", lambda: check_anchor(data["since"])),
         _located(path, "op", lambda: check_comparison(data["op"])),
-        _located(path, "value", lambda: positive_duration(data["value"])),
+        _located(path, "value", lambda: checked_duration("value", data["value"])),
         calendar,
     )
 

@@ -8,15 +8,13 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import attrs
 
-from servicekit._time import ONE_MICROSECOND
 from servicekit.conditions._conditions import Condition, Context, compare
 from servicekit.conditions._time import (
     Comparison,
     check_comparison,
     flip_after,
-    positive_duration,
 )
-from servicekit.durations import format_duration
+from servicekit.durations import checked_duration, format_duration
 from servicekit.errors import InvalidInputError
 
 if TYPE_CHECKING:  # servicekit.sla imports servicekit.conditions
@@ -183,7 +181,4 @@ def check_value(measure: Measure, value: object) -> float | timedelta:
         if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
             raise InvalidInputError(f"used: expected a fraction such as 0.75, got {value!r}")
         return float(value)
-    duration = positive_duration(value)
-    if measure == "due_in" and duration < ONE_MICROSECOND:
-        raise InvalidInputError("due_in: expected a duration longer than zero")
-    return duration
+    return checked_duration(measure, value, positive=measure == "due_in")

@@ -10,8 +10,8 @@ import attrs
 from servicekit._time import ONE_MICROSECOND
 from servicekit.calendars import Calendar
 from servicekit.conditions._conditions import Condition, Context, compare
-from servicekit.durations import format_duration, parse_duration
-from servicekit.errors import InvalidDurationError, InvalidInputError
+from servicekit.durations import checked_duration, format_duration
+from servicekit.errors import InvalidInputError
 from servicekit.tickets import Author, Replied, Status, Ticket
 from servicekit.tickets._enums import member
 
@@ -142,13 +142,6 @@ def check_anchor(anchor: object) -> str:
     raise InvalidInputError(f"unknown anchor {anchor!r}; expected one of {known} or a status")
 
 
-def positive_duration(value: object) -> timedelta:
-    try:
-        return parse_duration(value)  # type: ignore[arg-type]
-    except InvalidDurationError as exc:
-        raise InvalidInputError(str(exc)) from exc
-
-
 def time_since(
     anchor: str | Status,
     operator: Comparison,
@@ -177,5 +170,8 @@ def time_since(
     time since pending >= 1d
     """
     return TimeSince(
-        check_anchor(anchor), check_comparison(operator), positive_duration(duration), calendar
+        check_anchor(anchor),
+        check_comparison(operator),
+        checked_duration("duration", duration),
+        calendar,
     )

@@ -10,8 +10,8 @@ import attrs
 
 from servicekit.calendars import Calendar
 from servicekit.conditions import Condition, condition_from_dict
-from servicekit.durations import format_duration, parse_duration
-from servicekit.errors import ConfigError, InvalidDurationError, InvalidInputError, join_path
+from servicekit.durations import checked_duration, format_duration
+from servicekit.errors import ConfigError, InvalidInputError, join_path
 from servicekit.escalation._actions import Action, action_from_dict
 from servicekit.tickets import Ticket
 from servicekit.tickets._enums import check_name
@@ -46,13 +46,7 @@ def _actions(value: object) -> tuple[Action, ...]:
 def _cooldown(value: object) -> timedelta | None:
     if value is None:
         return None
-    try:
-        duration = parse_duration(value)  # type: ignore[arg-type]
-    except InvalidDurationError as exc:
-        raise InvalidInputError(f"cooldown: {exc}") from exc
-    if duration <= timedelta(0):
-        raise InvalidInputError(f"cooldown must be longer than zero, got {value!r}")
-    return duration
+    return checked_duration("cooldown", value, positive=True)
 
 
 def _flag(_: object, attribute: attrs.Attribute[bool], value: object) -> None:

@@ -146,16 +146,14 @@ def feasibility(table: StaffingTable, team: int | Iterable[int]) -> Feasibility:
     """
     teams = _teams(team, len(table.rows))
     goal = Goal(table.service_level, table.max_occupancy, table.shrinkage)
+    queue = Load.of(
+        calls=0, interval=table.interval, aht=table.aht, target=table.target,
+        patience=table.patience,
+    )  # fmt: skip
     checks = []
     for row, size in zip(table.rows, teams, strict=True):
         agents = goal.productive(size)
-        load = Load.of(
-            calls=row.calls,
-            interval=table.interval,
-            aht=table.aht,
-            target=table.target,
-            patience=table.patience,
-        )
+        load = queue.with_calls(row.calls)
         blocking = load.blocking(agents).at(agents)
         checks.append(
             IntervalCheck(

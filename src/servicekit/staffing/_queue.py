@@ -6,8 +6,7 @@ from datetime import timedelta
 
 import attrs
 
-from servicekit.durations import format_duration, parse_duration
-from servicekit.errors import InvalidDurationError, InvalidInputError
+from servicekit.durations import checked_duration, format_duration
 from servicekit.sla import Target
 from servicekit.staffing._erlang import (
     BlockingTable,
@@ -31,15 +30,10 @@ _MICROSECOND = timedelta(microseconds=1)
 
 
 def _duration(name: str, value: object, *, positive: bool) -> timedelta:
+    """A duration argument; an SLA :class:`~servicekit.sla.Target` counts as its duration."""
     if isinstance(value, Target):
         value = value.duration
-    try:
-        duration = parse_duration(value)  # type: ignore[arg-type]
-    except InvalidDurationError as error:
-        raise InvalidInputError(f"{name}: {error}") from error
-    if positive and duration <= timedelta(0):
-        raise InvalidInputError(f"{name} must be longer than zero, got {value!r}")
-    return duration
+    return checked_duration(name, value, positive=positive)
 
 
 @attrs.frozen
