@@ -1,5 +1,6 @@
 """Hypothesis strategies for servicekit values: calendars in zones with unusual DST,
-instants concentrated around their transitions, durations, and valid ticket histories.
+instants concentrated around their transitions, durations, valid ticket histories,
+and agent snapshots and tasks for routing.
 
 servicekit's own suite uses exactly these. Install with ``pip install
 'servicekit[testing]'`` (they need hypothesis).
@@ -26,6 +27,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 
 from servicekit.calendars import BusinessCalendar, RecurringClosure, WallInterval
 from servicekit.calendars._hours import DAY
+from servicekit.routing import AgentState, AgentStatus, Task, WeightedCapacity
 from servicekit.tickets import (
     TRANSITIONS,
     Assigned,
@@ -47,12 +49,16 @@ from servicekit.tickets import (
 )
 
 __all__ = [
+    "AGENT_IDS",
+    "ROUTING_AT",
     "ZONES",
+    "agent_states",
     "calendars",
     "created_events",
     "durations",
     "events_for",
     "instants",
+    "queued_tasks",
     "ticket_histories",
     "transitions",
 ]
@@ -284,3 +290,93 @@ def ticket_histories(draw: st.DrawFn, max_events: int = 20) -> list[Event]:
         history.append(event)
         status = TRANSITIONS[status][trigger]
     return history
+
+
+ROUTING_AT = datetime(2026, 3, 2, 12, tzinfo=UTC)
+"""The default instant agent snapshots and tasks are drawn around (as routing's
+``now``)."""
+
+AGENT_IDS = tuple(f"agent-{n:02d}" for n in range(12))
+"""The ids :func:`agent_states` draws from, so tasks can name them as preferred or
+excluded agents (draw a team with ``st.lists(agent_states(), unique_by=lambda a:
+a.id)``)."""
+
+_SKILLS = ("billing", "refunds", "shipping", "api")
+_LANGUAGES = ("en", "de", "fr")
+_GROUPS = ("tier1", "tier2", "vip")
+_CHANNELS = ("chat", "email", "phone")
+_PRIORITIES = tuple(Priority)
+
+
+def _before(at: datetime, seconds: int) -> st.SearchStrategy[datetime]:
+    """Instants up to ``seconds`` before ``at``, microseconds included."""
+    return st.integers(0, seconds * 1_000_000).map(lambda us: at - timedelta(microseconds=us))
+
+
+@st.composite
+def agent_states(
+    draw: st.DrawFn,
+    *,
+    at: datetime = ROUTING_AT,
+    skills: tuple[str, ...] = _SKILLS,
+    languages: tuple[str, ...] = _LANGUAGES,
+    groups: tuple[str, ...] = _GROUPS,
+    channels: tuple[str, ...] = _CHANNELS,
+    weighted: bool | None = None,
+) -> AgentState:
+    """Valid agent snapshots at ``at``: any status, skills at levels 0-10, per-channel
+    capacity or none, weighted capacity (always with ``weighted=True``, never with
+    ``False``, either way by default), loads that may fill or exceed capacity, and
+    assignment and idle instants up to a day before ``at``. Ids come from
+    :data:`AGENT_IDS`."""
+    units = None
+    if weighted is True or (weighted is None and draw(st.booleans())):
+        units = WeightedCapacity(
+            units=draw(st.integers(1, 12)),
+            costs=draw(st.dictionaries(st.sampled_from(channels), st.integers(0, 4))),
+            priority_extra=draw(
+                st.dictionaries(st.sampled_from(list(Priority)), st.integers(0, 2))
+            ),
+        )
+    return AgentState(
+        id=draw(st.sampled_from(AGENT_IDS)),
+        status=draw(st.sampled_from(list(AgentStatus))),
+        skills=draw(st.dictionaries(st.sampled_from(skills), st.integers(0, 10))),
+        languages=draw(st.frozensets(st.sampled_from(languages))),
+        groups=draw(st.frozensets(st.sampled_from(groups))),
+        capacity=draw(st.none() | st.dictionaries(st.sampled_from(channels), st.integers(0, 4))),
+        weighted=units,
+        load=draw(st.dictionaries(st.sampled_from(channels), st.integers(0, 4))),
+        units_used=draw(st.integers(0, 12)) if units is not None else 0,
+        last_assigned_at=draw(st.none() | _before(at, 86_400)),
+        idle_since=draw(st.none() | _before(at, 86_400)),
+        attributes=draw(st.dictionaries(st.just("seniority"), st.integers(0, 20))),
+    )
+
+
+@st.composite
+def queued_tasks(
+    draw: st.DrawFn,
+    *,
+    at: datetime = ROUTING_AT,
+    skills: tuple[str, ...] = _SKILLS,
+    languages: tuple[str, ...] = _LANGUAGES,
+    groups: tuple[str, ...] = _GROUPS,
+    channels: tuple[str, ...] = _CHANNELS,
+) -> Task:
+    """Valid tasks waiting at ``at`` (arrived up to 8 hours before): any channel and
+    priority, 0-2 required skills at levels 1-10, optional skills, a language or
+    none, groups, and preferred or excluded agents from :data:`AGENT_IDS`. Ids are
+    ``T-0`` to ``T-999``; draw a queue with ``unique_by=lambda t: t.id``."""
+    return Task(
+        id=f"T-{draw(st.integers(0, 999))}",
+        channel=draw(st.sampled_from(channels)),
+        priority=draw(st.sampled_from(_PRIORITIES)),
+        arrived_at=draw(_before(at, 8 * 3_600)),
+        skills=draw(st.dictionaries(st.sampled_from(skills), st.integers(1, 10), max_size=2)),
+        optional_skills=draw(st.frozensets(st.sampled_from(skills), max_size=2)),
+        language=draw(st.none() | st.sampled_from(languages)),
+        groups=draw(st.frozensets(st.sampled_from(groups), max_size=2)),
+        preferred_agents=draw(st.lists(st.sampled_from(AGENT_IDS), max_size=2)),
+        excluded_agents=draw(st.frozensets(st.sampled_from(AGENT_IDS), max_size=2)),
+    )
