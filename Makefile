@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/tickets_replay.py
 	$(BIN)/python benchmarks/sla_evaluate.py
 	$(BIN)/python benchmarks/staffing_vs_pyworkforce.py
+	$(BIN)/python benchmarks/routing_assign.py
 
 clean:
 	rm -rf $(VENV) docs/_build .pytest_cache .mypy_cache .ruff_cache .hypothesis

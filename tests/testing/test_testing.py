@@ -6,20 +6,25 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import find, given
 from hypothesis import strategies as st
 
 from servicekit import BusinessCalendar, SLAPolicy, Ticket
 from servicekit.errors import InvalidInputError
+from servicekit.routing import AgentState, Task
 from servicekit.testing import ReferenceCalendar, assert_due_dates, assert_sla_states
 from servicekit.testing.strategies import (
+    AGENT_IDS,
+    ROUTING_AT,
     ZONES,
+    agent_states,
     calendars,
     durations,
     instants,
+    queued_tasks,
     ticket_histories,
 )
-from servicekit.tickets import Event
+from servicekit.tickets import Event, Replied
 
 LOW = datetime(2026, 3, 1, tzinfo=UTC)
 HIGH = datetime(2026, 4, 15, tzinfo=UTC)
@@ -55,6 +60,35 @@ class TestStrategies:
     @given(ticket_histories(max_events=12))
     def test_histories_replay(self, history: list[Event]) -> None:
         assert Ticket.replay(history).history == tuple(history)
+
+    @given(agent_states(weighted=True, channels=("chat",)))
+    def test_agent_states_keep_their_promises(self, agent: AgentState) -> None:
+        assert agent.id in AGENT_IDS
+        assert agent.weighted is not None
+        assert set(agent.load) <= {"chat"}
+        for at in (agent.last_assigned_at, agent.idle_since):
+            assert at is None or ROUTING_AT - timedelta(days=1) <= at <= ROUTING_AT
+        assert AgentState.from_dict(agent.to_dict()) == agent
+
+    @given(queued_tasks(languages=("pt",)))
+    def test_queued_tasks_keep_their_promises(self, task: Task) -> None:
+        assert ROUTING_AT - timedelta(hours=8) <= task.arrived_at <= ROUTING_AT
+        assert task.language in (None, "pt")
+        assert set(task.preferred_agents) | task.excluded_agents <= set(AGENT_IDS)
+
+
+class TestShrinking:
+    """Failures shrink to small, readable examples."""
+
+    def test_agent_states_shrink_to_one_skill(self) -> None:
+        found = find(agent_states(), lambda agent: sum(agent.skills.values()) >= 3)
+        assert len(found.skills) == 1
+        assert sum(found.skills.values()) == 3
+        assert (found.capacity, found.weighted, dict(found.load)) == (None, None, {})
+
+    def test_histories_shrink_to_one_reply(self) -> None:
+        found = find(ticket_histories(), lambda h: any(isinstance(e, Replied) for e in h))
+        assert len(found) == 2
 
 
 class TestReference:

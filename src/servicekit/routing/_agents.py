@@ -122,6 +122,10 @@ def _last_assigned_at(value: object) -> datetime | None:
     return optional_instant(value, "last_assigned_at")
 
 
+def _assigned_at_last(value: object) -> int:
+    return count(value, "assigned_at_last")
+
+
 def _idle_since(value: object) -> datetime | None:
     return optional_instant(value, "idle_since")
 
@@ -177,8 +181,15 @@ class AgentState:
     load: Mapping[str, int] = attrs.field(factory=dict, converter=_load)
     units_used: int = attrs.field(default=0, converter=_units_used)
     last_assigned_at: datetime | None = attrs.field(default=None, converter=_last_assigned_at)
+    assigned_at_last: int = attrs.field(default=0, converter=_assigned_at_last)
     idle_since: datetime | None = attrs.field(default=None, converter=_idle_since)
     attributes: Mapping[str, int | float | str] = attrs.field(factory=dict, converter=_attributes)
+
+    def __attrs_post_init__(self) -> None:
+        if self.assigned_at_last and self.last_assigned_at is None:
+            raise InvalidInputError(
+                f"assigned_at_last is {self.assigned_at_last} but last_assigned_at is None"
+            )
 
     @property
     def open_items(self) -> int:
@@ -239,6 +250,7 @@ class AgentState:
             load=load,
             units_used=self.units_used + self._cost(task),
             last_assigned_at=at,
+            assigned_at_last=self.assigned_at_last + 1 if at == self.last_assigned_at else 1,
             idle_since=None,
         )
 
@@ -279,8 +291,9 @@ class AgentState:
             data["weighted"] = self.weighted.to_dict()
         if self.load:
             data["load"] = dict(self.load)
-        if self.units_used:
-            data["units_used"] = self.units_used
+        for key in ("units_used", "assigned_at_last"):
+            if getattr(self, key):
+                data[key] = getattr(self, key)
         for key in ("last_assigned_at", "idle_since"):
             if getattr(self, key) is not None:
                 data[key] = getattr(self, key).isoformat()
@@ -354,6 +367,7 @@ _CONVERTERS: dict[str, Callable[[Any], object]] = {
     "load": _load,
     "units_used": _units_used,
     "last_assigned_at": _last_assigned_at,
+    "assigned_at_last": _assigned_at_last,
     "idle_since": _idle_since,
     "attributes": _attributes,
 }

@@ -47,13 +47,14 @@ def _time(value: datetime) -> str:
 
 @attrs.frozen
 class RoundRobin(RankKey):
-    """Least recently assigned first; never assigned before anyone."""
+    """Least recently assigned first; never assigned before anyone. Among agents last
+    assigned at the same instant, the one that took fewer items then goes first."""
 
     name: ClassVar[str] = "round_robin"
 
-    def value(self, requirements: Requirements, agent: AgentState) -> tuple[int, int]:
+    def value(self, requirements: Requirements, agent: AgentState) -> tuple[int, int, int]:
         at = agent.last_assigned_at
-        return (0, 0) if at is None else (1, to_us(at))
+        return (0, 0, 0) if at is None else (1, to_us(at), agent.assigned_at_last)
 
     def describe(self, requirements: Requirements, agent: AgentState) -> str:
         at = agent.last_assigned_at

@@ -3,7 +3,7 @@ agent must meet for it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 import attrs
@@ -134,6 +134,10 @@ class Task:
         )
 
 
+def _frozen(value: Iterable[str]) -> frozenset[str]:
+    return value if type(value) is frozenset else frozenset(value)
+
+
 def _pairs(value: object) -> tuple[tuple[str, int], ...]:
     if type(value) is tuple:  # already sorted pairs (from of() or relax()): the hot path
         return value
@@ -157,9 +161,9 @@ class Requirements:
     channel: str
     priority: Priority = Priority.NORMAL
     skills: tuple[tuple[str, int], ...] = attrs.field(default=(), converter=_pairs)
-    optional_skills: frozenset[str] = frozenset()
+    optional_skills: frozenset[str] = attrs.field(default=frozenset(), converter=_frozen)
     language: str | None = None
-    groups: frozenset[str] = frozenset()
+    groups: frozenset[str] = attrs.field(default=frozenset(), converter=_frozen)
 
     @property
     def skill_names(self) -> frozenset[str]:

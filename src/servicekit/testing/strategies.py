@@ -338,6 +338,7 @@ def agent_states(
                 st.dictionaries(st.sampled_from(list(Priority)), st.integers(0, 2))
             ),
         )
+    last = draw(st.none() | _before(at, 86_400))
     return AgentState(
         id=draw(st.sampled_from(AGENT_IDS)),
         status=draw(st.sampled_from(list(AgentStatus))),
@@ -348,7 +349,8 @@ def agent_states(
         weighted=units,
         load=draw(st.dictionaries(st.sampled_from(channels), st.integers(0, 4))),
         units_used=draw(st.integers(0, 12)) if units is not None else 0,
-        last_assigned_at=draw(st.none() | _before(at, 86_400)),
+        last_assigned_at=last,
+        assigned_at_last=0 if last is None else draw(st.integers(0, 3)),
         idle_since=draw(st.none() | _before(at, 86_400)),
         attributes=draw(st.dictionaries(st.just("seniority"), st.integers(0, 20))),
     )
