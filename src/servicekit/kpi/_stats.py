@@ -1,0 +1,188 @@
+"""Result values and the statistics behind them: proportions with Wilson intervals,
+NPS with its margin of error, CES, and duration summaries with exact percentiles."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import timedelta
+from fractions import Fraction
+from statistics import NormalDist
+
+import attrs
+
+from servicekit.errors import InvalidInputError
+
+Interval = tuple[float, float]
+
+
+def z_score(confidence: float) -> float:
+    """The two-sided normal quantile for ``confidence`` (1.959964 for 0.95).
+
+    Raises:
+        InvalidInputError: ``confidence`` is not strictly between 0 and 1.
+    """
+    if isinstance(confidence, bool) or not isinstance(confidence, int | float):
+        raise InvalidInputError(f"confidence must be a number in (0, 1), got {confidence!r}")
+    if not 0 < confidence < 1:
+        raise InvalidInputError(f"confidence must be in (0, 1), got {confidence!r}")
+    return NormalDist().inv_cdf(0.5 + confidence / 2)
+
+
+def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> Interval:
+    """The Wilson score interval for a proportion: well behaved near 0 and 1 and for
+    small samples, unlike the normal approximation.
+
+    Raises:
+        InvalidInputError: counts that are not whole numbers with
+            ``0 <= successes <= trials`` and ``trials >= 1``, or a bad confidence.
+
+    >>> low, high = wilson_interval(8, 10)
+    >>> round(low, 4), round(high, 4)
+    (0.4902, 0.9433)
+    """
+    for name, value in (("successes", successes), ("trials", trials)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InvalidInputError(f"{name} must be a whole number, got {value!r}")
+    if trials < 1 or not 0 <= successes <= trials:
+        raise InvalidInputError(
+            f"need 0 <= successes <= trials and trials >= 1, got {successes} of {trials}"
+        )
+    z = z_score(confidence)
+    p = successes / trials
+    spread = z * z / trials
+    center = (p + spread / 2) / (1 + spread)
+    half = z * math.sqrt(p * (1 - p) / trials + spread / (4 * trials)) / (1 + spread)
+    return max(0.0, center - half), min(1.0, center + half)
+
+
+@attrs.frozen(kw_only=True)
+class Proportion:
+    """``successes`` out of ``count`` as a fraction in [0, 1], with its Wilson
+    interval. Empty input: ``count == 0`` and ``value`` and ``interval`` are ``None``.
+
+    >>> Proportion.of(45, 50)
+    Proportion(successes=45, count=50, value=0.9, interval=(0.7863..., 0.9565...))
+    >>> Proportion.of(0, 0).value is None
+    True
+    """
+
+    successes: int
+    count: int
+    value: float | None
+    interval: Interval | None
+
+    @classmethod
+    def of(cls, successes: int, count: int, confidence: float = 0.95) -> Proportion:
+        """The proportion and its interval at ``confidence``."""
+        if count == 0:
+            return cls(successes=0, count=0, value=None, interval=None)
+        interval = wilson_interval(successes, count, confidence)
+        return cls(successes=successes, count=count, value=successes / count, interval=interval)
+
+
+@attrs.frozen(kw_only=True)
+class NPS:
+    """Net Promoter Score in points [-100, 100]: % promoters (9-10) minus %
+    detractors (0-6). ``margin_of_error`` is the half-width of the confidence
+    interval from the per-response variance ``p+ + p- - (p+ - p-)^2``, in points.
+    Empty input: ``count == 0`` and ``score``, margin and interval are ``None``.
+    """
+
+    score: float | None
+    promoters: int
+    passives: int
+    detractors: int
+    count: int
+    margin_of_error: float | None
+    interval: Interval | None
+
+
+@attrs.frozen(kw_only=True)
+class CES:
+    """Customer Effort Score: the ``mean`` on the survey's scale with a normal
+    interval from the sample variance (``None`` below two responses), and ``agree``,
+    the share of responses on the easy side of ``agree_from``."""
+
+    mean: float | None
+    interval: Interval | None
+    agree: Proportion
+    count: int
+
+
+def _round_us(value: Fraction) -> int:
+    return round(value)  # half to even, exact
+
+
+@attrs.frozen
+class DurationSummary:
+    """Count, mean, median, min, max and any percentile of a set of durations,
+    exact to the microsecond (means and interpolations round half to even).
+
+    Percentiles use linear interpolation between closest ranks, NumPy's default
+    (``method="linear"``): for ``n`` sorted values, percentile ``q`` sits at rank
+    ``(n - 1) * q / 100``. Empty input: ``count == 0`` and every statistic ``None``.
+
+    >>> s = DurationSummary.of_microseconds([60_000_000, 120_000_000, 600_000_000])
+    >>> s.count, s.median, s.percentile(90)
+    (3, datetime.timedelta(seconds=120), datetime.timedelta(seconds=504))
+    """
+
+    sorted_microseconds: tuple[int, ...] = attrs.field(repr=False)
+
+    @classmethod
+    def of_microseconds(cls, values: Sequence[int]) -> DurationSummary:
+        """A summary of durations given in whole microseconds."""
+        return cls(tuple(sorted(values)))
+
+    @property
+    def count(self) -> int:
+        """How many durations."""
+        return len(self.sorted_microseconds)
+
+    @property
+    def mean(self) -> timedelta | None:
+        """The arithmetic mean."""
+        if not self.count:
+            return None
+        return timedelta(
+            microseconds=_round_us(Fraction(sum(self.sorted_microseconds), self.count))
+        )
+
+    @property
+    def median(self) -> timedelta | None:
+        """The 50th percentile."""
+        return self.percentile(50)
+
+    @property
+    def min(self) -> timedelta | None:
+        """The shortest."""
+        return timedelta(microseconds=self.sorted_microseconds[0]) if self.count else None
+
+    @property
+    def max(self) -> timedelta | None:
+        """The longest."""
+        return timedelta(microseconds=self.sorted_microseconds[-1]) if self.count else None
+
+    def percentile(self, q: float) -> timedelta | None:
+        """The ``q``-th percentile, ``q`` in [0, 100] (linear interpolation).
+
+        Raises:
+            InvalidInputError: ``q`` outside [0, 100].
+        """
+        if isinstance(q, bool) or not isinstance(q, int | float) or not 0 <= q <= 100:
+            raise InvalidInputError(f"percentile must be a number in [0, 100], got {q!r}")
+        values = self.sorted_microseconds
+        if not values:
+            return None
+        rank = Fraction(q) / 100 * (len(values) - 1)
+        low = math.floor(rank)
+        high = min(low + 1, len(values) - 1)
+        exact = values[low] + (values[high] - values[low]) * (rank - low)
+        return timedelta(microseconds=_round_us(exact))
+
+    def __repr__(self) -> str:
+        return (
+            f"DurationSummary(count={self.count}, mean={self.mean!r}, median={self.median!r}, "
+            f"min={self.min!r}, max={self.max!r})"
+        )
