@@ -46,7 +46,7 @@ class Tally(abc.ABC, Generic[R]):
             raise InvalidInputError(f"cannot merge {other!r} into {self!r}: settings differ")
 
     @abc.abstractmethod
-    def settings(self) -> tuple[Hashable, ...]:
+    def settings(self) -> tuple[object, ...]:
         """What must be equal for two accumulators to merge."""
 
 
