@@ -53,7 +53,9 @@ def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> In
     spread = z * z / trials
     center = (p + spread / 2) / (1 + spread)
     half = z * math.sqrt(p * (1 - p) / trials + spread / (4 * trials)) / (1 + spread)
-    return max(0.0, center - half), min(1.0, center + half)
+    low = 0.0 if successes == 0 else max(0.0, center - half)  # exact at the ends
+    high = 1.0 if successes == trials else min(1.0, center + half)
+    return low, high
 
 
 @attrs.frozen(kw_only=True)
