@@ -4,6 +4,7 @@ formulas, Cisco's three abandon treatments), abandonment, handle time, occupancy
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -46,17 +47,27 @@ class TestServiceLevel:
         assert values == pytest.approx([0.625, 0.4545, 0.5455, 0.5], abs=1e-4)
 
     def test_short_abandons_are_dropped_from_everything(self) -> None:
-        level = service_level(ANSWERED, ABANDONED, threshold="20s",
-                              convention="abandoned_within_success", short_abandon="5s")  # fmt: skip
-        assert (5, 10) == (level.successes, level.count)
+        level = service_level(
+            ANSWERED,
+            ABANDONED,
+            threshold="20s",
+            convention="abandoned_within_success",
+            short_abandon="5s",
+        )
+        assert (level.successes, level.count) == (5, 10)
 
     def test_input_forms_agree(self) -> None:
         expected = service_level(ANSWERED, ABANDONED, threshold="20s", convention="abandoned_fail")
         as_timedeltas = [timedelta(seconds=s) for s in ANSWERED]
         as_numpy = np.array(ANSWERED, dtype="timedelta64[s]")
         as_pandas = pd.to_timedelta(pd.Series(ABANDONED), unit="s")
-        for answered, abandoned in [(as_timedeltas, ABANDONED), (as_numpy, as_pandas),
-                                    (np.array(ANSWERED, dtype=float), iter(ABANDONED))]:  # fmt: skip
+        as_floats = np.array(ANSWERED, dtype=float)
+        forms: list[tuple[Any, Any]] = [
+            (as_timedeltas, ABANDONED),
+            (as_numpy, as_pandas),
+            (as_floats, iter(ABANDONED)),
+        ]
+        for answered, abandoned in forms:
             level = service_level(answered, abandoned, threshold="20s", convention="abandoned_fail")
             assert expected == level
 
@@ -83,9 +94,9 @@ class TestServiceLevel:
 
 class TestOtherContactMetrics:
     def test_abandonment(self) -> None:
-        assert (3, 11) == (abandonment_rate(ANSWERED, ABANDONED).successes,
-                           abandonment_rate(ANSWERED, ABANDONED).count)  # fmt: skip
-        assert 2 / 10 == abandonment_rate(ANSWERED, ABANDONED, short_abandon="5s").value
+        assert (abandonment_rate(ANSWERED, ABANDONED).successes,
+                           abandonment_rate(ANSWERED, ABANDONED).count) == (3, 11)  # fmt: skip
+        assert abandonment_rate(ANSWERED, ABANDONED, short_abandon="5s").value == 2 / 10
 
     def test_aht_is_weighted(self) -> None:
         # Two contacts of 5 and 15 minutes: AHT 10 minutes whatever the grouping.
@@ -104,7 +115,7 @@ class TestOtherContactMetrics:
             assert abs(summary.percentile(q) - expected) <= timedelta(microseconds=1)  # type: ignore[operator]
 
     def test_occupancy(self) -> None:
-        assert 0.75 == occupancy([timedelta(hours=3)], [timedelta(hours=4)]).value
+        assert occupancy([timedelta(hours=3)], [timedelta(hours=4)]).value == 0.75
         with pytest.raises(InvalidInputError, match="exceeds available time"):
             occupancy([timedelta(hours=5)], [timedelta(hours=4)])
         assert occupancy([], []).value is None

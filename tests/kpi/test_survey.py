@@ -29,7 +29,7 @@ def wilson_by_quadratic(successes: int, trials: int, z: float = Z95) -> tuple[fl
 class TestWilson:
     def test_published_value(self) -> None:
         low, high = wilson_interval(8, 10)
-        assert (0.4902, 0.9433) == (round(low, 4), round(high, 4))
+        assert (round(low, 4), round(high, 4)) == (0.4902, 0.9433)
 
     @given(st.integers(1, 5_000).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))))
     def test_agrees_with_the_quadratic(self, case: tuple[int, int]) -> None:
@@ -52,11 +52,11 @@ class TestWilson:
 class TestCSAT:
     def test_top_two_box(self) -> None:
         result = csat([5, 4, 4, 3, 1, 2, 5, 5])
-        assert (5, 8, 0.625) == (result.successes, result.count, result.value)
+        assert (result.successes, result.count, result.value) == (5, 8, 0.625)
 
     def test_custom_positive_and_scale(self) -> None:
-        assert 0.5 == csat([10, 9, 8, 7], scale=(1, 10), positive={9, 10}).value
-        assert 2 / 3 == csat(["good", "bad", "good"], scale=None, positive={"good"}).value
+        assert csat([10, 9, 8, 7], scale=(1, 10), positive={9, 10}).value == 0.5
+        assert csat(["good", "bad", "good"], scale=None, positive={"good"}).value == 2 / 3
 
     @pytest.mark.parametrize(
         "ratings",
@@ -64,7 +64,7 @@ class TestCSAT:
          np.array([5, 4, 1], dtype=np.int8)],
     )  # fmt: skip
     def test_every_input_form(self, ratings: object) -> None:
-        assert (2, 3) == (csat(ratings).successes, csat([5, 4, 1]).count)  # type: ignore[arg-type]
+        assert (csat(ratings).successes, csat([5, 4, 1]).count) == (2, 3)  # type: ignore[arg-type]
 
     @pytest.mark.parametrize(
         ("ratings", "message"),
@@ -100,7 +100,7 @@ class TestCSAT:
 
     def test_empty(self) -> None:
         result = csat([])
-        assert (0, None, None) == (result.count, result.value, result.interval)
+        assert (result.count, result.value, result.interval) == (0, None, None)
 
 
 class TestNPS:
@@ -108,17 +108,17 @@ class TestNPS:
         # 6 promoters, 2 passives, 2 detractors of 10: NPS = 60 - 20 = +40; per-response
         # variance 0.6 + 0.2 - 0.4² = 0.64; margin 1.96 * sqrt(0.64 / 10) * 100 = 49.6.
         result = nps([10, 9, 9, 8, 7, 6, 3, 10, 9, 10])
-        assert (40.0, 6, 2, 2, 10) == (
+        assert (
             result.score, result.promoters, result.passives, result.detractors, result.count
-        )  # fmt: skip
+        ) == (40.0, 6, 2, 2, 10)  # fmt: skip
         assert result.margin_of_error == pytest.approx(Z95 * math.sqrt(0.064) * 100)
         assert result.interval == pytest.approx((-9.58, 89.58), abs=0.01)
 
     def test_extremes_and_empty(self) -> None:
-        assert (100.0, 0.0) == (nps([10, 9]).score, nps([10, 9]).margin_of_error)
-        assert -100.0 == nps([0, 6]).score
+        assert (nps([10, 9]).score, nps([10, 9]).margin_of_error) == (100.0, 0.0)
+        assert nps([0, 6]).score == -100.0
         empty = nps([])
-        assert (None, None, 0) == (empty.score, empty.interval, empty.count)
+        assert (empty.score, empty.interval, empty.count) == (None, None, 0)
 
     @given(st.lists(st.integers(0, 10), min_size=1, max_size=200))
     def test_in_range_and_order_free(self, scores: list[int]) -> None:
@@ -131,24 +131,30 @@ class TestNPS:
         assert result == nps(np.array(scores))
 
     def test_eleven_is_named(self) -> None:
-        with pytest.raises(InvalidInputError, match="NPS scores are whole numbers from 0 to 10; got 11 at position 2"):
+        with pytest.raises(
+            InvalidInputError,
+            match="NPS scores are whole numbers from 0 to 10; got 11 at position 2",
+        ):
             nps([10, 0, 11])
 
 
 class TestCES:
     def test_agreement_scale(self) -> None:
         result = ces([7, 6, 5, 5, 2, 3])
-        assert (28 / 6, 4, 6) == (result.mean, result.agree.successes, result.count)
+        assert (result.mean, result.agree.successes, result.count) == (28 / 6, 4, 6)
         assert result.interval is not None
+        assert result.mean is not None
         assert result.interval[0] < result.mean < result.interval[1]
 
     def test_effort_scale_lower_is_easier(self) -> None:
         result = ces([1, 2, 4, 5], scale=(1, 5), higher_is_easier=False, agree_from=2)
-        assert (3.0, 2) == (result.mean, result.agree.successes)
+        assert (result.mean, result.agree.successes) == (3.0, 2)
 
     def test_one_answer_has_no_interval(self) -> None:
         assert ces([6]).interval is None
 
     def test_off_scale(self) -> None:
-        with pytest.raises(InvalidInputError, match="CES scores are whole numbers from 1 to 7; got 8"):
+        with pytest.raises(
+            InvalidInputError, match="CES scores are whole numbers from 1 to 7; got 8"
+        ):
             ces([7, 8])

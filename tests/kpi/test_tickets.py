@@ -72,7 +72,7 @@ class TestTicketMetrics:
         assert timedelta(days=3) == first_reply_times([late]).median
 
     def test_resolution_first_and_full(self) -> None:
-        assert 4 == resolution_times(ALL, which="first").count
+        assert resolution_times(ALL, which="first").count == 4
         full = resolution_times(ALL, which="full")
         assert (4, timedelta(minutes=660)) == (full.count, full.max)
 
@@ -89,8 +89,8 @@ class TestTicketMetrics:
         again = Ticket.create(id="b", at=MON + timedelta(days=2), requester="r1")
         other = ticket("c", (30, "agent"), (31, "solved"), requester="r2")
         result = fcr([first, again, other], definition="repeat_window", window="3d")
-        assert (1, 2) == (result.successes, result.count)
-        assert 1.0 == fcr([first, again, other], definition="repeat_window", window="1d").value
+        assert (result.successes, result.count) == (1, 2)
+        assert fcr([first, again, other], definition="repeat_window", window="1d").value == 1.0
 
     def test_fcr_window_only_with_repeat_window(self) -> None:
         with pytest.raises(InvalidInputError, match="a window is needed"):
@@ -100,14 +100,14 @@ class TestTicketMetrics:
 
     def test_reopen_rate(self) -> None:
         result = reopen_rate(ALL)
-        assert (1, 4) == (result.successes, result.count)
+        assert (result.successes, result.count) == (1, 4)
 
     def test_backlog_at_an_instant(self) -> None:
         at = MON + timedelta(minutes=300)
         result = backlog(ALL, at)
         assert (1, timedelta(minutes=300)) == (result.count, result.age.max)
-        assert 2 == backlog(ALL, MON + timedelta(minutes=620)).count  # reopened one counts
-        assert 0 == backlog(ALL, MON - timedelta(minutes=1)).count
+        assert backlog(ALL, MON + timedelta(minutes=620)).count == 2  # reopened one counts
+        assert backlog(ALL, MON - timedelta(minutes=1)).count == 0
 
     def test_sla_attainment_leaves_running_clocks_out(self) -> None:
         policy = SLAPolicy("p", targets={"normal": {"first_reply": {"duration": "40m",
@@ -119,8 +119,8 @@ class TestTicketMetrics:
                       .clocks[0])  # fmt: skip
         result = sla_attainment(clocks)
         # "none" was solved without a reply, which stops its first-reply clock in time.
-        assert (4, 1, 1) == (result.achieved, result.breached, result.still_open)
-        assert 0.8 == result.value
+        assert (result.achieved, result.breached, result.still_open) == (4, 1, 1)
+        assert result.value == 0.8
 
     @given(ticket_histories(max_events=12), calendars(holidays=False, closures=False))
     def test_business_reply_time_agrees_with_the_reference(
@@ -130,9 +130,12 @@ class TestTicketMetrics:
         summary = first_reply_times([t], calendar=calendar)
         reply = t.facts.first_public_agent_reply_at
         if reply is None:
-            assert 0 == summary.count
+            assert summary.count == 0
         else:
-            assert ReferenceCalendar(calendar, t.created_at).elapsed(t.created_at, reply) == summary.median
+            assert (
+                ReferenceCalendar(calendar, t.created_at).elapsed(t.created_at, reply)
+                == summary.median
+            )
 
 
 class TestPeriods:
@@ -141,7 +144,7 @@ class TestPeriods:
         stamps = [MON, MON + timedelta(hours=20, microseconds=-1), MON + timedelta(hours=20)]
         grouped = by_period(stamps, key=lambda t: t, period="day", tz="America/New_York")
         assert [datetime(2026, 3, 2, tzinfo=ny), datetime(2026, 3, 3, tzinfo=ny)] == list(grouped)
-        assert [2, 1] == [len(items) for items in grouped.values()]
+        assert [len(items) for items in grouped.values()] == [2, 1]
 
     def test_dst_day_is_23_hours(self) -> None:
         ny = ZoneInfo("America/New_York")
@@ -163,7 +166,7 @@ class TestPeriods:
 
     def test_segments_sorted(self) -> None:
         grouped = segment_by(ALL, key=lambda t: t.status)
-        assert ["open", "solved"] == [str(status) for status in grouped]
+        assert [str(status) for status in grouped] == ["open", "solved"]
 
 
 class TestReport:
@@ -174,16 +177,16 @@ class TestReport:
         week = report([rated, bad, REOPENED, NO_REPLY, OPEN], start=MON - timedelta(hours=9),
                       end=MON + timedelta(days=6, hours=15), calendar=HOURS,
                       policies=PolicySet([policy]), nps_scores=[10, 9, 3])  # fmt: skip
-        assert (5, 4, 1, 2) == (week.created, week.solved, week.backlog.count, week.csat.count)
+        assert (week.created, week.solved, week.backlog.count, week.csat.count) == (5, 4, 1, 2)
         assert week.nps is not None
-        assert 33 == round(week.nps.score or 0)
+        assert round(week.nps.score or 0) == 33
         text = week.to_text()
         assert "CSAT                 50% (n=2)" in text
         assert "one-touch FCR        25% (n=4)" in text
         assert "first reply (business hours) p50 30m" in text
         data = week.to_dict()
-        assert {"value": 0.25, "successes": 1, "count": 4} == data["fcr"]
-        assert 1800.0 == data["first_reply"]["p50"]
+        assert data["fcr"] == {"value": 0.25, "successes": 1, "count": 4}
+        assert data["first_reply"]["p50"] == 1800.0
 
     def test_period_must_be_forward(self) -> None:
         with pytest.raises(InvalidInputError, match="is not after start"):
