@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from servicekit._checks import checked_items, flag
 from servicekit.calendars import Calendar
 from servicekit.conditions import Condition, condition_from_dict
 from servicekit.durations import checked_duration, format_duration
@@ -23,35 +24,18 @@ def _name(_: object, attribute: attrs.Attribute[str], value: object) -> None:
     check_name(value, attribute.name)
 
 
-def _items(value: object, kind: type[T], what: str) -> tuple[T, ...]:
-    """``value`` (one ``kind`` or several) as a tuple, each checked."""
-    items = (value,) if isinstance(value, kind) else value
-    if not isinstance(items, Iterable) or isinstance(items, str | Mapping):
-        raise InvalidInputError(f"expected {what}s, got {value!r}")
-    found = tuple(items)
-    for item in found:
-        if not isinstance(item, kind):
-            raise InvalidInputError(f"not {'an' if what[0] in 'aeiou' else 'a'} {what}: {item!r}")
-    return found
-
-
 def _conditions(value: object) -> tuple[Condition, ...]:
-    return _items(value, Condition, "condition")  # type: ignore[type-abstract]
+    return checked_items(value, Condition, "condition")  # type: ignore[type-abstract]
 
 
 def _actions(value: object) -> tuple[Action, ...]:
-    return _items(value, Action, "action")
+    return checked_items(value, Action, "action")
 
 
 def _cooldown(value: object) -> timedelta | None:
     if value is None:
         return None
     return checked_duration("cooldown", value, positive=True)
-
-
-def _flag(_: object, attribute: attrs.Attribute[bool], value: object) -> None:
-    if not isinstance(value, bool):
-        raise InvalidInputError(f"{attribute.name} must be true or false, got {value!r}")
 
 
 @attrs.frozen
@@ -82,9 +66,9 @@ class EscalationRule:
     all: tuple[Condition, ...] = attrs.field(default=(), converter=_conditions, kw_only=True)
     any: tuple[Condition, ...] = attrs.field(default=(), converter=_conditions, kw_only=True)
     actions: tuple[Action, ...] = attrs.field(default=(), converter=_actions, kw_only=True)
-    once: bool = attrs.field(default=True, validator=_flag, kw_only=True)
+    once: bool = attrs.field(default=True, validator=flag, kw_only=True)
     cooldown: timedelta | None = attrs.field(default=None, converter=_cooldown, kw_only=True)
-    stop_processing: bool = attrs.field(default=False, validator=_flag, kw_only=True)
+    stop_processing: bool = attrs.field(default=False, validator=flag, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         if self.once and self.cooldown is not None:

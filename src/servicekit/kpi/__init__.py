@@ -24,7 +24,7 @@ from servicekit.kpi._periods import Period, by_period, period_start, segment_by,
 from servicekit.kpi._report import Report, report
 from servicekit.kpi._stats import CES, NPS, DurationSummary, Proportion, wilson_interval, z_score
 from servicekit.kpi._survey import CESTally, CSATTally, NPSTally, ces, csat, nps
-from servicekit.kpi._tally import CountingTally, DurationTally, Tally
+from servicekit.kpi._tally import CountingTally, DurationTally, ItemTally, Tally
 from servicekit.kpi._tickets import (
     Backlog,
     FCRDefinition,
@@ -54,6 +54,7 @@ __all__ = [
     "DurationTally",
     "FCRDefinition",
     "FCRTally",
+    "ItemTally",
     "NPSTally",
     "OccupancyTally",
     "Period",

@@ -42,7 +42,7 @@ class CSATTally(CountingTally[Proportion]):
         positive: Iterable[Hashable] | None = None,
         confidence: float = 0.95,
     ) -> None:
-        super().__init__()
+        super().__init__(confidence=confidence)
         self.scale = None if scale is None else _scale(scale, "CSAT")
         if positive is None:
             if self.scale is None:
@@ -57,8 +57,6 @@ class CSATTally(CountingTally[Proportion]):
                     f"csat: positive ratings {', '.join(shown)} must lie on the scale {low}-{high}"
                 )
             self.rule = f"CSAT ratings are whole numbers from {low} to {high}"
-        self.confidence = confidence
-        z_score(confidence)
 
     def valid(self, value: Any) -> bool:
         if self.scale is None:
@@ -120,22 +118,11 @@ class NPSTally(CountingTally[NPS]):
 
     rule = "NPS scores are whole numbers from 0 to 10"
 
-    def __init__(self, *, confidence: float = 0.95) -> None:
-        super().__init__()
-        z_score(confidence)
-        self.confidence = confidence
-
     def valid(self, value: Any) -> bool:
         return whole_number_in(0, 10)(value)
 
     def key(self, value: Any) -> Hashable:
         return int(value)
-
-    def settings(self) -> tuple[Hashable, ...]:
-        return (self.confidence,)
-
-    def _empty(self) -> Self:
-        return type(self)(confidence=self.confidence)
 
     def result(self) -> NPS:
         promoters = self.counts[9] + self.counts[10]
@@ -184,7 +171,7 @@ class CESTally(CountingTally[CES]):
         agree_from: int = 5,
         confidence: float = 0.95,
     ) -> None:
-        super().__init__()
+        super().__init__(confidence=confidence)
         self.scale = _scale(scale, "CES")
         low, high = self.scale
         if not isinstance(higher_is_easier, bool):
@@ -195,10 +182,8 @@ class CESTally(CountingTally[CES]):
             raise InvalidInputError(
                 f"agree_from must lie on the scale {low}-{high}, got {agree_from!r}"
             )
-        z_score(confidence)
         self.higher_is_easier = higher_is_easier
         self.agree_from = agree_from
-        self.confidence = confidence
         self.rule = f"CES scores are whole numbers from {low} to {high}"
 
     def valid(self, value: Any) -> bool:

@@ -12,7 +12,7 @@ from typing import Any, Generic, Self, TypeVar
 
 from servicekit.errors import InvalidInputError
 from servicekit.kpi._inputs import check_keys, counted, microseconds
-from servicekit.kpi._stats import DurationSummary
+from servicekit.kpi._stats import DurationSummary, z_score
 
 R = TypeVar("R")
 
@@ -56,8 +56,13 @@ class CountingTally(Tally[R]):
 
     rule: str = "invalid value"
 
-    def __init__(self) -> None:
+    def __init__(self, *, confidence: float = 0.95) -> None:
+        z_score(confidence)
+        self.confidence = confidence
         self.counts: Counter[Any] = Counter()
+
+    def settings(self) -> tuple[object, ...]:
+        return (self.confidence,)
 
     @abc.abstractmethod
     def valid(self, value: Any) -> bool:
@@ -85,9 +90,19 @@ class CountingTally(Tally[R]):
         merged.counts = self.counts + other.counts
         return merged
 
-    @abc.abstractmethod
     def _empty(self) -> Self:
         """A new, empty tally with the same settings."""
+        return type(self)(confidence=self.confidence)
+
+
+class ItemTally(CountingTally[R]):
+    """A counting tally over objects (tickets, SLA clocks), counted one by one under
+    the key each maps to."""
+
+    def update(self, values: Iterable[Any]) -> Self:
+        for value in values:
+            self.add(value)
+        return self
 
 
 class DurationTally(Tally[DurationSummary]):

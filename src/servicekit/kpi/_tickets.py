@@ -17,7 +17,7 @@ from servicekit.calendars import Calendar
 from servicekit.durations import checked_duration
 from servicekit.errors import InvalidInputError
 from servicekit.kpi._stats import DurationSummary, Proportion, z_score
-from servicekit.kpi._tally import CountingTally, DurationTally, Tally
+from servicekit.kpi._tally import DurationTally, ItemTally, Tally
 from servicekit.sla import Clock, ClockState
 from servicekit.tickets import Author, Replied, Status, Ticket
 from servicekit.tickets._enums import member
@@ -226,15 +226,10 @@ def fcr(
     return tally.update(tickets).result()
 
 
-class ReopenTally(CountingTally[Proportion]):
+class ReopenTally(ItemTally[Proportion]):
     """Accumulates reopens among tickets solved at least once; see :func:`reopen_rate`."""
 
     rule = "expected tickets"
-
-    def __init__(self, *, confidence: float = 0.95) -> None:
-        super().__init__()
-        z_score(confidence)
-        self.confidence = confidence
 
     def valid(self, value: Any) -> bool:
         return isinstance(value, Ticket)
@@ -242,17 +237,6 @@ class ReopenTally(CountingTally[Proportion]):
     def key(self, value: Any) -> Hashable:
         facts = value.facts
         return "unsolved" if facts.first_solved_at is None else facts.reopens > 0
-
-    def update(self, values: Iterable[Any]) -> Self:
-        for ticket in values:
-            self.add(ticket)
-        return self
-
-    def settings(self) -> tuple[Hashable, ...]:
-        return (self.confidence,)
-
-    def _empty(self) -> Self:
-        return type(self)(confidence=self.confidence)
 
     def result(self) -> Proportion:
         reopened, kept = self.counts[True], self.counts[False]
@@ -281,15 +265,10 @@ class SLAAttainment:
         return self.proportion.value
 
 
-class SLAAttainmentTally(CountingTally[SLAAttainment]):
+class SLAAttainmentTally(ItemTally[SLAAttainment]):
     """Accumulates SLA clock outcomes; see :func:`sla_attainment`."""
 
     rule = "expected SLA clocks"
-
-    def __init__(self, *, confidence: float = 0.95) -> None:
-        super().__init__()
-        z_score(confidence)
-        self.confidence = confidence
 
     def valid(self, value: Any) -> bool:
         return isinstance(value, Clock)
@@ -297,17 +276,6 @@ class SLAAttainmentTally(CountingTally[SLAAttainment]):
     def key(self, value: Any) -> Hashable:
         state: ClockState = value.state
         return state
-
-    def update(self, values: Iterable[Any]) -> Self:
-        for clock in values:
-            self.add(clock)
-        return self
-
-    def settings(self) -> tuple[Hashable, ...]:
-        return (self.confidence,)
-
-    def _empty(self) -> Self:
-        return type(self)(confidence=self.confidence)
 
     def result(self) -> SLAAttainment:
         achieved = self.counts[ClockState.ACHIEVED]

@@ -7,15 +7,11 @@ from typing import Any
 
 import attrs
 
+from servicekit._checks import flag
 from servicekit.durations import checked_duration, format_duration
 from servicekit.errors import InvalidInputError
 from servicekit.routing._tasks import Requirements
 from servicekit.routing._values import count, names
-
-
-def _flag(_: object, attribute: attrs.Attribute[bool], value: object) -> None:
-    if not isinstance(value, bool):
-        raise InvalidInputError(f"{attribute.name} must be true or false, got {value!r}")
 
 
 def _after(value: object) -> timedelta:
@@ -58,10 +54,10 @@ class OverflowStep:
     after: timedelta = attrs.field(converter=_after)
     lower_skills: int = attrs.field(default=0, converter=_lower_skills)
     drop_skills: frozenset[str] = attrs.field(factory=frozenset, converter=_drop_skills)
-    any_skills: bool = attrs.field(default=False, validator=_flag)
+    any_skills: bool = attrs.field(default=False, validator=flag)
     add_groups: frozenset[str] = attrs.field(factory=frozenset, converter=_add_groups)
-    any_group: bool = attrs.field(default=False, validator=_flag)
-    any_language: bool = attrs.field(default=False, validator=_flag)
+    any_group: bool = attrs.field(default=False, validator=flag)
+    any_language: bool = attrs.field(default=False, validator=flag)
 
     def __attrs_post_init__(self) -> None:
         if self.describe() == "":

@@ -4,12 +4,13 @@ stickiness, as one immutable value that plain-dict configuration can build."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import attrs
 
+from servicekit._checks import checked_items, flag
 from servicekit.errors import ConfigError, InvalidInputError, join_path
 from servicekit.routing._filters import DEFAULT_FILTERS, FILTERS, Filter
 from servicekit.routing._keys import KEYS, RankKey, by_attribute, round_robin
@@ -23,30 +24,17 @@ from servicekit.routing._queue import (
 from servicekit.routing._tasks import Requirements, Task
 from servicekit.routing._values import instant
 
-T = TypeVar("T")
-
-
-def _tuple_of(value: object, kind: type[T], what: str) -> tuple[T, ...]:
-    items = (value,) if isinstance(value, kind) else value
-    if not isinstance(items, Iterable) or isinstance(items, str | Mapping):
-        raise InvalidInputError(f"{what} must be a sequence, got {value!r}")
-    found = tuple(items)
-    for item in found:
-        if not isinstance(item, kind):
-            raise InvalidInputError(f"{what}: not a {kind.__name__}: {item!r}")
-    return found
-
 
 def _filters(value: object) -> tuple[Filter, ...]:
-    return _tuple_of(value, Filter, "filters")  # type: ignore[type-abstract]
+    return checked_items(value, Filter, "filter")  # type: ignore[type-abstract]
 
 
 def _keys(value: object) -> tuple[RankKey, ...]:
-    return _tuple_of(value, RankKey, "keys")  # type: ignore[type-abstract]
+    return checked_items(value, RankKey, "rank key")  # type: ignore[type-abstract]
 
 
 def _overflow(value: object) -> tuple[OverflowStep, ...]:
-    return _tuple_of(value, OverflowStep, "overflow")
+    return checked_items(value, OverflowStep, "overflow step")
 
 
 def _unique_filters(_: object, attribute: attrs.Attribute[Any], value: tuple[Filter, ...]) -> None:
@@ -69,11 +57,6 @@ def _queue(value: object) -> QueueOrder:
     if not isinstance(value, QueueOrder):
         raise InvalidInputError(f"queue must be a queue order, got {value!r}")
     return value
-
-
-def _flag(_: object, attribute: attrs.Attribute[bool], value: object) -> None:
-    if not isinstance(value, bool):
-        raise InvalidInputError(f"{attribute.name} must be true or false, got {value!r}")
 
 
 @attrs.frozen(kw_only=True)
@@ -104,7 +87,7 @@ class Router:
     overflow: tuple[OverflowStep, ...] = attrs.field(
         default=(), converter=_overflow, validator=_increasing
     )
-    sticky: bool = attrs.field(default=True, validator=_flag)
+    sticky: bool = attrs.field(default=True, validator=flag)
 
     def requirements_at(self, task: Task, now: datetime) -> tuple[Requirements, int]:
         """The task's requirements at ``now`` after the overflow steps that are due,
