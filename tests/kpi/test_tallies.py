@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import dask.bag
@@ -17,10 +17,13 @@ from hypothesis import strategies as st
 from servicekit import Ticket
 from servicekit.errors import InvalidInputError
 from servicekit.kpi import (
+    AbandonmentTally,
+    BacklogTally,
     CESTally,
     CSATTally,
     DurationTally,
     FCRTally,
+    HandleTimeTally,
     NPSTally,
     OccupancyTally,
     ReopenTally,
@@ -37,10 +40,14 @@ TALLIES: dict[str, tuple[Callable[[], Tally[Any]], st.SearchStrategy[Any]]] = {
     "durations": (DurationTally, st.integers(0, 10**9).map(lambda us: timedelta(microseconds=us))),
     "service_level": (lambda: ServiceLevelTally(threshold="20s", convention="abandoned_fail"),
                       st.integers(0, 60)),
+    "abandonment": (lambda: AbandonmentTally(short_abandon="5s"), st.integers(0, 60)),
+    "handle_time": (HandleTimeTally, st.integers(0, 3_600)),
     "first_reply": (lambda: TicketTimeTally("first_reply"),
                     ticket_histories(max_events=8).map(Ticket.replay)),
     "fcr": (lambda: FCRTally(definition="repeat_window", window="2d"),
             ticket_histories(max_events=8).map(Ticket.replay)),
+    "backlog": (lambda: BacklogTally(datetime(2026, 3, 20, tzinfo=UTC)),
+                ticket_histories(max_events=8).map(Ticket.replay)),
     "reopens": (ReopenTally, ticket_histories(max_events=8).map(Ticket.replay)),
 }  # fmt: skip
 
@@ -71,6 +78,12 @@ def test_merge_leaves_both_sides_alone() -> None:
     left, right = NPSTally().update([10]), NPSTally().update([0])
     left.merge(right)
     assert (left.result().score, right.result().score) == (100.0, -100.0)
+
+
+def test_abandoned_waits_merge() -> None:
+    a = AbandonmentTally(short_abandon="5s").update([10, 20], [2, 30])
+    b = AbandonmentTally(short_abandon="5s").update([15], [40])
+    assert (a.merge(b).result().successes, a.merge(b).result().count) == (2, 5)
 
 
 def test_occupancy_merges() -> None:

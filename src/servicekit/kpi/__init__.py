@@ -11,7 +11,9 @@ True
 """
 
 from servicekit.kpi._contact import (
+    AbandonmentTally,
     Convention,
+    HandleTimeTally,
     OccupancyTally,
     ServiceLevelTally,
     abandonment_rate,
@@ -27,6 +29,7 @@ from servicekit.kpi._survey import CESTally, CSATTally, NPSTally, ces, csat, nps
 from servicekit.kpi._tally import CountingTally, DurationTally, ItemTally, Tally
 from servicekit.kpi._tickets import (
     Backlog,
+    BacklogTally,
     FCRDefinition,
     FCRTally,
     ReopenTally,
@@ -45,7 +48,9 @@ from servicekit.kpi._tickets import (
 __all__ = [
     "CES",
     "NPS",
+    "AbandonmentTally",
     "Backlog",
+    "BacklogTally",
     "CESTally",
     "CSATTally",
     "Convention",
@@ -54,6 +59,7 @@ __all__ = [
     "DurationTally",
     "FCRDefinition",
     "FCRTally",
+    "HandleTimeTally",
     "ItemTally",
     "NPSTally",
     "OccupancyTally",

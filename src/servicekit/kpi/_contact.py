@@ -144,6 +144,51 @@ def service_level(
     return tally.update(answered_waits, abandoned_waits).result()
 
 
+class AbandonmentTally(Tally[Proportion]):
+    """Accumulates answered and abandoned contacts; see :func:`abandonment_rate`."""
+
+    def __init__(
+        self, *, short_abandon: timedelta | str | None = None, confidence: float = 0.95
+    ) -> None:
+        self.short_abandon = _short(short_abandon)
+        z_score(confidence)
+        self.confidence = confidence
+        self.answered = self.abandoned = 0
+
+    def settings(self) -> tuple[Hashable, ...]:
+        return (self.short_abandon, self.confidence)
+
+    def add(self, value: Any) -> None:
+        """Count one answered contact's wait (see :meth:`add_abandoned`)."""
+        self.update([value])
+
+    def add_abandoned(self, value: Any) -> None:
+        """Count one abandoned contact's wait."""
+        self.update((), [value])
+
+    def update(self, values: Iterable[Any], abandoned: Iterable[Any] = ()) -> Self:
+        """Count answered waits, and abandoned ones (short abandons dropped)."""
+        self.answered += len(microseconds(values, "answered_waits"))
+        short = self.short_abandon
+        dropped = microseconds(abandoned, "abandoned_waits")
+        self.abandoned += sum(1 for wait in dropped if short is None or wait >= short)
+        return self
+
+    def merge(self, other: Self) -> Self:
+        self._check_mergeable(other)
+        short = self.short_abandon
+        merged = type(self)(
+            short_abandon=None if short is None else timedelta(microseconds=short),
+            confidence=self.confidence,
+        )
+        merged.answered = self.answered + other.answered
+        merged.abandoned = self.abandoned + other.abandoned
+        return merged
+
+    def result(self) -> Proportion:
+        return Proportion.of(self.abandoned, self.answered + self.abandoned, self.confidence)
+
+
 def abandonment_rate(
     answered_waits: Iterable[Any],
     abandoned_waits: Iterable[Any],
@@ -156,11 +201,54 @@ def abandonment_rate(
     >>> abandonment_rate([10, 20, 30], [2, 45], short_abandon="5s").value
     0.25
     """
-    short = _short(short_abandon)
-    answered = microseconds(answered_waits, "answered_waits")
-    dropped = microseconds(abandoned_waits, "abandoned_waits")
-    kept = sum(1 for wait in dropped if short is None or wait >= short)
-    return Proportion.of(kept, len(answered) + kept, confidence)
+    tally = AbandonmentTally(short_abandon=short_abandon, confidence=confidence)
+    return tally.update(answered_waits, abandoned_waits).result()
+
+
+class HandleTimeTally(Tally[DurationSummary]):
+    """Accumulates per-contact handle times (talk + hold + wrap-up); see :func:`aht`."""
+
+    def __init__(self) -> None:
+        self.times = DurationTally("handle times")
+
+    def settings(self) -> tuple[Hashable, ...]:
+        return ()
+
+    def add(self, value: Any) -> None:
+        """Count one contact's ``(talk, hold, wrap)``."""
+        talk, hold, wrap = value
+        self.update([talk], [hold], [wrap])
+
+    def update(
+        self,
+        values: Iterable[Any],
+        hold: Iterable[Any] | None = None,
+        wrap: Iterable[Any] | None = None,
+    ) -> Self:
+        """Count contacts: talk times, and their hold and wrap-up times if given."""
+        totals = microseconds(values, "talk")
+        for name, part in (("hold", hold), ("wrap", wrap)):
+            if part is None:
+                continue
+            extra = microseconds(part, name)
+            if len(extra) != len(totals):
+                raise InvalidInputError(
+                    f"{name} has {len(extra)} contacts but talk has {len(totals)}; "
+                    "give one value per contact"
+                )
+            totals = [a + b for a, b in zip(totals, extra, strict=True)]
+        for total in totals:
+            self.times.add_microseconds(total)
+        return self
+
+    def merge(self, other: Self) -> Self:
+        self._check_mergeable(other)
+        merged = type(self)()
+        merged.times = self.times.merge(other.times)
+        return merged
+
+    def result(self) -> DurationSummary:
+        return self.times.result()
 
 
 def aht(
@@ -176,18 +264,7 @@ def aht(
     >>> aht(talk=[300, 420], hold=[60, 0], wrap=[30, 90]).mean
     datetime.timedelta(seconds=450)
     """
-    totals = microseconds(talk, "talk")
-    for name, part in (("hold", hold), ("wrap", wrap)):
-        if part is None:
-            continue
-        extra = microseconds(part, name)
-        if len(extra) != len(totals):
-            raise InvalidInputError(
-                f"{name} has {len(extra)} contacts but talk has {len(totals)}; "
-                "give one value per contact"
-            )
-        totals = [a + b for a, b in zip(totals, extra, strict=True)]
-    return DurationSummary.of_microseconds(totals)
+    return HandleTimeTally().update(talk, hold, wrap).result()
 
 
 def asa(answer_waits: Iterable[Any]) -> DurationSummary:

@@ -311,6 +311,38 @@ def _status_at(ticket: Ticket, at: datetime) -> Status | None:
     return ticket.status  # pragma: no cover - periods cover every instant after creation
 
 
+class BacklogTally(Tally[Backlog]):
+    """Accumulates the tickets unsolved at one instant; see :func:`backlog`."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = require_aware(at, "at")
+        self.ages = DurationTally("backlog ages")
+
+    def settings(self) -> tuple[object, ...]:
+        return (self.at,)
+
+    def add(self, value: Any) -> None:
+        ticket = _ticket(value)
+        status = _status_at(ticket, self.at)
+        if status is not None and status not in (Status.SOLVED, Status.CLOSED):
+            self.ages.add_microseconds((self.at - ticket.created_at) // _US)
+
+    def update(self, values: Iterable[Any]) -> Self:
+        for ticket in values:
+            self.add(ticket)
+        return self
+
+    def merge(self, other: Self) -> Self:
+        self._check_mergeable(other)
+        merged = type(self)(self.at)
+        merged.ages = self.ages.merge(other.ages)
+        return merged
+
+    def result(self) -> Backlog:
+        summary = self.ages.result()
+        return Backlog(at=self.at, count=summary.count, age=summary)
+
+
 def backlog(tickets: Iterable[Ticket], at: datetime) -> Backlog:
     """The tickets that exist and are neither solved nor closed at ``at``, with a
     summary of their ages at ``at``.
@@ -321,11 +353,4 @@ def backlog(tickets: Iterable[Ticket], at: datetime) -> Backlog:
     >>> b.count, b.age.max
     (1, datetime.timedelta(seconds=7200))
     """
-    at = require_aware(at, "at")
-    ages = DurationTally("backlog ages")
-    for ticket in tickets:
-        status = _status_at(_ticket(ticket), at)
-        if status is not None and status not in (Status.SOLVED, Status.CLOSED):
-            ages.add_microseconds((at - ticket.created_at) // _US)
-    summary = ages.result()
-    return Backlog(at=at, count=summary.count, age=summary)
+    return BacklogTally(at).update(tickets).result()
