@@ -24,10 +24,12 @@ class Tally(abc.ABC, Generic[R]):
     def add(self, value: Any) -> None:
         """Count one more input."""
 
-    @abc.abstractmethod
     def update(self, values: Iterable[Any]) -> Self:
         """Count many inputs (a list, generator, NumPy array or pandas Series); returns
-        this accumulator."""
+        this accumulator. Counts them one by one unless a tally knows a faster way."""
+        for value in values:
+            self.add(value)
+        return self
 
     @abc.abstractmethod
     def merge(self, other: Self) -> Self:
@@ -100,9 +102,7 @@ class ItemTally(CountingTally[R]):
     the key each maps to."""
 
     def update(self, values: Iterable[Any]) -> Self:
-        for value in values:
-            self.add(value)
-        return self
+        return Tally.update(self, values)  # not CountingTally's Counter: items are big
 
 
 class DurationTally(Tally[DurationSummary]):

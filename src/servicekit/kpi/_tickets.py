@@ -68,11 +68,6 @@ class TicketTimeTally(Tally[DurationSummary]):
         spent = end - start if self.calendar is None else self.calendar.elapsed(start, end)
         self.times.add_microseconds(spent // _US)
 
-    def update(self, values: Iterable[Any]) -> Self:
-        for ticket in values:
-            self.add(ticket)
-        return self
-
     def merge(self, other: Self) -> Self:
         self._check_mergeable(other)
         merged = type(self)(self.measure, calendar=self.calendar)
@@ -176,11 +171,6 @@ class FCRTally(Tally[Proportion]):
             self.resolved += facts.agent_replies == 1 and facts.reopens == 0
         else:
             self.resolved += facts.reopens == 0 and not _followed_up(ticket)
-
-    def update(self, values: Iterable[Any]) -> Self:
-        for ticket in values:
-            self.add(ticket)
-        return self
 
     def merge(self, other: Self) -> Self:
         self._check_mergeable(other)
@@ -326,11 +316,6 @@ class BacklogTally(Tally[Backlog]):
         status = _status_at(ticket, self.at)
         if status is not None and status not in (Status.SOLVED, Status.CLOSED):
             self.ages.add_microseconds((self.at - ticket.created_at) // _US)
-
-    def update(self, values: Iterable[Any]) -> Self:
-        for ticket in values:
-            self.add(ticket)
-        return self
 
     def merge(self, other: Self) -> Self:
         self._check_mergeable(other)
