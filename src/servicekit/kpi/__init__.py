@@ -10,6 +10,7 @@ Dask or Spark; where the industry disagrees, the convention is a required argume
 True
 """
 
+from servicekit.kpi._config import ReportConfig, StaffingGoal
 from servicekit.kpi._contact import (
     AbandonmentTally,
     Convention,
@@ -44,6 +45,7 @@ from servicekit.kpi._tickets import (
     resolution_times,
     sla_attainment,
 )
+from servicekit.kpi._weekly import SLARow, StaffingAdvice, WeeklyReport, weekly_report
 
 __all__ = [
     "CES",
@@ -67,12 +69,17 @@ __all__ = [
     "Proportion",
     "ReopenTally",
     "Report",
+    "ReportConfig",
     "Resolution",
     "SLAAttainment",
     "SLAAttainmentTally",
+    "SLARow",
     "ServiceLevelTally",
+    "StaffingAdvice",
+    "StaffingGoal",
     "Tally",
     "TicketTimeTally",
+    "WeeklyReport",
     "abandonment_rate",
     "aht",
     "asa",
@@ -92,6 +99,7 @@ __all__ = [
     "service_level",
     "sla_attainment",
     "summarize",
+    "weekly_report",
     "wilson_interval",
     "z_score",
 ]

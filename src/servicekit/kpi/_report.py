@@ -105,7 +105,10 @@ class Report:
 
 
 def _fmt(value: timedelta | None) -> str:
-    return "n/a" if value is None else format_duration(value)
+    """A duration to the second, for reading."""
+    return (
+        "n/a" if value is None else format_duration(timedelta(seconds=round(value.total_seconds())))
+    )
 
 
 def _p50_p90(summary: DurationSummary) -> str:

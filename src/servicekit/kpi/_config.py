@@ -1,0 +1,221 @@
+"""The settings of the weekly report, from plain data (the TOML or JSON file that
+``servicekit report --config`` reads): calendars, SLA policies, escalation rules and
+a staffing goal. Every error names the path of the bad value."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+import attrs
+
+from servicekit._time import zone
+from servicekit.calendars import Calendar, CombinedCalendar
+from servicekit.calendars._config import calendar_reference
+from servicekit.durations import checked_duration
+from servicekit.errors import ConfigError, InvalidInputError, ServicekitError
+from servicekit.escalation import RuleSet
+from servicekit.sla import PolicySet
+from servicekit.tickets import Channel, channel_of
+
+_KEYS = ("tz", "calendars", "business_hours", "policies", "rules", "staffing")
+_STAFFING_KEYS = ("interval", "service_level", "channels")
+
+
+def _durations(value: object) -> Mapping[Channel | str, timedelta]:
+    if not isinstance(value, Mapping):
+        raise InvalidInputError(f"expected channels mapped to durations, got {value!r}")
+    return {
+        channel_of(channel): checked_duration(str(channel), duration, positive=True)
+        for channel, duration in value.items()
+    }
+
+
+def _goal(_: object, attribute: attrs.Attribute[float], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1:
+        raise InvalidInputError(f"service_level must be in (0, 1), got {value!r}")
+
+
+def _interval(value: object) -> timedelta:
+    return checked_duration("interval", value, positive=True)
+
+
+@attrs.frozen(kw_only=True)
+class StaffingGoal:
+    """What the staffing advice aims at: per channel, the average handling time and
+    the answer-time target; the share to answer within it; the interval length.
+
+    Raises:
+        InvalidInputError: a channel with an AHT but no target (or the reverse), a
+            duration that is not positive, a goal outside (0, 1).
+
+    >>> StaffingGoal(aht={"chat": "8m"}, target={"chat": "2m"}).interval
+    datetime.timedelta(seconds=3600)
+    """
+
+    aht: Mapping[Channel | str, timedelta] = attrs.field(converter=_durations)
+    target: Mapping[Channel | str, timedelta] = attrs.field(converter=_durations)
+    service_level: float = attrs.field(default=0.8, validator=_goal)
+    interval: timedelta = attrs.field(default=timedelta(hours=1), converter=_interval)
+
+    def __attrs_post_init__(self) -> None:
+        if set(self.aht) != set(self.target):
+            raise InvalidInputError(
+                f"every channel needs both an aht and a target; aht has {sorted(self.aht)}, "
+                f"target has {sorted(self.target)}"
+            )
+
+
+def _optional(kind: type[Any]) -> Any:
+    return attrs.validators.optional(attrs.validators.instance_of(kind))
+
+
+def _calendars(value: Mapping[str, Calendar]) -> Mapping[str, Calendar]:
+    return dict(value)
+
+
+@attrs.frozen(kw_only=True)
+class ReportConfig:
+    """The weekly report's settings; see :meth:`from_dict` for the file format.
+
+    Attributes:
+        tz: the zone the report is read in (the staffing interval's wall clock).
+        calendars: named calendars, for reference.
+        business_hours: the calendar reply and resolution times are measured on,
+            or ``None`` for calendar hours.
+        policies: the SLA policies, or ``None`` for no SLA section.
+        rules: the escalation rules, to list the ones that never fired.
+        staffing: the staffing goal, or ``None`` for no advice.
+    """
+
+    tz: ZoneInfo = attrs.field(default=ZoneInfo("UTC"), converter=zone)
+    calendars: Mapping[str, Calendar] = attrs.field(factory=dict, converter=_calendars)
+    business_hours: Calendar | None = attrs.field(default=None, validator=_optional(Calendar))
+    policies: PolicySet | None = attrs.field(default=None, validator=_optional(PolicySet))
+    rules: RuleSet | None = attrs.field(default=None, validator=_optional(RuleSet))
+    staffing: StaffingGoal | None = attrs.field(default=None, validator=_optional(StaffingGoal))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ReportConfig:
+        """Read the settings from plain data (parsed TOML or JSON)::
+
+            tz = "America/New_York"
+            business_hours = "follow-the-sun"
+
+            [calendars.new-york]              # any calendar dict, see the calendar docs
+            tz = "America/New_York"
+            weekly = { mon-fri = ["08:00-17:00"] }
+
+            [calendars.follow-the-sun]        # a union of calendars named above
+            union = ["new-york", "manila"]
+
+            [[policies]]                      # SLA policy dicts; calendar by name
+            [[rules]]                         # escalation rule dicts
+
+            [staffing]
+            interval = "1h"
+            service_level = 0.8
+            channels = { chat = { aht = "8m", target = "2m" } }
+
+        Every key is optional.
+
+        Raises:
+            ConfigError: naming the path of the bad value (``policies[0].targets``).
+
+        >>> ReportConfig.from_dict({"business_hours": "support"})
+        Traceback (most recent call last):
+        ...
+        servicekit.errors.ConfigError: business_hours: unknown calendar 'support' ...
+        """
+        if not isinstance(data, Mapping):
+            raise ConfigError("", f"expected a table of settings, got {data!r}")
+        for key in data:
+            if key not in _KEYS:
+                raise ConfigError(str(key), f"unknown key; expected one of {', '.join(_KEYS)}")
+        try:
+            tz = zone(data.get("tz", "UTC"))
+        except ServicekitError as exc:
+            raise ConfigError("tz", str(exc)) from exc
+        calendars = _read_calendars(data.get("calendars", {}))
+        hours = data.get("business_hours")
+        policies, rules = data.get("policies"), data.get("rules")
+        return cls(
+            tz=tz,
+            calendars=calendars,
+            business_hours=None if hours is None else _calendar(hours, calendars, "business_hours"),
+            policies=None
+            if policies is None
+            else PolicySet.from_dict({"policies": policies}, calendars=calendars),
+            rules=None
+            if rules is None
+            else RuleSet.from_dict({"rules": rules}, calendars=calendars),
+            staffing=_read_staffing(data.get("staffing")),
+        )
+
+
+def _calendar(value: object, known: Mapping[str, Calendar], path: str) -> Calendar:
+    """A calendar name, an inline calendar, or a union/intersection whose parts are
+    names or inline calendars."""
+    if isinstance(value, Mapping) and len(value) == 1:
+        ((operation, parts),) = value.items()
+        if operation in ("union", "intersection") and isinstance(parts, list) and len(parts) > 1:
+            kind: Literal["union", "intersection"] = (
+                "union" if operation == "union" else "intersection"
+            )
+            found = [_calendar(p, known, f"{path}.{kind}[{i}]") for i, p in enumerate(parts)]
+            combined = CombinedCalendar(kind, found[0], found[1])
+            for part in found[2:]:
+                combined = CombinedCalendar(kind, combined, part)
+            return combined
+    return calendar_reference(value, known, path)
+
+
+def _read_calendars(value: object) -> dict[str, Calendar]:
+    if not isinstance(value, Mapping):
+        raise ConfigError("calendars", f"expected a table of named calendars, got {value!r}")
+    calendars: dict[str, Calendar] = {}
+    for name, item in value.items():
+        calendars[str(name)] = _calendar(item, calendars, f"calendars.{name}")
+    return calendars
+
+
+def _duration(value: object, path: str) -> timedelta:
+    try:
+        return checked_duration(path, value, positive=True)
+    except InvalidInputError as exc:
+        raise ConfigError(path, str(exc).removeprefix(f"{path}: ")) from exc
+
+
+def _read_staffing(value: object) -> StaffingGoal | None:
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise ConfigError("staffing", f"expected a table, got {value!r}")
+    for key in value:
+        if key not in _STAFFING_KEYS:
+            raise ConfigError(
+                f"staffing.{key}", f"unknown key; expected one of {', '.join(_STAFFING_KEYS)}"
+            )
+    channels = value.get("channels")
+    if not isinstance(channels, Mapping) or not channels:
+        raise ConfigError(
+            "staffing.channels", f"expected channels with an aht and a target, got {channels!r}"
+        )
+    aht, target = {}, {}
+    for channel, item in channels.items():
+        path = f"staffing.channels.{channel}"
+        if not isinstance(item, Mapping) or set(item) != {"aht", "target"}:
+            raise ConfigError(path, f"expected {{aht = ..., target = ...}}, got {item!r}")
+        aht[channel] = _duration(item["aht"], f"{path}.aht")
+        target[channel] = _duration(item["target"], f"{path}.target")
+    try:
+        return StaffingGoal(
+            aht=aht,
+            target=target,
+            service_level=value.get("service_level", 0.8),
+            interval=value.get("interval", "1h"),
+        )
+    except InvalidInputError as exc:
+        raise ConfigError("staffing", str(exc)) from exc
