@@ -1,20 +1,227 @@
-"""``servicekit demo`` prints real numbers computed by the library."""
+"""The command line, run as users run it (``python -m servicekit`` in a subprocess) on
+files the tests write: the demo, the report of an events file (valid, malformed,
+unknown field, empty), and calendar questions."""
 
 from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from servicekit.cli import main
 
+TEAM_TOML = """\
+tz = "America/New_York"
+business_hours = "support"
 
-def test_demo_prints_worked_due_dates(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo"]) == 0
-    out = capsys.readouterr().out
-    assert "Fri 2026-03-06 16:00            4h  Mon 2026-03-09 12:00 EDT" in out
-    assert "Fri 2026-11-27 16:30 EST  skips Thanksgiving" in out
-    assert "Mon 2026-07-06 13:30 EDT" in out
-    assert "2d 5h of 2w on the clock" in out
-    assert "covers 16h" in out
+[calendars.support]
+tz = "America/New_York"
+weekly = { mon-fri = ["09:00-17:00"] }
+holidays = { country = "US", subdiv = "NY", years = [2026, 2027] }
+
+[[policies]]
+name = "standard"
+calendar = "support"
+targets = { normal = { first_reply = "4h" } }
+
+[[rules]]
+name = "unanswered 2h"
+all = [{ since = "created", op = ">=", value = "2h" }]
+actions = [{ type = "notify", target = "lead" }]
+
+[staffing]
+channels = { email = { aht = "10m", target = "1h" } }
+"""
+
+EVENTS = [
+    {"type": "created", "at": "2026-11-23T10:00:00-05:00", "ticket_id": "T-1",
+     "requester": "c-1"},
+    {"type": "replied", "at": "2026-11-23T11:00:00-05:00", "ticket_id": "T-1",
+     "by": "agent", "author_id": "ana"},
+    {"type": "status_changed", "at": "2026-11-23T11:05:00-05:00", "ticket_id": "T-1",
+     "status": "solved"},
+    {"type": "created", "at": "2026-11-24T16:00:00-05:00", "ticket_id": "T-2",
+     "requester": "c-2", "priority": "normal"},
+]  # fmt: skip
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "servicekit", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> Path:
+    path = tmp_path / "team.toml"
+    path.write_text(TEAM_TOML)
+    return path
+
+
+def _events(tmp_path: Path, lines: list[str]) -> Path:
+    path = tmp_path / "events.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _valid(tmp_path: Path) -> Path:
+    return _events(tmp_path, [json.dumps(event) for event in EVENTS])
+
+
+def _one_error_line(done: subprocess.CompletedProcess[str]) -> str:
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1
+    return done.stderr.strip()
+
+
+class TestDemo:
+    def test_prints_the_weekly_report(self) -> None:
+        done = run("demo")
+        assert done.returncode == 0, done.stderr
+        for heading in ("Support report 2026-11-23 to 2026-11-30", "SLA attainment by metric",
+                        "Top escalations", "Staffing advice", "Queue (simulated)"):  # fmt: skip
+            assert heading in done.stdout
+        assert done.stderr == ""  # a week is short: no progress lines
+
+    def test_json_and_progress_for_long_runs(self) -> None:
+        done = run("demo", "--json", "--days", "9", "--seed", "3")
+        assert done.returncode == 0, done.stderr
+        data = json.loads(done.stdout)
+        assert data["simulation"]["seed"] == 3
+        assert data["report"]["summary"]["created"] > 0
+        assert done.stderr.splitlines()[-1] == "servicekit demo: simulated 9 of 9 days"
+
+    def test_report_of_the_saved_events_is_the_demo_report(self, tmp_path: Path) -> None:
+        demo = run("demo", "--days", "2", "--save", str(tmp_path))
+        assert demo.returncode == 0, demo.stderr
+        events, config = tmp_path / "events.jsonl", tmp_path / "team.json"
+        period = ("--start", "2026-11-23", "--end", "2026-11-25")
+        done = run("report", str(events), "--config", str(config), *period)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip() in demo.stdout
+
+    def test_bad_days_is_one_line(self) -> None:
+        assert _one_error_line(run("demo", "--days", "0")).startswith("servicekit: --days")
+
+
+class TestReport:
+    def test_text(self, tmp_path: Path, team: Path) -> None:
+        done = run("report", str(_valid(tmp_path)), "--config", str(team))
+        assert done.returncode == 0, done.stderr
+        assert "Support report 2026-11-23 to 2026-11-25" in done.stdout
+        assert "tickets created      2" in done.stdout
+        assert "never fired: unanswered 2h" in done.stdout
+        assert "email: worst hour Tue 2026-11-24 16:00 EST: 1 contacts, 0% answered" in (
+            done.stdout
+        )
+
+    def test_json(self, tmp_path: Path, team: Path) -> None:
+        done = run("report", str(_valid(tmp_path)), "--config", str(team), "--format", "json")
+        data = json.loads(done.stdout)
+        assert data["summary"]["solved"] == 1
+        assert data["sla"][0] == {"metric": "first_reply", "priority": "normal", "achieved": 1,
+                                  "breached": 0, "still_open": 1, "value": 1.0}  # fmt: skip
+
+    def test_csv(self, tmp_path: Path, team: Path) -> None:
+        done = run("report", str(_valid(tmp_path)), "--config", str(team), "--format", "csv")
+        lines = done.stdout.splitlines()
+        assert lines[0] == "section,name,value,count"
+        assert "summary,created,2," in lines
+        assert "sla,first_reply/normal,1.0,1" in lines
+
+    def test_malformed_line(self, tmp_path: Path, team: Path) -> None:
+        events = _events(tmp_path, [json.dumps(EVENTS[0]), '{"type": "replied", "at": '])
+        message = _one_error_line(run("report", str(events), "--config", str(team)))
+        assert message.startswith(f"servicekit: {events}:2: not a JSON object")
+
+    def test_unknown_field(self, tmp_path: Path, team: Path) -> None:
+        bad = dict(EVENTS[1], colour="red")
+        events = _events(tmp_path, [json.dumps(EVENTS[0]), json.dumps(bad)])
+        message = _one_error_line(run("report", str(events), "--config", str(team)))
+        assert message.startswith(f"servicekit: {events}:2: field 'colour': unknown key")
+
+    def test_bad_value(self, tmp_path: Path, team: Path) -> None:
+        bad = dict(EVENTS[0], priority="top")
+        events = _events(tmp_path, [json.dumps(bad)])
+        message = _one_error_line(run("report", str(events), "--config", str(team)))
+        assert message.startswith(f"servicekit: {events}:1: field 'priority': 'top' is not")
+
+    def test_event_before_its_ticket(self, tmp_path: Path, team: Path) -> None:
+        events = _events(tmp_path, [json.dumps(EVENTS[1])])
+        message = _one_error_line(run("report", str(events), "--config", str(team)))
+        assert message == (
+            f"servicekit: {events}:1: field 'ticket_id': ticket 'T-1' has no created event yet"
+        )
+
+    def test_impossible_transition_names_the_line(self, tmp_path: Path, team: Path) -> None:
+        rated = {"type": "satisfaction_rated", "at": "2026-11-23T10:30:00-05:00",
+                 "ticket_id": "T-1", "score": 5}  # fmt: skip
+        events = _events(tmp_path, [json.dumps(EVENTS[0]), json.dumps(rated)])
+        message = _one_error_line(run("report", str(events), "--config", str(team)))
+        assert message.startswith(f"servicekit: {events}:2: ")
+
+    def test_empty_file(self, tmp_path: Path, team: Path) -> None:
+        events = _events(tmp_path, [])
+        message = _one_error_line(run("report", str(events), "--config", str(team)))
+        assert message == (
+            f"servicekit: {events}: no ticket events, so no period to report; "
+            "pass --start and --end"
+        )
+        done = run("report", str(events), "--config", str(team), "--start", "2026-11-23",
+                   "--end", "2026-11-30")  # fmt: skip
+        assert done.returncode == 0
+        assert "tickets created      0" in done.stdout
+
+    def test_missing_file(self, tmp_path: Path, team: Path) -> None:
+        message = _one_error_line(run("report", str(tmp_path / "nope.jsonl"), "--config",
+                                      str(team)))  # fmt: skip
+        assert "nope.jsonl: cannot read: No such file or directory" in message
+
+    def test_bad_config_names_file_and_path(self, tmp_path: Path) -> None:
+        config = tmp_path / "team.toml"
+        config.write_text(TEAM_TOML.replace('first_reply = "4h"', 'first_reply = "soon"'))
+        message = _one_error_line(run("report", str(_valid(tmp_path)), "--config", str(config)))
+        assert message.startswith(
+            f"servicekit: {config}: policies[0].targets.normal.first_reply: invalid duration"
+        )
+
+    def test_config_that_is_not_toml(self, tmp_path: Path) -> None:
+        config = tmp_path / "team.toml"
+        config.write_text("tz = \n")
+        message = _one_error_line(run("report", str(_valid(tmp_path)), "--config", str(config)))
+        assert message.startswith(f"servicekit: {config}: not valid TOML")
+
+
+class TestCalendar:
+    def test_add(self, team: Path) -> None:
+        done = run("calendar", "add", "--config", str(team), "2026-11-25T16:00", "2h")
+        assert done.stdout.strip() == "2026-11-27T10:00:00-05:00"  # skips Thanksgiving
+
+    def test_elapsed(self, team: Path) -> None:
+        done = run("calendar", "elapsed", "--config", str(team), "2026-11-23", "2026-11-30")
+        assert done.stdout.strip() == "1d 8h"  # four 8-hour days
+
+    def test_next_open(self, team: Path) -> None:
+        done = run("calendar", "next-open", "--config", str(team), "2026-11-28T12:00:00Z")
+        assert done.stdout.strip() == "2026-11-30T09:00:00-05:00"
+
+    def test_unknown_calendar(self, team: Path) -> None:
+        message = _one_error_line(
+            run("calendar", "next-open", "--config", str(team), "--calendar", "x", "2026-11-28")
+        )
+        assert message == f"servicekit: {team}: no calendar named 'x' (known: support)"
+
+    def test_bad_instant(self, team: Path) -> None:
+        message = _one_error_line(run("calendar", "next-open", "--config", str(team), "soon"))
+        assert message == "servicekit: AT: 'soon' is not an ISO 8601 date or date-time"
 
 
 def test_unknown_command_is_a_usage_error() -> None:

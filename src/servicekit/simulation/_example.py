@@ -127,7 +127,7 @@ def example_team() -> Team:
 
     >>> team = example_team()
     >>> len(team.agents), round(team.arrivals.per_week)
-    (12, 1022)
+    (12, 881)
     """
     config = ReportConfig.from_dict(EXAMPLE_CONFIG)
     new_york, manila = config.calendars["new-york"], config.calendars["manila"]

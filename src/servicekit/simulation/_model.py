@@ -25,6 +25,7 @@ from servicekit.tickets import Channel, Priority, channel_of
 from servicekit.tickets._enums import to_priority
 
 HOURS = 24
+_HOUR = timedelta(hours=1)
 SCORES = (1, 2, 3, 4, 5)
 
 
@@ -121,8 +122,9 @@ class Arrivals:
             )
             rate = self.weekly[local.weekday()][local.hour]
             if rate > 0:
-                arrival = t + timedelta(hours=rng.expovariate(rate))
-                if arrival < hour_end:
+                gap = rng.expovariate(rate)  # hours; compared first, as it may be huge
+                if gap < (hour_end - t) / _HOUR:
+                    arrival = t + timedelta(hours=gap)
                     return arrival if arrival < end else None
             t = hour_end
         return None
