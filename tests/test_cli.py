@@ -91,6 +91,13 @@ class TestDemo:
             assert heading in done.stdout
         assert done.stderr == ""  # a week is short: no progress lines
 
+    def test_readme_shows_real_demo_output(self) -> None:
+        readme = (Path(__file__).parents[1] / "README.md").read_text()
+        shown = readme.split("```text\n", 1)[1].split("```", 1)[0].splitlines()
+        printed = run("demo").stdout.splitlines()
+        assert len(shown) > 5
+        assert [line for line in shown if line not in printed] == []
+
     def test_json_and_progress_for_long_runs(self) -> None:
         done = run("demo", "--json", "--days", "9", "--seed", "3")
         assert done.returncode == 0, done.stderr

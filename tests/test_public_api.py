@@ -21,6 +21,7 @@ PUBLIC_MODULES = [
     "servicekit.escalation",
     "servicekit.kpi",
     "servicekit.routing",
+    "servicekit.simulation",
     "servicekit.sla",
     "servicekit.staffing",
     "servicekit.testing",

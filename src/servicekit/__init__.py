@@ -3,9 +3,8 @@
 The names most users need are here; the rest live in their namespaces
 (``servicekit.calendars``, ``servicekit.tickets``, ``servicekit.sla``,
 ``servicekit.conditions``, ``servicekit.escalation``, ``servicekit.routing``,
-``servicekit.kpi``,
-``servicekit.staffing``, ``servicekit.testing``, ``servicekit.errors``,
-``servicekit.durations``).
+``servicekit.kpi``, ``servicekit.staffing``, ``servicekit.simulation``,
+``servicekit.testing``, ``servicekit.errors``, ``servicekit.durations``).
 
 >>> import servicekit
 >>> servicekit.format_duration(servicekit.parse_duration("PT4H30M"))

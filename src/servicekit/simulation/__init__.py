@@ -12,7 +12,7 @@ converges to :func:`servicekit.staffing.queue_metrics`.
 True
 """
 
-from servicekit.simulation._engine import MAX_DAYS, Progress, simulate
+from servicekit.simulation._engine import MAX_DAYS, simulate
 from servicekit.simulation._example import EXAMPLE_CONFIG, example_team
 from servicekit.simulation._model import AgentPlan, Arrivals, Customers, HandleTime, Team
 from servicekit.simulation._result import Contact, SimulationResult
@@ -25,7 +25,6 @@ __all__ = [
     "Contact",
     "Customers",
     "HandleTime",
-    "Progress",
     "SimulationResult",
     "Team",
     "example_team",

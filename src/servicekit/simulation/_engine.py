@@ -34,9 +34,6 @@ from servicekit.tickets import (
 MAX_DAYS = 3660
 """The longest run :func:`simulate` accepts, in days (ten years)."""
 
-Progress = Callable[[int, int], None]
-"""Called with ``(days simulated, days)`` as each simulated day ends."""
-
 
 class _Kind(enum.IntEnum):
     """What happens at a scheduled instant; at one instant, earlier-scheduled first."""
@@ -80,7 +77,7 @@ class _Run:
         if at < self.end:
             heapq.heappush(self.agenda, (at, next(self.order), kind, payload))
 
-    def run(self, days: int, progress: Progress | None) -> list[Ticket]:
+    def run(self, days: int, progress: Callable[[int, int], None] | None) -> list[Ticket]:
         for plan in self.team.agents:
             self.agents[plan.agent.id] = attrs.evolve(
                 plan.agent, load={}, units_used=0, last_assigned_at=None, assigned_at_last=0,
@@ -322,7 +319,7 @@ def simulate(
     start: datetime,
     days: int,
     seed: int,
-    progress: Progress | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> SimulationResult:
     """Simulate ``team`` for ``days`` days from ``start``: contacts arrive, wait in the
     queue, are routed to agents on shift, handled, followed up, solved, reopened and
