@@ -1,11 +1,11 @@
-"""Argument checks shared by the value classes of several packages: a flag, and one or
-several items of a kind as a tuple. Each raises
+"""Argument checks shared by the value classes of several packages: a flag, an optional
+value of a kind, and one or several items of a kind as a tuple. Each raises
 :class:`~servicekit.errors.InvalidInputError` naming the argument and the value."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import TypeVar
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
 import attrs
 
@@ -18,6 +18,16 @@ def flag(_: object, attribute: attrs.Attribute[bool], value: object) -> None:
     """attrs validator: ``value`` is ``True`` or ``False`` (not merely truthy)."""
     if not isinstance(value, bool):
         raise InvalidInputError(f"{attribute.name} must be true or false, got {value!r}")
+
+
+def optional_of(kind: type[Any], name: str) -> Callable[[object, Any, object], None]:
+    """attrs validator: ``value`` is ``None`` or a ``kind``; the error names ``name``."""
+
+    def check(_: object, attribute: object, value: object) -> None:
+        if value is not None and not isinstance(value, kind):
+            raise InvalidInputError(f"{name} must be a {kind.__name__} or None, got {value!r}")
+
+    return check
 
 
 def checked_items(value: object, kind: type[T], what: str) -> tuple[T, ...]:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from servicekit import Ticket
 from servicekit.calendars import CombinedCalendar
-from servicekit.errors import ConfigError
+from servicekit.errors import ConfigError, InvalidInputError
 from servicekit.kpi import ReportConfig, StaffingGoal, weekly_report
 from servicekit.simulation import EXAMPLE_CONFIG
 from servicekit.tickets import Assigned, Escalated, Replied, StatusChanged
@@ -125,6 +125,10 @@ class TestReportConfig:
         with pytest.raises(ConfigError) as caught:
             ReportConfig.from_dict(data)
         assert caught.value.path == path
+
+    def test_values_of_the_wrong_kind_are_named(self) -> None:
+        with pytest.raises(InvalidInputError, match="policies must be a PolicySet or None"):
+            ReportConfig(policies=[])  # type: ignore[arg-type]
 
     @given(
         st.dictionaries(

@@ -20,6 +20,7 @@ from servicekit.routing import AgentState
 from servicekit.simulation import (
     AgentPlan,
     Arrivals,
+    Contact,
     Customers,
     HandleTime,
     SimulationResult,
@@ -28,7 +29,7 @@ from servicekit.simulation import (
     simulate,
 )
 from servicekit.testing.strategies import ZONES, calendars, transitions
-from servicekit.tickets import Escalated, SatisfactionRated, Status
+from servicekit.tickets import Escalated, Priority, SatisfactionRated, Status
 
 START = datetime(2026, 3, 2, tzinfo=UTC)
 
@@ -237,6 +238,20 @@ class TestEscalation:
         for contact in result.contacts:
             if contact.ticket_id not in late and contact.wait is not None:
                 assert contact.wait < timedelta(minutes=30)
+
+
+class TestResult:
+    def test_aht_counts_every_pickup_even_instant_ones(self) -> None:
+        at = START + timedelta(hours=1)
+        contacts = tuple(
+            Contact(ticket_id=f"T-{n}", channel="chat", priority=Priority.NORMAL, arrived_at=at,
+                    answered_at=at, agent="ana", handle_time=timedelta(minutes=n * 4))
+            for n in range(2)
+        )  # fmt: skip
+        result = SimulationResult(start=START, end=START + timedelta(days=1), seed=1,
+                                  tickets=(), contacts=contacts)  # fmt: skip
+        assert result.aht().count == 2
+        assert result.aht().mean == timedelta(minutes=2)
 
 
 class TestChecks:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
+from servicekit._checks import optional_of
 from servicekit._time import zone
 from servicekit.calendars import Calendar, CombinedCalendar
 from servicekit.calendars._config import calendar_reference
@@ -68,10 +69,6 @@ class StaffingGoal:
             )
 
 
-def _optional(kind: type[Any]) -> Any:
-    return attrs.validators.optional(attrs.validators.instance_of(kind))
-
-
 def _calendars(value: Mapping[str, Calendar]) -> Mapping[str, Calendar]:
     return dict(value)
 
@@ -92,10 +89,16 @@ class ReportConfig:
 
     tz: ZoneInfo = attrs.field(default=ZoneInfo("UTC"), converter=zone)
     calendars: Mapping[str, Calendar] = attrs.field(factory=dict, converter=_calendars)
-    business_hours: Calendar | None = attrs.field(default=None, validator=_optional(Calendar))
-    policies: PolicySet | None = attrs.field(default=None, validator=_optional(PolicySet))
-    rules: RuleSet | None = attrs.field(default=None, validator=_optional(RuleSet))
-    staffing: StaffingGoal | None = attrs.field(default=None, validator=_optional(StaffingGoal))
+    business_hours: Calendar | None = attrs.field(
+        default=None, validator=optional_of(Calendar, "business_hours")
+    )
+    policies: PolicySet | None = attrs.field(
+        default=None, validator=optional_of(PolicySet, "policies")
+    )
+    rules: RuleSet | None = attrs.field(default=None, validator=optional_of(RuleSet, "rules"))
+    staffing: StaffingGoal | None = attrs.field(
+        default=None, validator=optional_of(StaffingGoal, "staffing")
+    )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ReportConfig:

@@ -211,8 +211,11 @@ def _advice(
             replied = ticket.facts.first_public_agent_reply_at
             return replied is not None and replied - ticket.created_at <= target
 
-        shares = {index: sum(map(within, group)) / len(group) for index, group in buckets.items()}
-        worst = min(buckets, key=lambda index: (shares[index], -len(buckets[index]), index))
+        hits = {index: sum(map(within, group)) for index, group in buckets.items()}
+        worst = min(
+            buckets,
+            key=lambda index: (hits[index] / len(buckets[index]), -len(buckets[index]), index),
+        )
         group = buckets[worst]
         interval_start = start + worst * goal.interval
         agents = {
@@ -227,7 +230,7 @@ def _advice(
                 start=interval_start,
                 end=interval_start + goal.interval,
                 contacts=len(group),
-                answered_within=Proportion.of(sum(map(within, group)), len(group)),
+                answered_within=Proportion.of(hits[worst], len(group)),
                 agents_seen=len(agents),
                 plan=agents_required(
                     calls=len(group),

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from servicekit._checks import checked_items
+from servicekit._checks import checked_items, optional_of
 from servicekit._time import zone
 from servicekit.calendars import Calendar
 from servicekit.calendars._hours import weekday_indexes
@@ -290,14 +290,6 @@ def _live(value: Iterable[str]) -> frozenset[Channel | str]:
     return frozenset(channel_of(channel) for channel in value)
 
 
-def _of(kind: type[Any], name: str) -> Any:
-    def check(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if value is not None and not isinstance(value, kind):
-            raise InvalidInputError(f"{name} must be a {kind.__name__} or None, got {value!r}")
-
-    return check
-
-
 def _router(_: object, attribute: attrs.Attribute[Router], value: object) -> None:
     if not isinstance(value, Router):
         raise InvalidInputError(f"router must be a Router, got {value!r}")
@@ -336,8 +328,10 @@ class Team:
     )
     router: Router = attrs.field(default=DEFAULT_ROUTER, validator=_router)
     skills: Mapping[Channel | str, Mapping[str, int]] = attrs.field(factory=dict, converter=_skills)
-    policies: PolicySet | None = attrs.field(default=None, validator=_of(PolicySet, "policies"))
-    rules: RuleSet | None = attrs.field(default=None, validator=_of(RuleSet, "rules"))
+    policies: PolicySet | None = attrs.field(
+        default=None, validator=optional_of(PolicySet, "policies")
+    )
+    rules: RuleSet | None = attrs.field(default=None, validator=optional_of(RuleSet, "rules"))
     live_channels: frozenset[Channel | str] = attrs.field(
         default=frozenset({Channel.CHAT, Channel.PHONE}), converter=_live
     )

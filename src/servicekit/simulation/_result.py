@@ -100,4 +100,6 @@ class SimulationResult:
 
     def aht(self, *, channel: str | None = None) -> DurationSummary:
         """Handling times of the stints picked up."""
-        return aht(c.handle_time for c in self._contacts(channel, None) if c.handle_time)
+        return aht(
+            c.handle_time for c in self._contacts(channel, None) if c.handle_time is not None
+        )
