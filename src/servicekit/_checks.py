@@ -1,5 +1,5 @@
-"""Argument checks shared by the value classes of several packages: a flag, an optional
-value of a kind, and one or several items of a kind as a tuple. Each raises
+"""Argument checks shared by the value classes of several packages: a flag, a fraction,
+an optional value of a kind, and one or several items of a kind as a tuple. Each raises
 :class:`~servicekit.errors.InvalidInputError` naming the argument and the value."""
 
 from __future__ import annotations
@@ -18,6 +18,17 @@ def flag(_: object, attribute: attrs.Attribute[bool], value: object) -> None:
     """attrs validator: ``value`` is ``True`` or ``False`` (not merely truthy)."""
     if not isinstance(value, bool):
         raise InvalidInputError(f"{attribute.name} must be true or false, got {value!r}")
+
+
+def fraction(name: str, value: object, low: float, high: float, *, closed_high: bool) -> float:
+    """``value`` as a ``float`` in ``(low, high)``, or ``(low, high]`` if ``closed_high``."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidInputError(f"{name} must be a number, got {value!r}")
+    inside = low < value <= high if closed_high else low < value < high
+    if not inside:
+        bracket = "]" if closed_high else ")"
+        raise InvalidInputError(f"{name} must be in ({low:g}, {high:g}{bracket}, got {value!r}")
+    return float(value)
 
 
 def optional_of(kind: type[Any], name: str) -> Callable[[object, Any, object], None]:

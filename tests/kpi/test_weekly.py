@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from servicekit import Ticket
 from servicekit.calendars import CombinedCalendar
 from servicekit.errors import ConfigError, InvalidInputError
-from servicekit.kpi import ReportConfig, StaffingGoal, weekly_report
+from servicekit.kpi import ReportConfig, StaffingGoal, report, weekly_report
 from servicekit.simulation import EXAMPLE_CONFIG
 from servicekit.tickets import Assigned, Escalated, Replied, StatusChanged
 
@@ -66,6 +66,13 @@ class TestWeeklyReport:
             == (1, 0)  # fmt: skip
         normal = rows["first_reply", "normal"]
         assert (normal.achieved, normal.breached) == (2, 2)  # T-4 never answered: breached
+
+    def test_summary_sla_is_the_sum_of_the_rows_and_what_report_says(self) -> None:
+        weekly = weekly_report(_tickets(), start=MONDAY, end=WEEK, config=CONFIG)
+        alone = report(_tickets(), start=MONDAY, end=WEEK, policies=CONFIG.policies)
+        assert weekly.summary.sla == alone.sla
+        assert weekly.summary.sla is not None
+        assert weekly.summary.sla.breached == sum(r.attainment.breached for r in weekly.sla)
 
     def test_escalations_most_first_and_quiet_rules(self) -> None:
         weekly = weekly_report(_tickets(), start=MONDAY, end=WEEK, config=CONFIG)

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from servicekit._checks import optional_of
+from servicekit._checks import fraction, optional_of
 from servicekit._time import zone
 from servicekit.calendars import Calendar, CombinedCalendar
 from servicekit.calendars._config import calendar_reference
@@ -34,9 +34,8 @@ def _durations(value: object) -> Mapping[Channel | str, timedelta]:
     }
 
 
-def _goal(_: object, attribute: attrs.Attribute[float], value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1:
-        raise InvalidInputError(f"service_level must be in (0, 1), got {value!r}")
+def _goal(value: object) -> float:
+    return fraction("service_level", value, 0.0, 1.0, closed_high=False)
 
 
 def _interval(value: object) -> timedelta:
@@ -58,7 +57,7 @@ class StaffingGoal:
 
     aht: Mapping[Channel | str, timedelta] = attrs.field(converter=_durations)
     target: Mapping[Channel | str, timedelta] = attrs.field(converter=_durations)
-    service_level: float = attrs.field(default=0.8, validator=_goal)
+    service_level: float = attrs.field(default=0.8, converter=_goal)
     interval: timedelta = attrs.field(default=timedelta(hours=1), converter=_interval)
 
     def __attrs_post_init__(self) -> None:

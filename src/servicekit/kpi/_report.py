@@ -25,7 +25,7 @@ from servicekit.kpi._tickets import (
     reopen_rate,
     sla_attainment,
 )
-from servicekit.sla import PolicySet
+from servicekit.sla import Clock, PolicySet
 from servicekit.tickets import Ticket
 
 
@@ -145,6 +145,14 @@ def _positive(score: int, scale: tuple[int, int]) -> bool:
     return score >= high - 1 if high - low >= 4 else score == high
 
 
+def sla_clocks(tickets: Iterable[Ticket], policies: PolicySet, end: datetime) -> list[Clock]:
+    """The SLA clocks of ``tickets`` as a report at ``end`` counts them: each ticket
+    evaluated at ``end``, or at its last event if later."""
+    return [
+        clock for t in tickets for clock in policies.evaluate(t, now=max(end, t.updated_at)).clocks
+    ]
+
+
 def report(
     tickets: Iterable[Ticket],
     *,
@@ -188,13 +196,7 @@ def report(
         if t.facts.satisfaction is not None and start <= t.facts.satisfaction.at < end
     ]
     good = sum(_positive(r.score, r.scale) for r in ratings)
-    clocks = None
-    if policies is not None:
-        clocks = sla_attainment(
-            clock
-            for t in created
-            for clock in policies.evaluate(t, now=max(end, t.updated_at)).clocks
-        )
+    clocks = None if policies is None else sla_attainment(sla_clocks(created, policies, end))
     return Report(
         start=start,
         end=end,

@@ -15,10 +15,10 @@ import attrs
 from servicekit.durations import format_duration
 from servicekit.escalation import RuleSet
 from servicekit.kpi._config import ReportConfig, StaffingGoal
-from servicekit.kpi._report import Report, report
+from servicekit.kpi._report import Report, report, sla_clocks
 from servicekit.kpi._stats import Proportion
 from servicekit.kpi._tickets import SLAAttainment, sla_attainment
-from servicekit.sla import Clock, Metric, PolicySet
+from servicekit.sla import Clock, Metric
 from servicekit.staffing import StaffingPlan, agents_required
 from servicekit.tickets import Escalated, Priority, Ticket
 
@@ -158,20 +158,15 @@ def _flat(data: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
     return items
 
 
-def _sla_rows(
-    tickets: list[Ticket], policies: PolicySet | None, end: datetime
-) -> tuple[SLARow, ...]:
-    if policies is None:
-        return ()
-    clocks: dict[tuple[Metric, Priority], list[Clock]] = {}
-    for ticket in tickets:
-        for clock in policies.evaluate(ticket, now=max(end, ticket.updated_at)).clocks:
-            clocks.setdefault((clock.metric, clock.priority), []).append(clock)
+def _sla_rows(clocks: list[Clock]) -> tuple[SLARow, ...]:
+    groups: dict[tuple[Metric, Priority], list[Clock]] = {}
+    for clock in clocks:
+        groups.setdefault((clock.metric, clock.priority), []).append(clock)
     metrics = list(Metric)
     return tuple(
         SLARow(metric=metric, priority=priority, attainment=sla_attainment(group))
         for (metric, priority), group in sorted(
-            clocks.items(), key=lambda item: (metrics.index(item[0][0]), -_rank(item[0][1]))
+            groups.items(), key=lambda item: (metrics.index(item[0][0]), -_rank(item[0][1]))
         )
     )
 
@@ -194,6 +189,12 @@ def _escalations(
     return ranked, quiet
 
 
+def _answered_within(ticket: Ticket, target: timedelta) -> bool:
+    """Whether the first public agent reply came within ``target`` of creation."""
+    replied = ticket.facts.first_public_agent_reply_at
+    return replied is not None and replied - ticket.created_at <= target
+
+
 def _advice(
     tickets: list[Ticket], goal: StaffingGoal, start: datetime, end: datetime
 ) -> tuple[StaffingAdvice, ...]:
@@ -206,12 +207,10 @@ def _advice(
                 buckets.setdefault((ticket.created_at - start) // goal.interval, []).append(ticket)
         if not buckets:
             continue
-
-        def within(ticket: Ticket, target: timedelta = target) -> bool:
-            replied = ticket.facts.first_public_agent_reply_at
-            return replied is not None and replied - ticket.created_at <= target
-
-        hits = {index: sum(map(within, group)) for index, group in buckets.items()}
+        hits = {
+            index: sum(_answered_within(t, target) for t in group)
+            for index, group in buckets.items()
+        }
         worst = min(
             buckets,
             key=lambda index: (hits[index] / len(buckets[index]), -len(buckets[index]), index),
@@ -281,15 +280,17 @@ def weekly_report(
         start=start,
         end=end,
         calendar=config.business_hours,
-        policies=config.policies,
         nps_scores=nps_scores,
     )
     created = [t for t in everything if start <= t.created_at < end]
+    clocks = [] if config.policies is None else sla_clocks(created, config.policies, end)
+    if config.policies is not None:  # the clocks of the rows, evaluated once, in the summary
+        summary = attrs.evolve(summary, sla=sla_attainment(clocks))
     escalations, quiet = _escalations(everything, config.rules, start, end)
     return WeeklyReport(
         summary=summary,
         tz=config.tz,
-        sla=_sla_rows(created, config.policies, end),
+        sla=_sla_rows(clocks),
         escalations=escalations,
         quiet_rules=quiet,
         staffing=() if config.staffing is None else _advice(created, config.staffing, start, end),

@@ -9,6 +9,7 @@ from fractions import Fraction
 
 import attrs
 
+from servicekit._checks import fraction
 from servicekit.durations import format_duration
 from servicekit.errors import InvalidInputError
 from servicekit.staffing._queue import DurationLike, Load, QueueMetrics, TargetLike
@@ -26,16 +27,6 @@ class Limit(enum.StrEnum):
     """The occupancy cap: the goal alone needed fewer agents."""
     NO_CONTACTS = "no contacts"
     """A forecast of no contacts at all: no agents needed."""
-
-
-def _fraction(name: str, value: object, low: float, high: float, *, closed_high: bool) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidInputError(f"{name} must be a number, got {value!r}")
-    inside = low < value <= high if closed_high else low < value < high
-    if not inside:
-        bracket = "]" if closed_high else ")"
-        raise InvalidInputError(f"{name} must be in ({low:g}, {high:g}{bracket}, got {value!r}")
-    return float(value)
 
 
 @attrs.frozen
@@ -57,12 +48,12 @@ class Goal:
     def of(cls, *, service_level: float, max_occupancy: float | None, shrinkage: float) -> Goal:
         cap = max_occupancy
         if cap is not None:
-            cap = _fraction("max_occupancy", cap, 0.0, 1.0, closed_high=True)
+            cap = fraction("max_occupancy", cap, 0.0, 1.0, closed_high=True)
         if isinstance(shrinkage, bool) or not isinstance(shrinkage, int | float):
             raise InvalidInputError(f"shrinkage must be a number, got {shrinkage!r}")
         if not 0.0 <= shrinkage < 1.0:
             raise InvalidInputError(f"shrinkage must be in [0, 1), got {shrinkage!r}")
-        level = _fraction("service_level", service_level, 0.0, 1.0, closed_high=False)
+        level = fraction("service_level", service_level, 0.0, 1.0, closed_high=False)
         return cls(level, cap, float(shrinkage))
 
     def scheduled(self, agents: int) -> int:
