@@ -23,15 +23,28 @@ from servicekit import BusinessCalendar
 
 NY = ZoneInfo("America/New_York")
 COUNT = 2_000
+REPEAT = 5
 ADD = timedelta(hours=37)
 
 
 def timed(label: str, run: Callable[[], list[Any]]) -> tuple[float, list[Any]]:
+    """The best of ``REPEAT`` passes (this machine's timings are noisy), and the answers."""
+    best = float("inf")
+    for _ in range(REPEAT):
+        start = time.perf_counter()
+        result = run()
+        best = min(best, time.perf_counter() - start)
+    print(f"  {label:<44} {best / COUNT * 1e6:10.1f} us/op")
+    return best, result
+
+
+def once(label: str, run: Callable[[], list[Any]]) -> float:
+    """One timed pass, for costs that only the first pass pays."""
     start = time.perf_counter()
-    result = run()
+    run()
     seconds = time.perf_counter() - start
     print(f"  {label:<44} {seconds / COUNT * 1e6:10.1f} us/op")
-    return seconds, result
+    return seconds
 
 
 def naive(t: datetime) -> datetime:
@@ -53,7 +66,8 @@ def main() -> None:
     bt_delta = businesstimedelta.BusinessTimeDelta(bt_rules, hours=37)
     pd_offset = pd.offsets.CustomBusinessHour(n=37, start="09:00", end="17:00")
 
-    print(f"add {ADD} of business time to {COUNT} instants")
+    print(f"add {ADD} of business time to {COUNT} instants (best of {REPEAT} passes)")
+    once("servicekit, first pass on a fresh calendar", lambda: [cal.add(s, ADD) for s in starts])
     ours_s, ours = timed(
         "servicekit BusinessCalendar.add", lambda: [cal.add(s, ADD) for s in starts]
     )
@@ -101,13 +115,14 @@ def main() -> None:
         "elapsed over 5 years",
         lambda: [cal.elapsed(s, s + timedelta(days=5 * 365)) for s in starts],
     )
-    five_years_again, _ = timed(
-        "elapsed over 5 years (index warm)",
-        lambda: [cal.elapsed(s, s + timedelta(days=5 * 365)) for s in starts],
+    fresh = BusinessCalendar(tz=NY, weekly={"mon-fri": ["09:00-17:00"]})
+    cold = once(
+        "elapsed over 5 years, fresh calendar, one pass",
+        lambda: [fresh.elapsed(s, s + timedelta(days=5 * 365)) for s in starts],
     )
     print(
         f"  5 years costs {five_years / one_day:.2f}x one day "
-        f"({five_years_again / one_day:.2f}x once the block index is warm)"
+        f"({cold / one_day:.2f}x on the first pass, which builds the years it needs)"
     )
 
 

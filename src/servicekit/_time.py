@@ -14,26 +14,46 @@ from servicekit.errors import BeyondHorizonError, NaiveDatetimeError, UnknownTim
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ONE_MICROSECOND = timedelta(microseconds=1)
 
+# Below 2**32 seconds (1833 to 2106) a float timestamp is within a quarter of a
+# microsecond of the exact one, so ``fromtimestamp`` rounds it back exactly: the fast way.
+_FLOAT_EXACT_US = 2**32 * 1_000_000
+
 
 def require_aware(value: datetime, name: str = "datetime") -> datetime:
     """Return ``value`` if it is a tz-aware ``datetime``; raise otherwise."""
+    if isinstance(value, datetime) and value.tzinfo is not None and value.utcoffset() is not None:
+        return value
+    raise _not_aware(value, name)
+
+
+def _not_aware(value: object, name: str) -> Exception:
     if not isinstance(value, datetime):
-        raise TypeError(f"{name} must be a datetime, got {value!r}")
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise NaiveDatetimeError(
-            f"naive datetime {value}: {name} needs a time zone; "
-            "servicekit never assumes UTC (use datetime(..., tzinfo=ZoneInfo(...)))"
-        )
-    return value
+        return TypeError(f"{name} must be a datetime, got {value!r}")
+    return NaiveDatetimeError(
+        f"naive datetime {value}: {name} needs a time zone; "
+        "servicekit never assumes UTC (use datetime(..., tzinfo=ZoneInfo(...)))"
+    )
 
 
 def to_us(value: datetime, name: str = "datetime") -> int:
     """Microseconds since the epoch of a tz-aware datetime."""
-    return (require_aware(value, name) - EPOCH) // ONE_MICROSECOND
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        try:
+            return micros(value - EPOCH)
+        except TypeError:  # its tzinfo gave no offset: naive after all
+            pass
+    raise _not_aware(value, name)
+
+
+def micros(delta: timedelta) -> int:
+    """The exact number of microseconds in ``delta`` (faster than ``delta // 1us``)."""
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
 def from_us(us: int, tz: tzinfo) -> datetime:
     """The instant ``us`` microseconds after the epoch, expressed in ``tz``."""
+    if -_FLOAT_EXACT_US < us < _FLOAT_EXACT_US:
+        return datetime.fromtimestamp(us / 1_000_000, tz)
     try:
         return (EPOCH + timedelta(microseconds=us)).astimezone(tz)
     except OverflowError as exc:

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from servicekit._time import from_us, require_aware, to_us, zone
+from servicekit._time import from_us, micros, require_aware, to_us, zone
 from servicekit.calendars._hours import (
     DAY,
     WallInterval,
@@ -186,7 +186,7 @@ class Calendar(abc.ABC):
 def _microseconds(duration: timedelta) -> int:
     if not isinstance(duration, timedelta):
         raise TypeError(f"duration must be a timedelta, got {duration!r}")
-    return duration // ONE_US
+    return micros(duration)
 
 
 def _overrides(value: object) -> Mapping[date, tuple[WallInterval, ...]]:

@@ -1,23 +1,25 @@
-"""The engine under every calendar: open time as sorted UTC segments, block by block.
+"""The engine under every calendar: open time as sorted UTC segments, a year at a time.
 
-Time is cut into *blocks* of at most seven local days that never straddle a new year
-(days 1-7 of a year, 8-14, ..., and a last block of one or two days), so answering a
-question about a date consults holidays of that year only. Each block holds its open
-segments as integer microseconds since the epoch, with the open time before each
-segment. A prefix sum over blocks, grown lazily from the first block asked about,
-makes ``elapsed`` and ``add`` cost the same for a day as for five years: two
-look-ups and two bisections.
+A :class:`Window` holds the open segments of a run of whole local years as integer
+microseconds since the epoch, with the open time before each segment. ``elapsed`` and
+``add`` are then one or two bisections whatever the span: five years cost what a day
+costs. Windows are built lazily, only over the years a question needs, because holidays
+are known per year (a :class:`HolidaySet` covers whole years): a window never
+consults a year nobody asked about. A window grows by a year when a search runs off
+its end, and merges with the question's years when they touch it.
 
-Segments are half-open ``[start, end)``. A merged interval that runs across a block
-boundary is split there; ``next_close`` and ``intervals`` join the pieces again.
+Windows are immutable; a timeline swaps in new ones, so threads share it without locks
+(at worst two threads build the same year). Segments are half-open ``[start, end)``;
+an open interval that runs across the end of a build is split there, and
+``next_close`` and ``intervals`` join the pieces again.
 """
 
 from __future__ import annotations
 
-import threading
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from itertools import accumulate
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -31,78 +33,53 @@ HORIZON = timedelta(days=100 * 366)
 """How far any search looks: about 100 years. Beyond it, an answer is an error."""
 
 _HORIZON_US = HORIZON // timedelta(microseconds=1)
-_BLOCKS_PER_YEAR = 53
-_HORIZON_BLOCKS = 101 * _BLOCKS_PER_YEAR
-_RESET_DISTANCE = 20 * _BLOCKS_PER_YEAR
-_MAX_CACHED_BLOCKS = 16_384
-_DAY_US = 86_400_000_000
+_HORIZON_YEARS = 101
+_FIRST_YEAR, _LAST_YEAR = 2, 9998
+_MAX_CACHED_YEARS = 400
 
 
-def block_of_date(day: date) -> int:
-    """Index of the block holding local ``day``."""
-    day_of_year = day.toordinal() - date(day.year, 1, 1).toordinal()
-    return day.year * _BLOCKS_PER_YEAR + day_of_year // 7
+@attrs.frozen(eq=False)
+class Window:
+    """Open segments of local years ``[first, end)``, which span ``[start_us, end_us)``."""
 
-
-def block_dates(block: int) -> tuple[date, date]:
-    """First local date of ``block`` and the first date after it."""
-    year, chunk = divmod(block, _BLOCKS_PER_YEAR)
-    if not 1 <= year <= 9998:
-        raise BeyondHorizonError(f"year {year} is outside what servicekit calendars handle")
-    first = date(year, 1, 1) + timedelta(days=7 * chunk)
-    return first, min(first + timedelta(days=7), date(year + 1, 1, 1))
-
-
-@attrs.frozen
-class Block:
-    """Open segments of one block, clipped to its bounds ``[start, end)``."""
-
-    index: int
-    start: int
+    first: int
     end: int
+    start_us: int
+    end_us: int
     starts: tuple[int, ...]
     ends: tuple[int, ...]
-    before: tuple[int, ...]  # open time in this block before segment j
-    after: tuple[int, ...]  # open time in this block up to the end of segment j
+    before: tuple[int, ...]  # open time in [start_us, starts[j])
+    after: tuple[int, ...]  # open time in [start_us, ends[j])
 
     @property
     def total(self) -> int:
         return self.after[-1] if self.after else 0
 
-    def inside(self, us: int) -> int:
-        """Open time in ``[self.start, us)`` for ``us`` within the block."""
+    def open_before(self, us: int) -> int:
+        """Open time in ``[start_us, us)``, for ``start_us <= us <= end_us``."""
         j = bisect_right(self.starts, us) - 1
         if j < 0:
             return 0
-        return self.before[j] + min(us, self.ends[j]) - self.starts[j]
-
-    def earliest(self, offset: int) -> int:
-        """The first instant with ``offset`` (> 0) open time since the block start."""
-        j = bisect_left(self.after, offset)
-        return self.starts[j] + offset - self.before[j]
-
-    def latest(self, offset: int) -> int:
-        """The last instant with ``offset`` (< total) open time since the block start."""
-        j = bisect_right(self.before, offset) - 1
-        return self.starts[j] + offset - self.before[j]
-
-    def segment_at(self, us: int) -> int | None:
-        """Index of the segment containing ``us``, if any."""
-        j = bisect_right(self.starts, us) - 1
-        return j if j >= 0 and us < self.ends[j] else None
+        if us >= self.ends[j]:
+            return self.after[j]
+        return self.before[j] + us - self.starts[j]
 
 
-class _Prefix:
-    """Open time from the start of block ``origin`` to the start of other blocks.
+_NOWHERE = Window(0, 0, 0, 0, (), (), (), ())
 
-    ``right[i]`` covers blocks ``[origin, origin + i)``; ``left[i]`` covers
-    ``[origin - i, origin)``. Both grow by appending, under the timeline's lock.
-    """
 
-    def __init__(self, origin: int) -> None:
-        self.origin = origin
-        self.right = [0]
-        self.left = [0]
+def _window(first: int, end: int, start_us: int, end_us: int, pieces: list[Segment]) -> Window:
+    after = tuple(accumulate(stop - start for start, stop in pieces))
+    return Window(
+        first=first,
+        end=end,
+        start_us=start_us,
+        end_us=end_us,
+        starts=tuple(start for start, _ in pieces),
+        ends=tuple(stop for _, stop in pieces),
+        before=(0, *after[:-1]) if after else (),
+        after=after,
+    )
 
 
 class Timeline:
@@ -118,205 +95,180 @@ class Timeline:
     ) -> None:
         self.tz = tz
         self._segments_of = segments_of
-        self._blocks: dict[int, Block] = {}
-        self._block_of_day: dict[int, int] = {}  # UTC day -> a block overlapping it
-        self._prefix: _Prefix | None = None
-        self._lock = threading.Lock()
+        self._runs: tuple[Window, ...] = ()  # disjoint windows, kept for reuse
+        self._recent = _NOWHERE  # the window that answered last
 
-    # -- blocks -----------------------------------------------------------------------
+    # -- windows ----------------------------------------------------------------------
 
     def midnight(self, day: date) -> int:
         """Microseconds of local midnight starting ``day`` (resolved with fold=0)."""
         return to_us(datetime.combine(day, time(), self.tz))
 
-    def block(self, index: int) -> Block:
-        cached = self._blocks.get(index)
-        if cached is not None:
-            return cached
-        first, end = block_dates(index)
-        start_us, end_us = self.midnight(first), self.midnight(end)
-        segments = self._segments_of(first, end, start_us, end_us)
-        before, after, total = [], [], 0
-        for seg_start, seg_end in segments:
-            before.append(total)
-            total += seg_end - seg_start
-            after.append(total)
-        block = Block(
-            index=index,
-            start=start_us,
-            end=end_us,
-            starts=tuple(s for s, _ in segments),
-            ends=tuple(e for _, e in segments),
-            before=tuple(before),
-            after=tuple(after),
-        )
-        if len(self._blocks) >= _MAX_CACHED_BLOCKS:
-            self._blocks.clear()
-        self._blocks[index] = block
-        return block
+    def _year_start(self, year: int) -> int:
+        return self.midnight(date(year, 1, 1))
 
-    def block_at(self, us: int) -> Block:
-        """The block whose bounds contain instant ``us``."""
-        day = us // _DAY_US
-        index = self._block_of_day.get(day)
-        if index is None:
-            index = block_of_date(from_us(us, self.tz).date())
-            if len(self._block_of_day) >= _MAX_CACHED_BLOCKS:
-                self._block_of_day.clear()
-            self._block_of_day[day] = index
-        block = self.block(index)
-        while us < block.start:
-            block = self.block(block.index - 1)
-        while us >= block.end:
-            block = self.block(block.index + 1)
-        return block
+    def _year_of(self, us: int) -> int:
+        """The local year holding instant ``us``."""
+        year = from_us(us, self.tz).year
+        while year > _FIRST_YEAR and us < self._year_start(year):
+            year -= 1
+        while year < _LAST_YEAR and us >= self._year_start(year + 1):
+            year += 1
+        return year
 
-    def blocks_from(self, index: int, step: int) -> Iterator[Block]:
-        """Blocks ``index``, ``index + step``, ... up to the horizon."""
-        for offset in range(_HORIZON_BLOCKS):
-            yield self.block(index + offset * step)
+    def _segments(self, first: int, end: int) -> list[Segment]:
+        """Open segments of local years ``[first, end)``."""
+        if first >= end:
+            return []
+        if first < _FIRST_YEAR or end > _LAST_YEAR + 1:
+            year = first if first < _FIRST_YEAR else end - 1
+            raise BeyondHorizonError(f"year {year} is outside what servicekit calendars handle")
+        first_day, end_day = date(first, 1, 1), date(end, 1, 1)
+        return self._segments_of(first_day, end_day, self._year_start(first), self._year_start(end))
 
-    # -- prefix sums ------------------------------------------------------------------
+    def _build(self, first: int, end: int, base: Window | None) -> Window:
+        """A window over years ``[first, end)``, joined to ``base`` if given (they must
+        overlap or touch), then kept in place of the windows it overlaps."""
+        if base is None:
+            pieces = self._segments(first, end)
+        else:
+            first, end = min(first, base.first), max(end, base.end)
+            pieces = self._segments(first, base.first)
+            pieces += zip(base.starts, base.ends, strict=True)
+            pieces += self._segments(base.end, end)
+        window = _window(first, end, self._year_start(first), self._year_start(end), pieces)
+        kept = [w for w in self._runs if w is not base and (w.end <= first or end <= w.first)]
+        if sum(w.end - w.first for w in kept) + end - first > _MAX_CACHED_YEARS:
+            kept = []
+        self._runs = (*kept, window)
+        return window
 
-    def _prefix_near(self, *blocks: int) -> _Prefix:
-        prefix = self._prefix
-        if prefix is not None:
-            low = prefix.origin - len(prefix.left) - _RESET_DISTANCE
-            high = prefix.origin + len(prefix.right) + _RESET_DISTANCE
-            if all(low < block < high for block in blocks):
-                return prefix
-        prefix = _Prefix(min(blocks))
-        self._prefix = prefix
-        return prefix
+    def _covering(self, a: int, b: int) -> Window:
+        """A window spanning ``[a, b)`` (``a < b``), which becomes the most recent."""
+        for window in self._runs:
+            if window.start_us <= a and b <= window.end_us:
+                break
+        else:
+            first, last = self._year_of(a), self._year_of(b - 1)
+            base = next((w for w in self._runs if w.first <= last + 1 and first <= w.end), None)
+            window = self._build(first, last + 1, base)
+        self._recent = window
+        return window
 
-    def _cumulative(self, prefix: _Prefix, index: int) -> int:
-        """Open time from the start of block ``prefix.origin`` to the start of ``index``."""
-        offset = index - prefix.origin
-        if offset >= len(prefix.right) or -offset >= len(prefix.left):
-            with self._lock:
-                while offset >= len(prefix.right):
-                    self._extend_right(prefix)
-                while -offset >= len(prefix.left):
-                    self._extend_left(prefix)
-        return prefix.right[offset] if offset >= 0 else -prefix.left[-offset]
+    def _later(self, window: Window, us: int) -> Window | None:
+        """``window`` and the year after it; ``None`` once past the horizon after ``us``.
+        Indices into ``window`` stay valid in the result."""
+        if window.end - self._year_of(us) > _HORIZON_YEARS:
+            return None
+        return self._build(window.end, window.end + 1, window)
 
-    def _extend_right(self, prefix: _Prefix) -> None:
-        block = self.block(prefix.origin + len(prefix.right) - 1)
-        prefix.right.append(prefix.right[-1] + block.total)
+    def _earlier(self, window: Window, us: int) -> Window | None:
+        """The year before ``window`` and ``window``; ``None`` once past the horizon."""
+        if self._year_of(us) - window.first > _HORIZON_YEARS:
+            return None
+        return self._build(window.first - 1, window.first, window)
 
-    def _extend_left(self, prefix: _Prefix) -> None:
-        block = self.block(prefix.origin - len(prefix.left))
-        prefix.left.append(prefix.left[-1] + block.total)
+    def _at(self, us: int) -> Window:
+        window = self._recent
+        if window.start_us <= us < window.end_us:
+            return window
+        return self._covering(us, us + 1)
 
     # -- operations (all in microseconds) ---------------------------------------------
 
     def is_open(self, us: int) -> bool:
-        return self.block_at(us).segment_at(us) is not None
+        window = self._at(us)
+        j = bisect_right(window.starts, us) - 1
+        return j >= 0 and us < window.ends[j]
 
     def elapsed(self, a: int, b: int) -> int:
         """Open time in ``[a, b)``; negative when ``b < a``."""
         if b < a:
             return -self.elapsed(b, a)
-        first, last = self.block_at(a), self.block_at(b)
-        if first.index == last.index:
-            return first.inside(b) - first.inside(a)
-        prefix = self._prefix_near(first.index, last.index)
-        between = self._cumulative(prefix, last.index) - self._cumulative(prefix, first.index)
-        return between + last.inside(b) - first.inside(a)
+        window = self._recent
+        if not (window.start_us <= a and b <= window.end_us):
+            window = self._covering(a, max(b, a + 1))
+        return window.open_before(b) - window.open_before(a)
 
     def add(self, us: int, duration: int) -> int:
         """The earliest ``x >= us`` with ``elapsed(us, x) == duration`` (> 0)."""
         _check_horizon(duration)
-        first = self.block_at(us)
-        offset = first.inside(us) + duration
-        if offset <= first.total:
-            return first.earliest(offset)
-        prefix = self._prefix_near(first.index)
-        target = self._cumulative(prefix, first.index) + offset
-        # The answer lies in block m - 1, m the first block with cumulative(m) >= target.
-        if target <= 0:
-            m = prefix.origin - (bisect_right(prefix.left, -target) - 1)
-        else:
-            with self._lock:
-                while prefix.right[-1] < target:
-                    if prefix.origin + len(prefix.right) - first.index > _HORIZON_BLOCKS:
-                        available = prefix.right[-1] - target + duration
-                        raise _unreachable(available, from_us(us, self.tz), duration)
-                    self._extend_right(prefix)
-            m = prefix.origin + bisect_left(prefix.right, target)
-        block = self.block(m - 1)
-        return block.earliest(target - self._cumulative(prefix, block.index))
+        window = self._at(us)
+        target = window.open_before(us) + duration
+        while window.total < target:
+            later = self._later(window, us)
+            if later is None:
+                available = window.total - target + duration
+                raise _unreachable(available, from_us(us, self.tz), duration)
+            window = later
+        j = bisect_left(window.after, target)
+        return window.starts[j] + target - window.before[j]
 
     def subtract(self, us: int, duration: int) -> int:
         """The latest ``x <= us`` with ``elapsed(x, us) == duration`` (> 0)."""
         _check_horizon(duration)
-        last = self.block_at(us)
-        offset = last.inside(us) - duration
-        if offset >= 0:
-            return last.latest(offset)
-        prefix = self._prefix_near(last.index)
-        target = self._cumulative(prefix, last.index) + offset
-        # The answer lies in block k, the last block with cumulative(k) <= target.
-        if target >= 0:
-            k = prefix.origin + bisect_right(prefix.right, target) - 1
-        else:
-            with self._lock:
-                while prefix.left[-1] < -target:
-                    if last.index - (prefix.origin - len(prefix.left)) > _HORIZON_BLOCKS:
-                        available = target + duration + prefix.left[-1]
-                        raise _unreachable(available, from_us(us, self.tz), -duration)
-                    self._extend_left(prefix)
-            k = prefix.origin - bisect_left(prefix.left, -target)
-        block = self.block(k)
-        return block.latest(target - self._cumulative(prefix, block.index))
+        window = self._at(us)
+        target = window.open_before(us) - duration
+        while target < 0:
+            earlier = self._earlier(window, us)
+            if earlier is None:
+                raise _unreachable(target + duration, from_us(us, self.tz), -duration)
+            window = earlier
+            target = window.open_before(us) - duration
+        j = bisect_right(window.before, target) - 1
+        return window.starts[j] + target - window.before[j]
 
     def next_open(self, us: int) -> int:
         """``us`` if open, else the start of the next open segment."""
-        block = self.block_at(us)
-        j = bisect_right(block.starts, us) - 1
-        if j >= 0 and us < block.ends[j]:
+        window = self._at(us)
+        j = bisect_right(window.starts, us) - 1
+        if j >= 0 and us < window.ends[j]:
             return us
-        if j + 1 < len(block.starts):
-            return block.starts[j + 1]
-        for later in self.blocks_from(block.index + 1, 1):
-            if later.starts:
-                return later.starts[0]
-        raise NeverOpensError(
-            f"calendar does not open within {HORIZON.days} days after {from_us(us, self.tz)}"
-        )
+        while j + 1 == len(window.starts):
+            later = self._later(window, us)
+            if later is None:
+                raise NeverOpensError(
+                    f"calendar does not open within {HORIZON.days} days after "
+                    f"{from_us(us, self.tz)}"
+                )
+            window = later
+        return window.starts[j + 1]
 
     def next_close(self, us: int) -> int:
         """End of the merged open interval containing ``us``, else of the next one."""
         opening = self.next_open(us)
-        block = self.block_at(opening)
-        j = block.segment_at(opening)
-        assert j is not None
-        end = block.ends[j]
-        for later in self.blocks_from(block.index + 1, 1):
-            if not (later.starts and later.starts[0] == end):
-                return end
-            end = later.ends[0]
-        raise BeyondHorizonError(
-            f"calendar stays open without a break for over {HORIZON.days} days "
-            f"after {from_us(us, self.tz)}"
-        )
+        window = self._at(opening)
+        j = bisect_right(window.starts, opening) - 1
+        while True:
+            while j + 1 < len(window.starts) and window.starts[j + 1] == window.ends[j]:
+                j += 1
+            if j + 1 < len(window.starts) or window.ends[j] < window.end_us:
+                return window.ends[j]
+            later = self._later(window, opening)  # the interval may go on next year
+            if later is None:
+                raise BeyondHorizonError(
+                    f"calendar stays open without a break for over {HORIZON.days} days "
+                    f"after {from_us(us, self.tz)}"
+                )
+            window = later
 
     def intervals(self, a: int, b: int) -> list[Segment]:
         """Merged open intervals clipped to ``[a, b)``."""
         result: list[Segment] = []
         if b <= a:
             return result
-        block = self.block_at(a)
-        while block.start < b:
-            for seg_start, seg_end in zip(block.starts, block.ends, strict=True):
-                start, end = max(seg_start, a), min(seg_end, b)
-                if start >= end:
-                    continue
-                if result and result[-1][1] == start:
-                    result[-1] = (result[-1][0], end)
-                else:
-                    result.append((start, end))
-            block = self.block(block.index + 1)
+        window = self._covering(a, b)
+        starts, ends = window.starts, window.ends
+        for j in range(max(bisect_right(starts, a) - 1, 0), len(starts)):
+            if starts[j] >= b:
+                break
+            start, end = max(starts[j], a), min(ends[j], b)
+            if start >= end:
+                continue
+            if result and result[-1][1] == start:
+                result[-1] = (result[-1][0], end)
+            else:
+                result.append((start, end))
         return result
 
 
