@@ -49,13 +49,20 @@ POLICIES = PolicySet(
 )  # fmt: skip
 
 
+REPEAT = 3
+
+
 def main() -> None:
     rng = random.Random(7)
     tickets = [Ticket.replay(history(rng, number)) for number in range(TICKETS)]
     nows = [ticket.updated_at + timedelta(hours=rng.randrange(1, 48)) for ticket in tickets]
-    start = time.perf_counter()
+    passes = []
+    for _ in range(REPEAT):
+        start = time.perf_counter()
+        evaluations = [POLICIES.evaluate(t, now=now) for t, now in zip(tickets, nows, strict=True)]
+        passes.append(time.perf_counter() - start)
+        del evaluations  # each pass starts with the same heap
     evaluations = [POLICIES.evaluate(t, now=now) for t, now in zip(tickets, nows, strict=True)]
-    seconds = time.perf_counter() - start
     for ticket, evaluation in zip(tickets[:500], evaluations, strict=False):
         clock = evaluation.clock(Metric.FIRST_REPLY)
         assert clock is not None
@@ -66,7 +73,8 @@ def main() -> None:
     clocks = sum(len(evaluation.clocks) for evaluation in evaluations)
     print(
         f"evaluate {TICKETS:,} tickets x 10 events, 2 policies, business hours "
-        f"({clocks:,} clocks): {seconds:.2f} s (target < 5 s)"
+        f"({clocks:,} clocks): {min(passes):.2f} s, best of {REPEAT} "
+        f"({', '.join(f'{p:.2f}' for p in passes)}; target < 5 s)"
     )
 
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, tzinfo
 
 import attrs
 
-from servicekit._time import ONE_MICROSECOND, from_us
+from servicekit._time import ONE_MICROSECOND, from_us, micros
 from servicekit.durations import format_duration
 from servicekit.sla._meter import Meter, Spans, counted, crossing
 from servicekit.sla._metrics import ClockState, Metric
@@ -132,7 +132,7 @@ class Clock:
 
     def _warning_amounts(self) -> list[int]:
         """Each threshold as microseconds of counted time (at least one)."""
-        goal = self.target.duration // ONE_MICROSECOND
+        goal = micros(self.target.duration)
         return [max(1, round(goal * fraction)) for fraction in self._fractions]
 
     def _threshold_instants(self) -> list[int | None]:

@@ -7,11 +7,11 @@ timeline (it counts while the ticket is neither paused nor solved).
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 import attrs
 
-from servicekit._time import EPOCH, ONE_MICROSECOND, to_us
+from servicekit._time import EPOCH, micros, to_us
 from servicekit.sla._metrics import STOPPING, Metric
 from servicekit.tickets import (
     Author,
@@ -58,9 +58,13 @@ class Timeline:
         self, start: int, end: int, excluded: frozenset[Status]
     ) -> tuple[tuple[int, int], ...]:
         """Sub-intervals of ``[start, end)`` spent outside the ``excluded`` statuses."""
-        spans: list[tuple[int, int]] = []
-        index = bisect_right(self.change_at, start) - 1
+        if start >= end:
+            return ()
         change_at, status_of = self.change_at, self.status_of
+        index = bisect_right(change_at, start) - 1
+        if excluded.isdisjoint(status_of[index : bisect_left(change_at, end)]):
+            return ((start, end),)  # the common case: nothing pauses the clock
+        spans: list[tuple[int, int]] = []
         last = len(change_at) - 1
         while index <= last:
             a = max(start, change_at[index])
@@ -114,7 +118,7 @@ class _Walk:
         self.solved_priority: Priority | None = None
 
     def step(self, event: Event) -> None:
-        at = (event.at - EPOCH) // ONE_MICROSECOND  # events are tz-aware by construction
+        at = micros(event.at - EPOCH)  # events are tz-aware by construction
         following = ROWS[self.status][trigger_of(event)]
         if isinstance(event, PriorityChanged):
             self.priority = event.priority

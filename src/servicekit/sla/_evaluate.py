@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime, tzinfo
 
-from servicekit._time import ONE_MICROSECOND, from_us
+from servicekit._time import from_us, micros
 from servicekit.sla._clock import Clock, Target
 from servicekit.sla._cycles import Timeline
 from servicekit.sla._meter import Meter, counted, crossing, running_totals
@@ -82,7 +82,7 @@ class ClockMaker:
         target = self.targets.get(priority, {}).get(metric)
         if target is None:
             return None
-        goal = target.duration // ONE_MICROSECOND
+        goal = micros(target.duration)
         spans = self.timeline.counting_spans(start, self.now if stop is None else stop, excluded)
         meter = self.meters[target.business_hours]
         totals = running_totals(meter, spans)
