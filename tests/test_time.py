@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -75,3 +75,20 @@ def test_to_us_rejects_what_is_no_instant(value: object, error: type, message: s
 def test_from_us_beyond_datetime_is_a_horizon_error() -> None:
     with pytest.raises(BeyondHorizonError, match="outside the years"):
         from_us(MAX_US + 10 * 86_400_000_000, UTC)
+
+
+class _NoEarlyTimestamps(datetime):
+    """``datetime`` as on Windows, where ``fromtimestamp`` rejects instants before 1970."""
+
+    @classmethod
+    def fromtimestamp(cls, t: float, tz: tzinfo | None = None) -> _NoEarlyTimestamps:
+        if t < 0:
+            raise OSError(22, "Invalid argument")
+        return super().fromtimestamp(t, tz)
+
+
+def test_from_us_before_1970_without_platform_timestamps(monkeypatch: pytest.MonkeyPatch) -> None:
+    tz = ZoneInfo("Europe/London")
+    us = to_us(datetime(1960, 7, 1, 12, 0, 0, 5, tzinfo=tz))
+    monkeypatch.setattr("servicekit._time.datetime", _NoEarlyTimestamps)
+    assert same_wall_and_fold(from_us(us, tz), exact(us, tz))

@@ -53,7 +53,10 @@ def micros(delta: timedelta) -> int:
 def from_us(us: int, tz: tzinfo) -> datetime:
     """The instant ``us`` microseconds after the epoch, expressed in ``tz``."""
     if -_FLOAT_EXACT_US < us < _FLOAT_EXACT_US:
-        return datetime.fromtimestamp(us / 1_000_000, tz)
+        try:
+            return datetime.fromtimestamp(us / 1_000_000, tz)
+        except OSError:  # Windows has no timestamps before 1970
+            pass
     try:
         return (EPOCH + timedelta(microseconds=us)).astimezone(tz)
     except OverflowError as exc:
