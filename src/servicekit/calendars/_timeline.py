@@ -50,10 +50,7 @@ class Window:
     ends: tuple[int, ...]
     before: tuple[int, ...]  # open time in [start_us, starts[j])
     after: tuple[int, ...]  # open time in [start_us, ends[j])
-
-    @property
-    def total(self) -> int:
-        return self.after[-1] if self.after else 0
+    total: int  # open time in the whole window
 
     def open_before(self, us: int) -> int:
         """Open time in ``[start_us, us)``, for ``start_us <= us <= end_us``."""
@@ -65,7 +62,7 @@ class Window:
         return self.before[j] + us - self.starts[j]
 
 
-_NOWHERE = Window(0, 0, 0, 0, (), (), (), ())
+_NOWHERE = Window(0, 0, 0, 0, (), (), (), (), 0)
 
 
 def _window(first: int, end: int, start_us: int, end_us: int, pieces: list[Segment]) -> Window:
@@ -79,6 +76,7 @@ def _window(first: int, end: int, start_us: int, end_us: int, pieces: list[Segme
         ends=tuple(stop for _, stop in pieces),
         before=(0, *after[:-1]) if after else (),
         after=after,
+        total=after[-1] if after else 0,
     )
 
 
@@ -192,7 +190,8 @@ class Timeline:
 
     def add(self, us: int, duration: int) -> int:
         """The earliest ``x >= us`` with ``elapsed(us, x) == duration`` (> 0)."""
-        _check_horizon(duration)
+        if duration > _HORIZON_US:
+            raise _too_long(duration)
         window = self._at(us)
         target = window.open_before(us) + duration
         while window.total < target:
@@ -206,7 +205,8 @@ class Timeline:
 
     def subtract(self, us: int, duration: int) -> int:
         """The latest ``x <= us`` with ``elapsed(x, us) == duration`` (> 0)."""
-        _check_horizon(duration)
+        if duration > _HORIZON_US:
+            raise _too_long(duration)
         window = self._at(us)
         target = window.open_before(us) - duration
         while target < 0:
@@ -286,8 +286,7 @@ def _unreachable(available: int, start: datetime, duration: int) -> Exception:
     )
 
 
-def _check_horizon(duration: int) -> None:
-    if duration > _HORIZON_US:
-        raise BeyondHorizonError(
-            f"duration {timedelta(microseconds=duration)} exceeds the {HORIZON.days}-day horizon"
-        )
+def _too_long(duration: int) -> Exception:
+    return BeyondHorizonError(
+        f"duration {timedelta(microseconds=duration)} exceeds the {HORIZON.days}-day horizon"
+    )
