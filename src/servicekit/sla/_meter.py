@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable
+from itertools import accumulate, starmap
 
 from servicekit.calendars import Calendar
 
@@ -42,11 +43,7 @@ Spans = tuple[tuple[int, int], ...]
 
 def running_totals(meter: Meter, spans: Spans) -> tuple[int, ...]:
     """Time counted by the end of each span."""
-    totals, total = [], 0
-    for a, b in spans:
-        total += meter.elapsed(a, b)
-        totals.append(total)
-    return tuple(totals)
+    return tuple(accumulate(starmap(meter.elapsed, spans)))
 
 
 def counted(totals: tuple[int, ...]) -> int:
