@@ -139,7 +139,7 @@ def main() -> None:
     )
     print(
         f"  5 years costs {five_years / one_day:.2f}x one day "
-        f"({cold / one_day:.2f}x on the first pass, which builds the years it needs)"
+        f"({cold / one_day:.2f}x on the first pass, which builds the dates it needs)"
     )
 
 

@@ -1,6 +1,6 @@
-"""A calendar builds its open time a local year at a time and reuses it: whatever order
-questions come in, from one thread or many, it answers as a fresh calendar would, and
-it only consults the years a question touches."""
+"""A calendar builds its open time a block of days at a time and reuses it: whatever
+order questions come in, from one thread or many, it answers as a fresh calendar would,
+and it consults holidays only for the dates an answer depends on."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from servicekit._time import to_us
 from servicekit.calendars import BusinessCalendar, HolidaySet
 from servicekit.errors import HolidayCoverageError
 from servicekit.testing.strategies import calendars, durations, instants
@@ -44,13 +45,19 @@ def fresh(cal: BusinessCalendar) -> BusinessCalendar:
     return copy
 
 
+NEAR = datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 22, tzinfo=UTC)  # DST changes
+
+
 @st.composite
 def calendar_and_questions(draw: st.DrawFn) -> tuple[BusinessCalendar, list[Question]]:
+    """Questions across years, or many within three weeks, where searches run into
+    windows other questions built."""
     cal = draw(calendars())
+    low, high = draw(st.sampled_from([(FIRST, LAST), NEAR]))
     questions = []
-    for _ in range(draw(st.integers(2, 8))):
-        a = draw(instants(cal, min_value=FIRST, max_value=LAST))
-        b = draw(instants(cal, min_value=FIRST, max_value=LAST))
+    for _ in range(draw(st.integers(2, 12))):
+        a = draw(instants(cal, min_value=low, max_value=high))
+        b = draw(instants(cal, min_value=low, max_value=high))
         questions.append((draw(st.sampled_from(OPERATIONS)), a, b, draw(durations(cal))))
     return cal, questions
 
@@ -86,6 +93,23 @@ def test_threads_sharing_a_calendar_agree_with_one_thread() -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         for answers in pool.map(answer_all, shuffled):
             assert all(answer == expected[index] for index, answer in answers)
+
+
+def test_a_stale_view_grows_into_a_copy() -> None:
+    """A window grows by appending to lists it shares with older views; a thread still
+    holding an older view must get its own copy when it grows, not append after the
+    newer view's segments."""
+    cal = BusinessCalendar(tz="UTC", weekly={"mon-fri": ["09:00-17:00"]})
+    timeline = cal._timeline()
+    monday = to_us(datetime(2026, 1, 5, 10, tzinfo=UTC))
+    week = timeline._covering(monday, monday + 1)
+    grown = timeline._later(week, monday)
+    regrown = timeline._later(week, monday)  # as a second thread would, from the old view
+    assert grown is not None
+    assert regrown is not None
+    assert grown.segments() == regrown.segments()
+    assert regrown.starts is not grown.starts
+    assert week.count == 5  # Jan 1-7: Thu, Fri, Mon, Tue, Wed
 
 
 class TestYearBoundaries:
@@ -133,3 +157,30 @@ class TestOnlyTheYearsAsked:
         cal.is_open(datetime(2028, 3, 1, tzinfo=UTC))
         with pytest.raises(HolidayCoverageError, match="2027"):
             cal.add(datetime(2026, 12, 30, tzinfo=UTC), timedelta(hours=20))
+
+
+class TestOnlyTheDatesNeeded:
+    """Holidays for 2026 only are enough for any question inside 2026."""
+
+    HOLIDAYS_2026 = HolidaySet.from_dates([date(2026, 12, 25)], years=[2026])
+
+    def test_overnight_shifts_do_not_ask_about_new_years_eve_before(self) -> None:
+        nights = BusinessCalendar(
+            tz="America/New_York", weekly={"mon-sun": ["22:00-06:00"]}, holidays=self.HOLIDAYS_2026
+        )
+        june = datetime(2026, 6, 3, 23, tzinfo=nights.tz)
+        assert nights.add(june, timedelta(hours=2)) == june + timedelta(hours=2)
+        with pytest.raises(HolidayCoverageError, match="2025-12-31"):
+            nights.is_open(datetime(2026, 1, 1, 3, tzinfo=nights.tz))
+
+    def test_a_union_across_zones_asks_the_other_zone_only_near_new_year(self) -> None:
+        def office(tz: str) -> BusinessCalendar:
+            return BusinessCalendar(
+                tz=tz, weekly={"mon-fri": ["09:00-17:00"]}, holidays=self.HOLIDAYS_2026
+            )
+
+        team = office("Europe/London") | office("Asia/Manila")
+        june = datetime(2026, 6, 1, tzinfo=UTC), datetime(2026, 6, 2, tzinfo=UTC)
+        assert team.elapsed(*june) == timedelta(hours=15)  # 01:00-16:00 UTC
+        with pytest.raises(HolidayCoverageError, match="2027-01-01"):
+            team.elapsed(datetime(2026, 12, 31, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))

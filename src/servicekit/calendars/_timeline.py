@@ -1,25 +1,28 @@
-"""The engine under every calendar: open time as sorted UTC segments, a year at a time.
+"""The engine under every calendar: open time as sorted UTC segments in flat windows.
 
-A :class:`Window` holds the open segments of a run of whole local years as integer
-microseconds since the epoch, with the open time before each segment. ``elapsed`` and
-``add`` are then one or two bisections whatever the span: five years cost what a day
-costs. Windows are built lazily, only over the years a question needs, because holidays
-are known per year (a :class:`HolidaySet` covers whole years): a window never
-consults a year nobody asked about. A window grows by a year when a search runs off
-its end, and merges with the question's years when they touch it.
+Time is cut into *blocks* of at most seven local days that never straddle a new year
+(days 1-7 of a year, 8-14, ..., and a last block of one or two days). A
+:class:`Window` holds the open segments of a run of consecutive blocks as integer
+microseconds since the epoch, with the open time before and after each, so
+``elapsed`` and ``add`` are one or two bisections whatever the span: five years cost
+what a day costs. Windows cover only the blocks questions needed, so holidays (and the
+calendars of a union) are never consulted about dates no answer depends on; a search
+that runs off a window's end grows it by a block, and windows that come to touch are
+joined.
 
-Windows are immutable; a timeline swaps in new ones, so threads share it without locks
-(at worst two threads build the same year). Segments are half-open ``[start, end)``;
-an open interval that runs across the end of a build is split there, and
-``next_close`` and ``intervals`` join the pieces again.
+A window is an immutable view of the first ``count`` entries of append-only lists, so
+growing one appends in place (under a lock) while readers of the old view see exactly
+what they saw; threads share a timeline safely. Segments are half-open
+``[start, end)``; an open interval that runs across a block boundary is split there,
+and ``next_close`` and ``intervals`` join the pieces again.
 """
 
 from __future__ import annotations
 
+import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from itertools import accumulate
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -33,51 +36,59 @@ HORIZON = timedelta(days=100 * 366)
 """How far any search looks: about 100 years. Beyond it, an answer is an error."""
 
 _HORIZON_US = HORIZON // timedelta(microseconds=1)
-_HORIZON_YEARS = 101
-_FIRST_YEAR, _LAST_YEAR = 2, 9998
-_MAX_CACHED_YEARS = 400
+_BLOCKS_PER_YEAR = 53
+_HORIZON_BLOCKS = 101 * _BLOCKS_PER_YEAR
+_MAX_CACHED_BLOCKS = 16_384
+
+
+def block_of_date(day: date) -> int:
+    """Index of the block holding local ``day``."""
+    day_of_year = day.toordinal() - date(day.year, 1, 1).toordinal()
+    return day.year * _BLOCKS_PER_YEAR + day_of_year // 7
+
+
+def block_dates(block: int) -> tuple[date, date]:
+    """First local date of ``block`` and the first date after it."""
+    year, chunk = divmod(block, _BLOCKS_PER_YEAR)
+    if not 2 <= year <= 9998:
+        raise BeyondHorizonError(f"year {year} is outside what servicekit calendars handle")
+    first = date(year, 1, 1) + timedelta(days=7 * chunk)
+    return first, min(first + timedelta(days=7), date(year + 1, 1, 1))
 
 
 @attrs.frozen(eq=False)
 class Window:
-    """Open segments of local years ``[first, end)``, which span ``[start_us, end_us)``."""
+    """Open segments of blocks ``[first, end)``, which span ``[start_us, end_us)``.
+
+    The lists may run on past ``count`` (a wider view appended to them); this view
+    reads only their first ``count`` entries.
+    """
 
     first: int
     end: int
     start_us: int
     end_us: int
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
-    before: tuple[int, ...]  # open time in [start_us, starts[j])
-    after: tuple[int, ...]  # open time in [start_us, ends[j])
+    count: int
     total: int  # open time in the whole window
+    starts: list[int]
+    ends: list[int]
+    before: list[int]  # open time in [start_us, starts[j])
+    after: list[int]  # open time in [start_us, ends[j])
 
     def open_before(self, us: int) -> int:
         """Open time in ``[start_us, us)``, for ``start_us <= us <= end_us``."""
-        j = bisect_right(self.starts, us) - 1
+        j = bisect_right(self.starts, us, 0, self.count) - 1
         if j < 0:
             return 0
         if us >= self.ends[j]:
             return self.after[j]
         return self.before[j] + us - self.starts[j]
 
+    def segments(self) -> list[Segment]:
+        return list(zip(self.starts[: self.count], self.ends[: self.count], strict=True))
 
-_NOWHERE = Window(0, 0, 0, 0, (), (), (), (), 0)
 
-
-def _window(first: int, end: int, start_us: int, end_us: int, pieces: list[Segment]) -> Window:
-    after = tuple(accumulate(stop - start for start, stop in pieces))
-    return Window(
-        first=first,
-        end=end,
-        start_us=start_us,
-        end_us=end_us,
-        starts=tuple(start for start, _ in pieces),
-        ends=tuple(stop for _, stop in pieces),
-        before=(0, *after[:-1]) if after else (),
-        after=after,
-        total=after[-1] if after else 0,
-    )
+_NOWHERE = Window(0, 0, 0, 0, 0, 0, [], [], [], [])
 
 
 class Timeline:
@@ -93,78 +104,120 @@ class Timeline:
     ) -> None:
         self.tz = tz
         self._segments_of = segments_of
-        self._runs: tuple[Window, ...] = ()  # disjoint windows, kept for reuse
+        # Disjoint windows sorted by start, with their starts for bisection.
+        self._index: tuple[tuple[int, ...], tuple[Window, ...]] = ((), ())
         self._recent = _NOWHERE  # the window that answered last
+        self._lock = threading.Lock()
 
-    # -- windows ----------------------------------------------------------------------
+    # -- blocks and windows -------------------------------------------------------------
 
     def midnight(self, day: date) -> int:
         """Microseconds of local midnight starting ``day`` (resolved with fold=0)."""
         return to_us(datetime.combine(day, time(), self.tz))
 
-    def _year_start(self, year: int) -> int:
-        return self.midnight(date(year, 1, 1))
+    def _block_start(self, block: int) -> int:
+        return self.midnight(block_dates(block)[0])
 
-    def _year_of(self, us: int) -> int:
-        """The local year holding instant ``us``."""
-        year = from_us(us, self.tz).year
-        while year > _FIRST_YEAR and us < self._year_start(year):
-            year -= 1
-        while year < _LAST_YEAR and us >= self._year_start(year + 1):
-            year += 1
-        return year
+    def _block_of(self, us: int) -> int:
+        """The block holding instant ``us``."""
+        block = block_of_date(from_us(us, self.tz).date())
+        while us < self._block_start(block):
+            block -= 1
+        while us >= self._block_start(block + 1):
+            block += 1
+        return block
 
     def _segments(self, first: int, end: int) -> list[Segment]:
-        """Open segments of local years ``[first, end)``."""
+        """Open segments of blocks ``[first, end)``."""
         if first >= end:
             return []
-        if first < _FIRST_YEAR or end > _LAST_YEAR + 1:
-            year = first if first < _FIRST_YEAR else end - 1
-            raise BeyondHorizonError(f"year {year} is outside what servicekit calendars handle")
-        first_day, end_day = date(first, 1, 1), date(end, 1, 1)
-        return self._segments_of(first_day, end_day, self._year_start(first), self._year_start(end))
-
-    def _build(self, first: int, end: int, base: Window | None) -> Window:
-        """A window over years ``[first, end)``, joined to ``base`` if given (they must
-        overlap or touch), then kept in place of the windows it overlaps."""
-        if base is None:
-            pieces = self._segments(first, end)
-        else:
-            first, end = min(first, base.first), max(end, base.end)
-            pieces = self._segments(first, base.first)
-            pieces += zip(base.starts, base.ends, strict=True)
-            pieces += self._segments(base.end, end)
-        window = _window(first, end, self._year_start(first), self._year_start(end), pieces)
-        kept = [w for w in self._runs if w is not base and (w.end <= first or end <= w.first)]
-        if sum(w.end - w.first for w in kept) + end - first > _MAX_CACHED_YEARS:
-            kept = []
-        self._runs = (*kept, window)
-        return window
+        first_day, end_day = block_dates(first)[0], block_dates(end)[0]
+        return self._segments_of(
+            first_day, end_day, self._block_start(first), self._block_start(end)
+        )
 
     def _covering(self, a: int, b: int) -> Window:
-        """A window spanning ``[a, b)`` (``a < b``), which becomes the most recent."""
-        for window in self._runs:
-            if window.start_us <= a and b <= window.end_us:
-                break
+        """A window spanning ``[a, b)`` (``a < b``); it becomes the most recent."""
+        starts, windows = self._index
+        i = bisect_right(starts, a) - 1
+        if i >= 0 and b <= windows[i].end_us:
+            self._recent = windows[i]
+            return windows[i]
+        return self._join(self._block_of(a), self._block_of(b - 1) + 1, None)
+
+    def _join(self, first: int, end: int, base: Window | None) -> Window:
+        """One window over blocks ``[first, end)`` and ``base`` (which it must touch),
+        joined with the kept windows that touch them; it becomes the most recent.
+        Indices into ``base`` stay valid when ``first >= base.first``."""
+        with self._lock:
+            _, windows = self._index
+            parts = [] if base is None else [base]
+            low, high = (first, end) if base is None else (base.first, base.end)
+            for window in windows:
+                apart = window.end < min(first, low) or window.first > max(end, high)
+                if window is not base and not apart and not _overlap(window, base):
+                    parts.append(window)
+            parts.sort(key=lambda window: window.first)
+            low = min(first, parts[0].first) if parts else first
+            high = max([end, *(window.end for window in parts)])
+            joined = self._concatenate(low, high, parts)
+            kept = [w for w in windows if w not in parts and not _overlap(w, joined)]
+            if sum(w.end - w.first for w in kept) + high - low > _MAX_CACHED_BLOCKS:
+                kept = []
+            kept = sorted([*kept, joined], key=lambda window: window.first)
+            self._index = (tuple(w.start_us for w in kept), tuple(kept))
+            self._recent = joined
+            return joined
+
+    def _concatenate(self, low: int, high: int, parts: list[Window]) -> Window:
+        """Blocks ``[low, high)``: ``parts`` (sorted, disjoint) and fresh blocks between.
+        Appends to the first part's lists when nothing was appended past its view."""
+        head = parts[0] if parts and parts[0].first == low else None
+        reuse = head is not None and len(head.starts) == head.count
+        cursor = head.end if head is not None and reuse else low
+        pieces: list[Segment] = []  # built before anything is appended: building may raise
+        for part in parts[1:] if reuse else parts:
+            pieces += self._segments(cursor, part.first)
+            pieces += part.segments()
+            cursor = part.end
+        pieces += self._segments(cursor, high)
+        if head is not None and reuse:
+            starts, ends, before, after = head.starts, head.ends, head.before, head.after
+            total = head.total
         else:
-            first, last = self._year_of(a), self._year_of(b - 1)
-            base = next((w for w in self._runs if w.first <= last + 1 and first <= w.end), None)
-            window = self._build(first, last + 1, base)
-        self._recent = window
-        return window
+            starts, ends, before, after = [], [], [], []
+            total = 0
+        for start, stop in pieces:
+            starts.append(start)
+            ends.append(stop)
+            before.append(total)
+            total += stop - start
+            after.append(total)
+        return Window(
+            first=low,
+            end=high,
+            start_us=self._block_start(low),
+            end_us=self._block_start(high),
+            count=len(starts),
+            total=total,
+            starts=starts,
+            ends=ends,
+            before=before,
+            after=after,
+        )
 
     def _later(self, window: Window, us: int) -> Window | None:
-        """``window`` and the year after it; ``None`` once past the horizon after ``us``.
+        """``window`` and the block after it; ``None`` once past the horizon after ``us``.
         Indices into ``window`` stay valid in the result."""
-        if window.end - self._year_of(us) > _HORIZON_YEARS:
+        if window.end - self._block_of(us) > _HORIZON_BLOCKS:
             return None
-        return self._build(window.end, window.end + 1, window)
+        return self._join(window.end, window.end + 1, window)
 
     def _earlier(self, window: Window, us: int) -> Window | None:
-        """The year before ``window`` and ``window``; ``None`` once past the horizon."""
-        if self._year_of(us) - window.first > _HORIZON_YEARS:
+        """The block before ``window`` and ``window``; ``None`` once past the horizon."""
+        if self._block_of(us) - window.first > _HORIZON_BLOCKS:
             return None
-        return self._build(window.first - 1, window.first, window)
+        return self._join(window.first - 1, window.first, window)
 
     def _at(self, us: int) -> Window:
         window = self._recent
@@ -176,7 +229,7 @@ class Timeline:
 
     def is_open(self, us: int) -> bool:
         window = self._at(us)
-        j = bisect_right(window.starts, us) - 1
+        j = bisect_right(window.starts, us, 0, window.count) - 1
         return j >= 0 and us < window.ends[j]
 
     def elapsed(self, a: int, b: int) -> int:
@@ -200,7 +253,7 @@ class Timeline:
                 available = window.total - target + duration
                 raise _unreachable(available, from_us(us, self.tz), duration)
             window = later
-        j = bisect_left(window.after, target)
+        j = bisect_left(window.after, target, 0, window.count)
         return window.starts[j] + target - window.before[j]
 
     def subtract(self, us: int, duration: int) -> int:
@@ -215,16 +268,16 @@ class Timeline:
                 raise _unreachable(target + duration, from_us(us, self.tz), -duration)
             window = earlier
             target = window.open_before(us) - duration
-        j = bisect_right(window.before, target) - 1
+        j = bisect_right(window.before, target, 0, window.count) - 1
         return window.starts[j] + target - window.before[j]
 
     def next_open(self, us: int) -> int:
         """``us`` if open, else the start of the next open segment."""
         window = self._at(us)
-        j = bisect_right(window.starts, us) - 1
+        j = bisect_right(window.starts, us, 0, window.count) - 1
         if j >= 0 and us < window.ends[j]:
             return us
-        while j + 1 == len(window.starts):
+        while j + 1 == window.count:
             later = self._later(window, us)
             if later is None:
                 raise NeverOpensError(
@@ -238,13 +291,13 @@ class Timeline:
         """End of the merged open interval containing ``us``, else of the next one."""
         opening = self.next_open(us)
         window = self._at(opening)
-        j = bisect_right(window.starts, opening) - 1
+        j = bisect_right(window.starts, opening, 0, window.count) - 1
         while True:
-            while j + 1 < len(window.starts) and window.starts[j + 1] == window.ends[j]:
+            while j + 1 < window.count and window.starts[j + 1] == window.ends[j]:
                 j += 1
-            if j + 1 < len(window.starts) or window.ends[j] < window.end_us:
+            if j + 1 < window.count or window.ends[j] < window.end_us:
                 return window.ends[j]
-            later = self._later(window, opening)  # the interval may go on next year
+            later = self._later(window, opening)  # the interval may go on in the next block
             if later is None:
                 raise BeyondHorizonError(
                     f"calendar stays open without a break for over {HORIZON.days} days "
@@ -259,7 +312,7 @@ class Timeline:
             return result
         window = self._covering(a, b)
         starts, ends = window.starts, window.ends
-        for j in range(max(bisect_right(starts, a) - 1, 0), len(starts)):
+        for j in range(max(bisect_right(starts, a, 0, window.count) - 1, 0), window.count):
             if starts[j] >= b:
                 break
             start, end = max(starts[j], a), min(ends[j], b)
@@ -270,6 +323,10 @@ class Timeline:
             else:
                 result.append((start, end))
         return result
+
+
+def _overlap(window: Window, other: Window | None) -> bool:
+    return other is not None and window.first < other.end and other.first < window.end
 
 
 def _unreachable(available: int, start: datetime, duration: int) -> Exception:
