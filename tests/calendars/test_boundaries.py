@@ -170,6 +170,18 @@ class TestNothingHangs:
         with pytest.raises(NeverOpensError):
             cal.add(ny(2026, 3, 1), H)
 
+    def test_looking_back_stops_at_the_horizon(self) -> None:
+        every_day = {date(1920, 1, 1) + timedelta(days=n) for n in range(366 * 107)}
+        closed = BusinessCalendar(tz=NY, weekly={"mon-fri": ["09:00-17:00"]}, holidays=every_day)
+        with pytest.raises(NeverOpensError, match="before"):
+            closed.subtract(ny(2026, 3, 1), H)
+        one_day = BusinessCalendar(
+            tz=NY, weekly={"mon-fri": ["09:00-17:00"]}, holidays=every_day - {date(2020, 6, 1)}
+        )
+        assert one_day.subtract(ny(2026, 3, 1), H) == ny(2020, 6, 1, 16)
+        with pytest.raises(BeyondHorizonError, match="9:00:00 of business time before"):
+            one_day.subtract(ny(2026, 3, 1), 9 * H)
+
     def test_always_open_never_closes(self) -> None:
         with pytest.raises(BeyondHorizonError):
             BusinessCalendar.always().next_close(ny(2026, 3, 1))

@@ -213,11 +213,18 @@ class Timeline:
             return None
         return self._join(window.end, window.end + 1, window)
 
-    def _earlier(self, window: Window, us: int) -> Window | None:
-        """The block before ``window`` and ``window``; ``None`` once past the horizon."""
-        if self._block_of(us) - window.first > _HORIZON_BLOCKS:
-            return None
-        return self._join(window.first - 1, window.first, window)
+    def _earlier(self, window: Window, us: int, duration: int) -> Window:
+        """``window`` joined with the fewest blocks before it that hold ``duration`` of
+        open time before ``us``. Joining on the left copies the window, so the blocks are
+        counted first and joined once. Raises at the horizon before ``us``."""
+        available = window.open_before(us)
+        first, limit = window.first, self._block_of(us) - _HORIZON_BLOCKS
+        while available < duration:
+            first -= 1
+            if first < limit:
+                raise _unreachable(available, from_us(us, self.tz), -duration)
+            available += sum(stop - start for start, stop in self._segments(first, first + 1))
+        return self._join(first, window.first, window)
 
     def _at(self, us: int) -> Window:
         window = self._recent
@@ -261,13 +268,9 @@ class Timeline:
         if duration > _HORIZON_US:
             raise _too_long(duration)
         window = self._at(us)
+        if window.open_before(us) < duration:
+            window = self._earlier(window, us, duration)
         target = window.open_before(us) - duration
-        while target < 0:
-            earlier = self._earlier(window, us)
-            if earlier is None:
-                raise _unreachable(target + duration, from_us(us, self.tz), -duration)
-            window = earlier
-            target = window.open_before(us) - duration
         j = bisect_right(window.before, target, 0, window.count) - 1
         return window.starts[j] + target - window.before[j]
 
