@@ -28,15 +28,19 @@ REPEAT = 5
 ADD = timedelta(hours=37)
 
 
-def timed(label: str, run: Callable[[], list[Any]]) -> tuple[float, list[Any]]:
-    """The best of ``REPEAT`` passes (this machine's timings are noisy), and the answers."""
-    best = float("inf")
+def race(runs: dict[str, Callable[[], list[Any]]]) -> dict[str, tuple[float, list[Any]]]:
+    """Each run's best of ``REPEAT`` rounds, and its answers. Rounds interleave the runs,
+    so a slow spell of this noisy machine hits them all and the ratios hold."""
+    best = dict.fromkeys(runs, float("inf"))
+    answers: dict[str, list[Any]] = {}
     for _ in range(REPEAT):
-        start = time.perf_counter()
-        result = run()
-        best = min(best, time.perf_counter() - start)
-    print(f"  {label:<44} {best / COUNT * 1e6:10.1f} us/op")
-    return best, result
+        for label, run in runs.items():
+            start = time.perf_counter()
+            answers[label] = run()
+            best[label] = min(best[label], time.perf_counter() - start)
+    for label, seconds in best.items():
+        print(f"  {label:<44} {seconds / COUNT * 1e6:10.1f} us/op")
+    return {label: (best[label], answers[label]) for label in runs}
 
 
 def once(label: str, run: Callable[[], list[Any]]) -> float:
@@ -69,14 +73,19 @@ def main() -> None:
 
     print(f"add {ADD} of business time to {COUNT} instants (best of {REPEAT} passes)")
     once("servicekit, first pass on a fresh calendar", lambda: [cal.add(s, ADD) for s in starts])
-    ours_s, ours = timed(
-        "servicekit BusinessCalendar.add", lambda: [cal.add(s, ADD) for s in starts]
+    add = race(
+        {
+            "servicekit BusinessCalendar.add": lambda: [cal.add(s, ADD) for s in starts],
+            "businesstimedelta": lambda: [s + bt_delta for s in naive_starts],
+            "pandas CustomBusinessHour": lambda: [
+                (pd.Timestamp(s) + pd_offset).to_pydatetime() for s in naive_starts
+            ],
+            "floor: datetime -> integer -> datetime only": lambda: [
+                from_us(to_us(s), NY) for s in starts
+            ],
+        }
     )
-    bt_s, bt = timed("businesstimedelta", lambda: [s + bt_delta for s in naive_starts])
-    pd_s, pds = timed(
-        "pandas CustomBusinessHour",
-        lambda: [(pd.Timestamp(s) + pd_offset).to_pydatetime() for s in naive_starts],
-    )
+    (ours_s, ours), (bt_s, bt), (pd_s, pds), (round_trip, _) = add.values()
     # Peers roll a result that lands on a close to the next opening; so may we, on request.
     for name, theirs in (("businesstimedelta", bt), ("pandas", pds)):
         disagree = [
@@ -90,10 +99,6 @@ def main() -> None:
         f"  answers agree; ratios: {pd_s / ours_s:.0f}x faster than pandas, "
         f"{bt_s / ours_s:.0f}x faster than businesstimedelta"
     )
-    round_trip, _ = timed(
-        "floor: datetime -> integer -> datetime only",
-        lambda: [from_us(to_us(s), NY) for s in starts],
-    )
     print(
         f"  the conversions every add needs cost {round_trip / COUNT * 1e6:.2f} us; "
         f"50x businesstimedelta would leave {bt_s / 50 / COUNT * 1e6:.2f} us for the whole add"
@@ -102,36 +107,38 @@ def main() -> None:
     span = timedelta(days=400)
     print(f"elapsed over a {span.days}-day span from each instant")
     ends = [s + span for s in starts]
-    ours_s, ours_e = timed(
-        "servicekit BusinessCalendar.elapsed",
-        lambda: [cal.elapsed(a, b) for a, b in zip(starts, ends, strict=True)],
+    elapsed = race(
+        {
+            "servicekit BusinessCalendar.elapsed": lambda: [
+                cal.elapsed(a, b) for a, b in zip(starts, ends, strict=True)
+            ],
+            "businesstimedelta Rules.difference": lambda: [
+                bt_rules.difference(naive(a), naive(b)) for a, b in zip(starts, ends, strict=True)
+            ],
+            "floor: both ends to integers only": lambda: [
+                (to_us(a), to_us(b)) for a, b in zip(starts, ends, strict=True)
+            ],
+        }
     )
-    bt_s, bt_e = timed(
-        "businesstimedelta Rules.difference",
-        lambda: [
-            bt_rules.difference(naive(a), naive(b)) for a, b in zip(starts, ends, strict=True)
-        ],
-    )
+    (ours_s, ours_e), (bt_s, bt_e), (two_ends, _) = elapsed.values()
     for o, b in zip(ours_e, bt_e, strict=True):
         assert o == timedelta(hours=b.hours, seconds=b.seconds), (o, b)
     print(f"  answers agree; ratio: {bt_s / ours_s:.0f}x faster than businesstimedelta")
-    two_ends, _ = timed(
-        "floor: both ends to integers only",
-        lambda: [(to_us(a), to_us(b)) for a, b in zip(starts, ends, strict=True)],
-    )
     print(
         f"  the conversions every elapsed needs cost {two_ends / COUNT * 1e6:.2f} us; "
         f"1000x businesstimedelta would leave {bt_s / 1000 / COUNT * 1e6:.2f} us"
     )
 
     print("elapsed cost versus span (servicekit alone)")
-    one_day, _ = timed(
-        "elapsed over 1 day", lambda: [cal.elapsed(s, s + timedelta(days=1)) for s in starts]
+    spans = race(
+        {
+            "elapsed over 1 day": lambda: [cal.elapsed(s, s + timedelta(days=1)) for s in starts],
+            "elapsed over 5 years": lambda: [
+                cal.elapsed(s, s + timedelta(days=5 * 365)) for s in starts
+            ],
+        }
     )
-    five_years, _ = timed(
-        "elapsed over 5 years",
-        lambda: [cal.elapsed(s, s + timedelta(days=5 * 365)) for s in starts],
-    )
+    (one_day, _), (five_years, _) = spans.values()
     fresh = BusinessCalendar(tz=NY, weekly={"mon-fri": ["09:00-17:00"]})
     cold = once(
         "elapsed over 5 years, fresh calendar, one pass",
