@@ -151,15 +151,17 @@ class Timeline:
         Indices into ``base`` stay valid when ``first >= base.first``."""
         with self._lock:
             _, windows = self._index
+            low, high = first, end
+            if base is not None:
+                low, high = min(low, base.first), max(high, base.end)
             parts = [] if base is None else [base]
-            low, high = (first, end) if base is None else (base.first, base.end)
             for window in windows:
-                apart = window.end < min(first, low) or window.first > max(end, high)
-                if window is not base and not apart and not _overlap(window, base):
+                touches = low <= window.end and window.first <= high
+                if touches and window is not base and not _overlap(window, base):
                     parts.append(window)
             parts.sort(key=lambda window: window.first)
-            low = min(first, parts[0].first) if parts else first
-            high = max([end, *(window.end for window in parts)])
+            low = min([low, *(window.first for window in parts)])
+            high = max([high, *(window.end for window in parts)])
             joined = self._concatenate(low, high, parts)
             kept = [w for w in windows if w not in parts and not _overlap(w, joined)]
             if sum(w.end - w.first for w in kept) + high - low > _MAX_CACHED_BLOCKS:
