@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable
-from itertools import accumulate, starmap
 
 from servicekit.calendars import Calendar
 
@@ -43,7 +42,11 @@ Spans = tuple[tuple[int, int], ...]
 
 def running_totals(meter: Meter, spans: Spans) -> tuple[int, ...]:
     """Time counted by the end of each span."""
-    return tuple(accumulate(starmap(meter.elapsed, spans)))
+    totals, total = [], 0
+    for a, b in spans:
+        total += meter.elapsed(a, b)
+        totals.append(total)
+    return tuple(totals)
 
 
 def counted(totals: tuple[int, ...]) -> int:
