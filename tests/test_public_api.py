@@ -20,6 +20,7 @@ PUBLIC_MODULES = [
     "servicekit.errors",
     "servicekit.escalation",
     "servicekit.kpi",
+    "servicekit.report",
     "servicekit.routing",
     "servicekit.simulation",
     "servicekit.sla",

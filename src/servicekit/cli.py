@@ -27,7 +27,8 @@ from servicekit import simulation
 from servicekit.calendars import Calendar
 from servicekit.durations import format_duration, parse_duration
 from servicekit.errors import ConfigError, ServicekitError
-from servicekit.kpi import ReportConfig, WeeklyReport, period_start, weekly_report
+from servicekit.kpi import period_start
+from servicekit.report import ReportConfig, WeeklyReport, weekly_report
 from servicekit.tickets import Created, Ticket, event_from_dict, event_to_dict
 
 __all__ = ["main"]

@@ -10,7 +10,6 @@ Dask or Spark; where the industry disagrees, the convention is a required argume
 True
 """
 
-from servicekit.kpi._config import ReportConfig, StaffingGoal
 from servicekit.kpi._contact import (
     AbandonmentTally,
     Convention,
@@ -24,7 +23,6 @@ from servicekit.kpi._contact import (
     service_level,
 )
 from servicekit.kpi._periods import Period, by_period, period_start, segment_by, summarize
-from servicekit.kpi._report import Report, report
 from servicekit.kpi._stats import CES, NPS, DurationSummary, Proportion, wilson_interval, z_score
 from servicekit.kpi._survey import CESTally, CSATTally, NPSTally, ces, csat, nps
 from servicekit.kpi._tally import CountingTally, DurationTally, ItemTally, Tally
@@ -45,7 +43,6 @@ from servicekit.kpi._tickets import (
     resolution_times,
     sla_attainment,
 )
-from servicekit.kpi._weekly import SLARow, StaffingAdvice, WeeklyReport, weekly_report
 
 __all__ = [
     "CES",
@@ -68,18 +65,12 @@ __all__ = [
     "Period",
     "Proportion",
     "ReopenTally",
-    "Report",
-    "ReportConfig",
     "Resolution",
     "SLAAttainment",
     "SLAAttainmentTally",
-    "SLARow",
     "ServiceLevelTally",
-    "StaffingAdvice",
-    "StaffingGoal",
     "Tally",
     "TicketTimeTally",
-    "WeeklyReport",
     "abandonment_rate",
     "aht",
     "asa",
@@ -93,13 +84,11 @@ __all__ = [
     "occupancy",
     "period_start",
     "reopen_rate",
-    "report",
     "resolution_times",
     "segment_by",
     "service_level",
     "sla_attainment",
     "summarize",
-    "weekly_report",
     "wilson_interval",
     "z_score",
 ]
