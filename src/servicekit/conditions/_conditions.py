@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import attrs
 
+from servicekit._checks import member
 from servicekit.errors import InvalidInputError
-from servicekit.tickets import Channel, Priority, Status, Ticket
-from servicekit.tickets._enums import channel_of, member
+from servicekit.tickets import Channel, Priority, Status, Ticket, channel_of
 
 if TYPE_CHECKING:  # servicekit.sla imports this module to select policies
     from servicekit.sla import SLAEvaluation

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+from servicekit._checks import located_at
 from servicekit.calendars import Calendar
 from servicekit.calendars._config import calendar_reference
 from servicekit.conditions._changed import ANY, changed
@@ -24,7 +25,7 @@ from servicekit.conditions._time import (
     check_comparison,
 )
 from servicekit.durations import checked_duration
-from servicekit.errors import ConfigError, InvalidInputError, join_path
+from servicekit.errors import ConfigError, join_path
 
 T = TypeVar("T")
 
@@ -97,16 +98,16 @@ def condition_from_dict(
 
 def _field(data: Mapping[str, Any], path: str, _: object) -> Condition:
     field, operator = data["field"], data["op"]
-    _located(path, "field", lambda: check_field(field))
-    _located(path, "op", lambda: check_operator(field, operator))
-    return _located(path, "value", lambda: checked_condition(field, operator, data["value"]))
+    located_at(path, "field", lambda: check_field(field))
+    located_at(path, "op", lambda: check_operator(field, operator))
+    return located_at(path, "value", lambda: checked_condition(field, operator, data["value"]))
 
 
 def _changed(data: Mapping[str, Any], path: str, _: object) -> Condition:
     field, to, from_ = data["changed"], data.get("to", ANY), data.get("from", ANY)
-    _located(path, "changed", lambda: changed(field))
-    _located(path, "to", lambda: changed(field, to=to))
-    return _located(path, "from", lambda: changed(field, to=to, from_=from_))
+    located_at(path, "changed", lambda: changed(field))
+    located_at(path, "to", lambda: changed(field, to=to))
+    return located_at(path, "from", lambda: changed(field, to=to, from_=from_))
 
 
 def _since(
@@ -116,20 +117,20 @@ def _since(
     if calendar is not None:
         calendar = calendar_reference(calendar, calendars, join_path(path, "calendar"))
     return TimeSince(
-        _located(path, "since", lambda: check_anchor(data["since"])),
-        _located(path, "op", lambda: check_comparison(data["op"])),
-        _located(path, "value", lambda: checked_duration("value", data["value"])),
+        located_at(path, "since", lambda: check_anchor(data["since"])),
+        located_at(path, "op", lambda: check_comparison(data["op"])),
+        located_at(path, "value", lambda: checked_duration("value", data["value"])),
         calendar,
     )
 
 
 def _sla(data: Mapping[str, Any], path: str, _: object) -> Condition:
-    measure = _located(path, "measure", lambda: check_measure(data["measure"]))
+    measure = located_at(path, "measure", lambda: check_measure(data["measure"]))
     return SLACondition(
-        _located(path, "sla", lambda: check_metric(data["sla"])),
+        located_at(path, "sla", lambda: check_metric(data["sla"])),
         measure,
-        _located(path, "op", lambda: check_comparison(data["op"])),
-        _located(path, "value", lambda: check_value(measure, data["value"])),
+        located_at(path, "op", lambda: check_comparison(data["op"])),
+        located_at(path, "value", lambda: check_value(measure, data["value"])),
     )
 
 
@@ -145,11 +146,3 @@ _REQUIRED = {
     "since": frozenset({"since", "op", "value"}),
     "sla": frozenset({"sla", "measure", "op", "value"}),
 }
-
-
-def _located(path: str, key: str, build: Callable[[], T]) -> T:
-    """``build()``, with an input error re-raised as a config error at ``path.key``."""
-    try:
-        return build()
-    except InvalidInputError as exc:
-        raise ConfigError(join_path(path, key), str(exc)) from exc

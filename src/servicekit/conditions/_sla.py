@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import attrs
 
+from servicekit._checks import member
 from servicekit.conditions._conditions import Condition, Context, compare
 from servicekit.conditions._time import (
     Comparison,
@@ -158,7 +159,6 @@ def sla_clock(
 def check_metric(metric: object) -> Metric:
     """``metric`` as a :class:`~servicekit.sla.Metric`."""
     from servicekit.sla import Metric  # noqa: PLC0415 (servicekit.sla imports this package)
-    from servicekit.tickets._enums import member  # noqa: PLC0415
 
     if isinstance(metric, Metric):
         return metric

@@ -7,13 +7,13 @@ from typing import Any, Literal, get_args
 
 import attrs
 
+from servicekit._checks import member
 from servicekit._time import ONE_MICROSECOND
 from servicekit.calendars import Calendar
 from servicekit.conditions._conditions import Condition, Context, compare
 from servicekit.durations import checked_duration, format_duration
 from servicekit.errors import InvalidInputError
 from servicekit.tickets import Author, Replied, Status, Ticket
-from servicekit.tickets._enums import member
 
 Comparison = Literal[">=", ">", "<", "<="]
 """How a measured amount is compared with a threshold."""

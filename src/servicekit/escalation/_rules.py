@@ -8,20 +8,15 @@ from typing import Any, TypeVar
 
 import attrs
 
-from servicekit._checks import checked_items, flag
+from servicekit._checks import checked_items, flag, located, named
 from servicekit.calendars import Calendar
 from servicekit.conditions import Condition, condition_from_dict
 from servicekit.durations import checked_duration, format_duration
 from servicekit.errors import ConfigError, InvalidInputError, join_path
 from servicekit.escalation._actions import Action, action_from_dict
 from servicekit.tickets import Ticket
-from servicekit.tickets._enums import check_name
 
 T = TypeVar("T")
-
-
-def _name(_: object, attribute: attrs.Attribute[str], value: object) -> None:
-    check_name(value, attribute.name)
 
 
 def _conditions(value: object) -> tuple[Condition, ...]:
@@ -62,7 +57,7 @@ class EscalationRule:
     (priority is 'urgent', time since public agent reply >= 1h)
     """
 
-    name: str = attrs.field(validator=_name)
+    name: str = attrs.field(validator=named)
     all: tuple[Condition, ...] = attrs.field(default=(), converter=_conditions, kw_only=True)
     any: tuple[Condition, ...] = attrs.field(default=(), converter=_conditions, kw_only=True)
     actions: tuple[Action, ...] = attrs.field(default=(), converter=_actions, kw_only=True)
@@ -131,10 +126,7 @@ def rule_from_dict(
     for key in ("once", "cooldown", "stop_processing"):
         if key in data:
             arguments[key] = data[key]
-    try:
-        return EscalationRule(data["name"], **arguments)
-    except InvalidInputError as exc:
-        raise ConfigError(path, str(exc)) from exc
+    return located(path, lambda: EscalationRule(data["name"], **arguments))
 
 
 def _condition_reader(calendars: Mapping[str, Calendar] | None) -> Any:
@@ -214,10 +206,7 @@ class RuleSet:
         rules = [
             rule_from_dict(item, f"rules[{index}]", calendars) for index, item in enumerate(items)
         ]
-        try:
-            return cls(rules)
-        except InvalidInputError as exc:
-            raise ConfigError("rules", str(exc)) from exc
+        return located("rules", lambda: cls(rules))
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data that :meth:`from_dict` reads back (calendars inline)."""

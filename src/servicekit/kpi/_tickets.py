@@ -12,6 +12,7 @@ from typing import Any, Self
 
 import attrs
 
+from servicekit._checks import member
 from servicekit._time import require_aware
 from servicekit.calendars import Calendar
 from servicekit.durations import checked_duration
@@ -20,7 +21,6 @@ from servicekit.kpi._stats import DurationSummary, Proportion, z_score
 from servicekit.kpi._tally import DurationTally, ItemTally, Tally
 from servicekit.sla import Clock, ClockState
 from servicekit.tickets import Author, Replied, Status, Ticket
-from servicekit.tickets._enums import member
 
 _US = timedelta(microseconds=1)
 

@@ -48,8 +48,8 @@ from servicekit.routing._queue import (
 )
 from servicekit.routing._route import DEFAULT_ROUTER, route
 from servicekit.routing._router import Router
+from servicekit.routing._skills import MAX_SKILL_LEVEL
 from servicekit.routing._tasks import Requirements, Task
-from servicekit.routing._values import MAX_SKILL_LEVEL
 
 __all__ = [
     "DEFAULT_FILTERS",

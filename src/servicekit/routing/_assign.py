@@ -11,6 +11,7 @@ from datetime import datetime
 
 import attrs
 
+from servicekit._checks import instant
 from servicekit.conditions._conditions import earliest
 from servicekit.errors import InvalidInputError
 from servicekit.routing._agents import AgentState, AgentStatus
@@ -27,7 +28,6 @@ from servicekit.routing._route import (
 )
 from servicekit.routing._router import Router
 from servicekit.routing._tasks import Requirements, Task
-from servicekit.routing._values import instant
 
 
 @attrs.frozen

@@ -11,11 +11,11 @@ from typing import Any, ClassVar
 
 import attrs
 
+from servicekit._checks import checked_name
 from servicekit._time import to_us
 from servicekit.errors import InvalidInputError
 from servicekit.routing._agents import AgentState
 from servicekit.routing._tasks import Requirements
-from servicekit.tickets._enums import check_name
 
 
 class RankKey(abc.ABC):
@@ -262,7 +262,7 @@ def by_attribute(attribute: str, *, descending: bool = False) -> ByAttribute:
     >>> by_attribute("seniority", descending=True)
     by_attribute('seniority', descending=True)
     """
-    check_name(attribute, "attribute")
+    checked_name(attribute, "attribute")
     if not isinstance(descending, bool):
         raise InvalidInputError(f"descending must be true or false, got {descending!r}")
     return ByAttribute(attribute, descending)

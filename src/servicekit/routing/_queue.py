@@ -12,12 +12,11 @@ from typing import Any, ClassVar
 
 import attrs
 
+from servicekit._checks import count, member
 from servicekit._time import to_us
 from servicekit.errors import InvalidInputError
 from servicekit.routing._tasks import Task
-from servicekit.routing._values import count
 from servicekit.tickets import Priority
-from servicekit.tickets._enums import to_priority
 
 _MINUTE_US = 60_000_000
 
@@ -97,7 +96,7 @@ def _rate(value: object) -> Fraction:
 def _weights(value: object) -> Mapping[Priority, int]:
     if not isinstance(value, Mapping):
         raise InvalidInputError(f"weights must map priorities to points, got {value!r}")
-    weights = {to_priority(p): count(points, f"weights[{p!r}]") for p, points in value.items()}
+    weights = {member(Priority, p): count(points, f"weights[{p!r}]") for p, points in value.items()}
     missing = [str(p) for p in Priority if p not in weights]
     if missing:
         raise InvalidInputError(f"weights: no points for {', '.join(missing)}")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from servicekit._checks import instant
 from servicekit.errors import InvalidInputError
 from servicekit.routing._agents import AgentState
 from servicekit.routing._decision import Dropped, Ranked, RoutingDecision, Stage
 from servicekit.routing._router import Router
 from servicekit.routing._tasks import Requirements, Task
-from servicekit.routing._values import instant
 
 DEFAULT_ROUTER = Router()
 """Every built-in filter, round robin, priority then age, no overflow, sticky."""

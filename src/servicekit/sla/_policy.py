@@ -10,6 +10,7 @@ from typing import Any
 
 import attrs
 
+from servicekit._checks import E, checked_name, located, member, named
 from servicekit._time import require_aware, to_us
 from servicekit.calendars import Calendar
 from servicekit.calendars._config import calendar_reference
@@ -22,7 +23,6 @@ from servicekit.sla._evaluate import ClockMaker
 from servicekit.sla._meter import Meter
 from servicekit.sla._metrics import DEFAULT_PAUSES, STOPPING, Metric
 from servicekit.tickets import Priority, Status, Ticket
-from servicekit.tickets._enums import E, member
 
 Targets = Mapping[Priority, Mapping[Metric, Target]]
 DEFAULT_THRESHOLDS = (0.5, 0.75, 0.9)
@@ -111,15 +111,7 @@ def _thresholds(value: Iterable[float]) -> tuple[float, ...]:
 
 
 def _member(kind: type[E], value: object, path: str) -> E:
-    try:
-        return member(kind, value)
-    except InvalidInputError as exc:
-        raise ConfigError(path, str(exc)) from exc
-
-
-def _name(_: object, attribute: attrs.Attribute[str], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigError(attribute.name, f"expected a non-empty name, got {value!r}")
+    return located(path, lambda: member(kind, value))
 
 
 def _condition(_: object, attribute: attrs.Attribute[Condition], value: object) -> None:
@@ -162,7 +154,7 @@ class SLAPolicy:
     datetime.datetime(2026, 3, 9, 12, 0, tzinfo=zoneinfo.ZoneInfo(key='America/New_York'))
     """
 
-    name: str = attrs.field(validator=_name)
+    name: str = attrs.field(validator=named)
     targets: Targets = attrs.field(kw_only=True, converter=_targets, hash=False)
     calendar: Calendar | None = attrs.field(kw_only=True, default=None, validator=_calendar)
     applies_to: Condition = attrs.field(kw_only=True, default=ALWAYS, validator=_condition)
@@ -312,6 +304,7 @@ def policy_from_dict(
         for key in ("name", "targets"):
             if key not in data:
                 raise ConfigError(key, "missing")
+        located("name", lambda: checked_name(data["name"], "name"))
         calendar = data.get("calendar")
         if calendar is not None:
             calendar = calendar_reference(calendar, calendars, "calendar")
