@@ -101,10 +101,10 @@ class TestAgreesWithRoute:
         slow = assign(queue, team, NOW, router=router, explain=True)
         assert (fast.assigned, fast.agents) == (slow.assigned, slow.agents)
         for quick, full in zip(fast.decisions, slow.decisions, strict=True):
-            assert (quick.eligibility, quick.sticky, quick.next_check_at) == (
+            assert (quick.eligibility, quick.sticky, quick.next_change_at) == (
                 full.eligibility,
                 full.sticky,
-                full.next_check_at,
+                full.next_change_at,
             )
             if not quick.sticky:
                 assert quick.ranking == full.ranking[:1]
@@ -209,7 +209,7 @@ class TestExamples:
                  Task(id="y", channel="chat", skills={"sso": 9},
                       arrived_at=NOW - timedelta(minutes=4))]  # fmt: skip
         result: Assignment = assign(queue, [AgentState(id="a")], NOW, router=router)
-        assert NOW + timedelta(minutes=6) == result.next_check_at
+        assert NOW + timedelta(minutes=6) == result.next_change_at
 
     def test_fast_explanation_names_only_the_chosen_agent(self) -> None:
         result = assign([Task(id="x", channel="chat", arrived_at=NOW)],

@@ -258,9 +258,9 @@ class TestOverflow:
 
     def test_next_check_is_the_next_step(self) -> None:
         decision = route(self.TASK, [], NOW + timedelta(minutes=6), router=self.ROUTER)
-        assert NOW + timedelta(minutes=15) == decision.next_check_at
+        assert NOW + timedelta(minutes=15) == decision.next_change_at
         last = route(self.TASK, [], NOW + timedelta(hours=2), router=self.ROUTER)
-        assert last.next_check_at is None
+        assert last.next_change_at is None
 
     def test_overflow_reaches_a_junior_agent(self) -> None:
         junior = AgentState(id="junior", skills={"billing": 4, "sso": 1}, groups={"tier1"},

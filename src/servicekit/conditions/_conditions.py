@@ -11,16 +11,13 @@ import abc
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import Any, Literal, Protocol, get_args
 
 import attrs
 
 from servicekit._checks import member
 from servicekit.errors import InvalidInputError
 from servicekit.tickets import Channel, Priority, Status, Ticket, channel_of
-
-if TYPE_CHECKING:  # servicekit.sla imports this module to select policies
-    from servicekit.sla import SLAEvaluation
 
 Operator = Literal["is", "is_not", "in", "not_in", "contains", "not_contains", "<", "<=", ">", ">="]
 """How a field is compared with a value."""
@@ -30,6 +27,15 @@ _ORDERED = ("<", "<=", ">", ">=")
 _FIELDS = ("priority", "status", "channel", "group", "assignee", "requester", "tags")
 
 
+class SLAClocks(Protocol):
+    """What SLA conditions read from :attr:`Context.sla`: a ticket's clocks by metric
+    (:class:`servicekit.sla.SLAEvaluation` is one). Typed here, so conditions need not
+    know the SLA package, which builds on them."""
+
+    def clock(self, metric: Any, /) -> Any:
+        """The metric's latest clock, or ``None``."""
+
+
 @attrs.frozen(kw_only=True)
 class Context:
     """What a condition looks at: the ticket, the instant of evaluation, and the
@@ -37,7 +43,7 @@ class Context:
 
     ticket: Ticket
     now: datetime
-    sla: SLAEvaluation | None = None
+    sla: SLAClocks | None = None
 
     @functools.cached_property
     def previous(self) -> Ticket | None:
@@ -62,7 +68,7 @@ class Condition(abc.ABC):
     def to_dict(self) -> dict[str, Any]:
         """The plain-dict form read by :func:`condition_from_dict`."""
 
-    def next_change(self, context: Context) -> datetime | None:
+    def next_change_at(self, context: Context) -> datetime | None:
         """The earliest instant after ``context.now`` at which :meth:`holds` could
         change with no new event (time and SLA conditions), or ``None``."""
         return None
@@ -240,8 +246,8 @@ class AllOf(Condition):
     def holds(self, context: Context) -> bool:
         return all(condition.holds(context) for condition in self.conditions)
 
-    def next_change(self, context: Context) -> datetime | None:
-        return earliest(condition.next_change(context) for condition in self.conditions)
+    def next_change_at(self, context: Context) -> datetime | None:
+        return earliest(condition.next_change_at(context) for condition in self.conditions)
 
     def to_dict(self) -> dict[str, Any]:
         return {"all": [condition.to_dict() for condition in self.conditions]}
@@ -259,8 +265,8 @@ class AnyOf(Condition):
     def holds(self, context: Context) -> bool:
         return any(condition.holds(context) for condition in self.conditions)
 
-    def next_change(self, context: Context) -> datetime | None:
-        return earliest(condition.next_change(context) for condition in self.conditions)
+    def next_change_at(self, context: Context) -> datetime | None:
+        return earliest(condition.next_change_at(context) for condition in self.conditions)
 
     def to_dict(self) -> dict[str, Any]:
         return {"any": [condition.to_dict() for condition in self.conditions]}
@@ -278,8 +284,8 @@ class Not(Condition):
     def holds(self, context: Context) -> bool:
         return not self.condition.holds(context)
 
-    def next_change(self, context: Context) -> datetime | None:
-        return self.condition.next_change(context)
+    def next_change_at(self, context: Context) -> datetime | None:
+        return self.condition.next_change_at(context)
 
     def to_dict(self) -> dict[str, Any]:
         return {"not": self.condition.to_dict()}

@@ -18,7 +18,6 @@ from servicekit.conditions._conditions import (
     checked_condition,
     not_,
 )
-from servicekit.conditions._sla import SLACondition, check_measure, check_metric, check_value
 from servicekit.conditions._time import (
     TimeSince,
     check_anchor,
@@ -44,7 +43,7 @@ def condition_from_dict(
       (:func:`time_since`; ``calendar`` optional: a name in ``calendars`` or a
       calendar dict)
     - ``{"sla": "first_reply", "measure": "used", "op": ">=", "value": 0.75}``
-      (:func:`sla_clock`)
+      (:func:`servicekit.sla.sla_clock`; the form ``servicekit.sla`` registers)
     - ``{"all": [...]}``, ``{"any": [...]}``, ``{"not": {...}}``
 
     Raises:
@@ -80,10 +79,10 @@ def condition_from_dict(
             )
     if keys == {"not"}:
         return not_(condition_from_dict(data["not"], join_path(path, "not"), calendars=calendars))
-    for key, allowed, read in _FORMS:
+    for key, (allowed, required, read) in _FORMS.items():
         if key in keys:
             unknown = keys - allowed
-            if unknown or not keys >= _REQUIRED[key]:
+            if unknown or not keys >= required:
                 expected = ", ".join(sorted(allowed))
                 raise ConfigError(
                     path, f"a {key!r} condition has keys {expected}; got {sorted(keys, key=str)}"
@@ -91,8 +90,7 @@ def condition_from_dict(
             return read(data, path, calendars)
     raise ConfigError(
         path,
-        "expected keys field/op/value, changed, since, sla, all, any or not; "
-        f"got {sorted(keys, key=str)}",
+        f"expected keys {', '.join(_form_names())}, all, any or not; got {sorted(keys, key=str)}",
     )
 
 
@@ -124,25 +122,32 @@ def _since(
     )
 
 
-def _sla(data: Mapping[str, Any], path: str, _: object) -> Condition:
-    measure = located_at(path, "measure", lambda: check_measure(data["measure"]))
-    return SLACondition(
-        located_at(path, "sla", lambda: check_metric(data["sla"])),
-        measure,
-        located_at(path, "op", lambda: check_comparison(data["op"])),
-        located_at(path, "value", lambda: check_value(measure, data["value"])),
-    )
+Reader = Callable[[Mapping[str, Any], str, "Mapping[str, Calendar] | None"], Condition]
+"""Reads one form of condition dict: ``(data, path, calendars)``."""
+
+# key -> (allowed keys, required keys, reader); other packages add their kinds with
+# register_form (servicekit.sla registers ``sla``), so this package needs none of them.
+_FORMS: dict[str, tuple[frozenset[str], frozenset[str], Reader]] = {}
 
 
-_FORMS: tuple[tuple[str, frozenset[str], Callable[..., Condition]], ...] = (
-    ("field", frozenset({"field", "op", "value"}), _field),
-    ("changed", frozenset({"changed", "to", "from"}), _changed),
-    ("since", frozenset({"since", "op", "value", "calendar"}), _since),
-    ("sla", frozenset({"sla", "measure", "op", "value"}), _sla),
+def register_form(key: str, *, keys: set[str], required: set[str] | None, read: Reader) -> None:
+    """Teach :func:`condition_from_dict` a form of condition dict recognised by ``key``,
+    with its allowed ``keys`` and ``required`` keys (all of ``keys`` when ``None``)."""
+    _FORMS[key] = (frozenset(keys), frozenset(keys if required is None else required), read)
+
+
+register_form("field", keys={"field", "op", "value"}, required=None, read=_field)
+register_form("changed", keys={"changed", "to", "from"}, required={"changed"}, read=_changed)
+register_form(
+    "since",
+    keys={"since", "op", "value", "calendar"},
+    required={"since", "op", "value"},
+    read=_since,
 )
-_REQUIRED = {
-    "field": frozenset({"field", "op", "value"}),
-    "changed": frozenset({"changed"}),
-    "since": frozenset({"since", "op", "value"}),
-    "sla": frozenset({"sla", "measure", "op", "value"}),
-}
+
+
+def _form_names() -> list[str]:
+    return [
+        "/".join(sorted(allowed)) if key == "field" else key
+        for key, (allowed, _, _) in (_FORMS.items())
+    ]

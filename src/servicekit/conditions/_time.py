@@ -78,7 +78,7 @@ class TimeSince(Condition):
         elapsed = self.elapsed(context)
         return elapsed is not None and compare(self.operator, elapsed, self.duration)
 
-    def next_change(self, context: Context) -> datetime | None:
+    def next_change_at(self, context: Context) -> datetime | None:
         start = anchor_instant(context.ticket, self.anchor)
         if start is None:
             return None

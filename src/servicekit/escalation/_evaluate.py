@@ -86,7 +86,7 @@ class Decision:
             changes of its actions.
         ticket: the ticket with ``events`` applied.
         trace: each rule's outcome per pass, with every condition's value.
-        next_check_at: the earliest instant after ``now`` at which a time or SLA
+        next_change_at: the earliest instant after ``now`` at which a time or SLA
             condition of a rule that may still fire (not a ``once`` rule that already
             fired) could change, or a cooldown ends;
             ``None`` if nothing will change without a new event. Schedule the next
@@ -98,7 +98,7 @@ class Decision:
     events: tuple[Event, ...]
     ticket: Ticket
     trace: tuple[RuleTrace, ...]
-    next_check_at: datetime | None
+    next_change_at: datetime | None
 
     @property
     def fired(self) -> tuple[str, ...]:
@@ -113,7 +113,7 @@ class Decision:
             lines.extend(f"    {condition}" for condition in rule.conditions)
         for decided in self.actions:
             lines.append(f"do: {decided.action!r} (rule {decided.rule})")
-        when = "never" if self.next_check_at is None else self.next_check_at.isoformat()
+        when = "never" if self.next_change_at is None else self.next_change_at.isoformat()
         lines.append(f"next check: {when}")
         return "\n".join(lines)
 
@@ -164,7 +164,7 @@ def _next_check(rules: Iterable[EscalationRule], context: Context) -> datetime |
             continue
         if rule.cooldown is not None and last is not None and last + rule.cooldown > context.now:
             instants.append(last + rule.cooldown)
-        instants.extend(condition.next_change(context) for condition in rule.conditions)
+        instants.extend(condition.next_change_at(context) for condition in rule.conditions)
     return earliest(instants)
 
 
@@ -208,9 +208,9 @@ def evaluate(
     >>> t = Ticket.create(id="T-1", at=datetime(2026, 3, 2, 9, tzinfo=UTC),
     ...                   requester="c", priority="urgent")
     >>> early = evaluate(rules, t, now=t.created_at + timedelta(minutes=20))
-    >>> early.fired, early.next_check_at
+    >>> early.fired, early.next_change_at
     ((), datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.timezone.utc))
-    >>> late = evaluate(rules, t, now=early.next_check_at)
+    >>> late = evaluate(rules, t, now=early.next_change_at)
     >>> late.fired, [d.action for d in late.actions]
     (('urgent unanswered',), [Notify(target='team-lead', message=None), AddTag(tag='escalated')])
     >>> evaluate(rules, late.ticket, now=late.now).trace[0].reason
@@ -232,7 +232,7 @@ def evaluate(
             for rule in ruleset
         )  # fmt: skip
         return Decision(
-            now=now, actions=(), events=(), ticket=ticket, trace=closed, next_check_at=None
+            now=now, actions=(), events=(), ticket=ticket, trace=closed, next_change_at=None
         )
     current = ticket
     traces: list[RuleTrace] = []
@@ -270,5 +270,5 @@ def evaluate(
         events=tuple(events),
         ticket=current,
         trace=tuple(traces),
-        next_check_at=_next_check(ruleset, _context(current, now, sla)),
+        next_change_at=_next_check(ruleset, _context(current, now, sla)),
     )

@@ -49,10 +49,10 @@ class Assignment:
         return tuple(d.task for d in self.decisions if d.agent_id is None)
 
     @property
-    def next_check_at(self) -> datetime | None:
+    def next_change_at(self) -> datetime | None:
         """The earliest instant an unassigned task's requirements relax (``None``: only
         a change of agents or a new task can change the answer)."""
-        return earliest(d.next_check_at for d in self.decisions)
+        return earliest(d.next_change_at for d in self.decisions)
 
 
 def assign(

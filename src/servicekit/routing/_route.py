@@ -151,5 +151,5 @@ def decide(
         stages=stages,
         sticky=sticky,
         ranked_by=router.describe(),
-        next_check_at=None if chosen is not None else router.next_overflow_at(task, now),
+        next_change_at=None if chosen is not None else router.next_change_at(task, now=now),
     )

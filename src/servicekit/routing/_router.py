@@ -106,7 +106,7 @@ class Router:
             requirements = step.relax(requirements)
         return requirements
 
-    def next_overflow_at(self, task: Task, now: datetime) -> datetime | None:
+    def next_change_at(self, task: Task, *, now: datetime) -> datetime | None:
         """When the task's next overflow step is due after ``now`` (``None``: none
         left): an app with an unrouted task wakes up then."""
         for step in self.overflow:

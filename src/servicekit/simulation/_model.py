@@ -309,7 +309,7 @@ class Team:
         policies: SLA policies, read by escalation rules and by satisfaction (a
             breached ticket draws from the ``dissatisfied`` scores).
         rules: escalation rules, evaluated as an app would: after every change to a
-            ticket and at each ``next_check_at``, their events appended.
+            ticket and at each ``next_change_at``, their events appended.
         live_channels: channels answered in one sitting (the first reply is the
             pickup, the contact is solved when handling ends); tickets on any other
             channel get a reply when handling ends.

@@ -150,7 +150,7 @@ class Clock:
             return crossing(self._meter, self._spans, self._totals, amount)
         return self._meter.add(self._now, amount - so_far) if self.counting else None
 
-    def next_warning_us(self) -> int | None:
+    def _warning_due_us(self) -> int | None:
         """The first warning instant still ahead of a running clock, in microseconds
         since the epoch (internal, for ``next_change_at``)."""
         if self.state is not ClockState.RUNNING:

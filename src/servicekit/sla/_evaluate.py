@@ -120,7 +120,7 @@ class ClockMaker:
             totals=totals,
         )
         if state is ClockState.RUNNING:
-            self._may_change_at(clock.next_warning_us())
+            self._may_change_at(clock._warning_due_us())
         return clock
 
     def next_change_at(self) -> datetime | None:

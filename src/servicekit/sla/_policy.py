@@ -14,10 +14,11 @@ from servicekit._checks import E, checked_name, located, member, named
 from servicekit._time import require_aware, to_us
 from servicekit.calendars import Calendar
 from servicekit.calendars._config import calendar_reference
-from servicekit.conditions import ALWAYS, Condition, Context, condition_from_dict
+from servicekit.conditions import ALWAYS, AllOf, AnyOf, Condition, Context, Not, condition_from_dict
 from servicekit.durations import format_duration, parse_duration
 from servicekit.errors import ConfigError, InvalidDurationError, InvalidInputError
 from servicekit.sla._clock import SLAEvaluation, Target
+from servicekit.sla._conditions import SLACondition
 from servicekit.sla._cycles import timeline_of
 from servicekit.sla._evaluate import ClockMaker
 from servicekit.sla._meter import Meter
@@ -117,6 +118,21 @@ def _member(kind: type[E], value: object, path: str) -> E:
 def _condition(_: object, attribute: attrs.Attribute[Condition], value: object) -> None:
     if not isinstance(value, Condition):
         raise ConfigError(attribute.name, f"expected a condition, got {value!r}")
+    if _reads_sla(value):
+        raise ConfigError(
+            attribute.name,
+            f"{value!r} reads SLA clocks, which exist only once a policy applies; "
+            "select policies by ticket fields, changes or time",
+        )
+
+
+def _reads_sla(condition: Condition) -> bool:
+    """Whether ``condition`` or any part of it is an SLA condition."""
+    if isinstance(condition, SLACondition):
+        return True
+    if isinstance(condition, AllOf | AnyOf):
+        return any(_reads_sla(part) for part in condition.conditions)
+    return isinstance(condition, Not) and _reads_sla(condition.condition)
 
 
 def _calendar(_: object, attribute: attrs.Attribute[Calendar | None], value: object) -> None:
