@@ -16,7 +16,7 @@ from servicekit.errors import InvalidInputError
 from servicekit.escalation import (
     AddTag,
     Assign,
-    Decision,
+    EscalationDecision,
     EscalationRule,
     Notify,
     RuleOutcome,
@@ -60,7 +60,7 @@ def new_ticket(*events: Event) -> Ticket:
     return Ticket.replay([Created(at=MON, ticket_id="T-1", requester="c"), *events])
 
 
-def follow(rules: RuleSet, ticket: Ticket, until: datetime) -> list[Decision]:
+def follow(rules: RuleSet, ticket: Ticket, until: datetime) -> list[EscalationDecision]:
     """Evaluate at every next_change_at up to ``until``, appending the decided events,
     as an app that schedules its wake-ups would."""
     decisions = []
@@ -88,6 +88,18 @@ class TestTieredEscalation:
         assert final.fields["escalation_level"] == 3
         assert final.priority == "urgent"
         assert decisions[-1].next_change_at is None
+
+    @pytest.mark.parametrize("hours", [0, 2, 3, 4, 6])
+    def test_a_ready_sla_evaluation_decides_as_the_policy_does(self, hours: int) -> None:
+        ticket, now = new_ticket(), MON + timedelta(hours=hours)
+        ready = evaluate(TIERED, ticket, now=now, sla=POLICY.evaluate(ticket, now=now))
+        assert ready == evaluate(TIERED, ticket, now=now, sla=POLICY)
+
+    def test_a_ready_sla_evaluation_must_be_at_now(self) -> None:
+        ticket = new_ticket()
+        stale = POLICY.evaluate(ticket, now=MON + timedelta(hours=1))
+        with pytest.raises(InvalidInputError, match=r"evaluation is at .* not at now"):
+            evaluate(TIERED, ticket, now=MON + timedelta(hours=2), sla=stale)
 
     def test_a_reply_stops_the_tiers(self) -> None:
         replied = new_ticket(Replied(at=MON + timedelta(hours=1), by="agent"))

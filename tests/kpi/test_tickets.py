@@ -102,10 +102,10 @@ class TestTicketMetrics:
 
     def test_backlog_at_an_instant(self) -> None:
         at = MON + timedelta(minutes=300)
-        result = backlog(ALL, at)
+        result = backlog(ALL, now=at)
         assert (1, timedelta(minutes=300)) == (result.count, result.age.max)
-        assert backlog(ALL, MON + timedelta(minutes=620)).count == 2  # reopened one counts
-        assert backlog(ALL, MON - timedelta(minutes=1)).count == 0
+        assert backlog(ALL, now=MON + timedelta(minutes=620)).count == 2  # reopened one counts
+        assert backlog(ALL, now=MON - timedelta(minutes=1)).count == 0
 
     def test_sla_attainment_leaves_running_clocks_out(self) -> None:
         policy = SLAPolicy("p", targets={"normal": {"first_reply": {"duration": "40m",

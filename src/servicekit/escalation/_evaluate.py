@@ -18,7 +18,7 @@ from servicekit.escalation._rules import EscalationRule, RuleSet
 from servicekit.sla import PolicySet, SLAEvaluation, SLAPolicy
 from servicekit.tickets import Escalated, Event, Status, Ticket
 
-SLASource = SLAPolicy | PolicySet
+SLASource = SLAPolicy | PolicySet | SLAEvaluation
 """Where SLA conditions read clocks from: a policy or a policy set, evaluated at ``now``
 (again after each pass, so a priority change re-targets)."""
 
@@ -75,7 +75,7 @@ class DecidedAction:
 
 
 @attrs.frozen(kw_only=True)
-class Decision:
+class EscalationDecision:
     """What the rules decided for a ticket at ``now``.
 
     Attributes:
@@ -114,13 +114,15 @@ class Decision:
         for decided in self.actions:
             lines.append(f"do: {decided.action!r} (rule {decided.rule})")
         when = "never" if self.next_change_at is None else self.next_change_at.isoformat()
-        lines.append(f"next check: {when}")
+        lines.append(f"next change: {when}")
         return "\n".join(lines)
 
 
 def _context(ticket: Ticket, now: datetime, sla: SLASource | None) -> Context:
-    evaluation: SLAEvaluation | None = None if sla is None else sla.evaluate(ticket, now=now)
-    return Context(ticket=ticket, now=now, sla=evaluation)
+    """What the rules see; a ready :class:`SLAEvaluation` is used as it is."""
+    if sla is None or isinstance(sla, SLAEvaluation):
+        return Context(ticket=ticket, now=now, sla=sla)
+    return Context(ticket=ticket, now=now, sla=sla.evaluate(ticket, now=now))
 
 
 def _judge(
@@ -155,7 +157,7 @@ def _judge(
     )
 
 
-def _next_check(rules: Iterable[EscalationRule], context: Context) -> datetime | None:
+def _next_change_at(rules: Iterable[EscalationRule], context: Context) -> datetime | None:
     """When a rule that may still fire could see a condition change or a cooldown end."""
     instants: list[datetime | None] = []
     for rule in rules:
@@ -175,7 +177,7 @@ def evaluate(
     now: datetime,
     sla: SLASource | None = None,
     passes: int = 1,
-) -> Decision:
+) -> EscalationDecision:
     """Decide which rules fire on ``ticket`` at ``now``, and explain every rule.
 
     Rules are judged in order against the ticket as it is at the start of a pass; the
@@ -189,13 +191,19 @@ def evaluate(
         rules: a :class:`RuleSet` or rules in order.
         ticket: the ticket; its ``Escalated`` events say which rules already fired.
         now: the evaluation instant (aware, not before the ticket's last event).
-        sla: a policy or policy set, for SLA conditions.
+        sla: for SLA conditions: a policy or policy set (clocks are evaluated for the
+            ticket at ``now``, and again after a pass whose actions changed it), or
+            the ticket's ready :class:`~servicekit.sla.SLAEvaluation` at ``now``, so
+            an app computes clocks once per ticket change (then every pass reads
+            those clocks: pass the policies if actions change priority and
+            ``passes > 1``).
         passes: how many passes to make, 1 to :data:`MAX_PASSES`.
 
     Raises:
         NaiveDatetimeError: ``now`` is naive.
         InvalidInputError: ``now`` is before the last event, ``passes`` is out of
-            range, or an SLA condition has no ``sla`` to read.
+            range, an SLA condition has no ``sla`` to read, or the evaluation given
+            as ``sla`` is not at ``now``.
 
     >>> from datetime import datetime, timedelta, UTC
     >>> from servicekit import Ticket
@@ -222,6 +230,10 @@ def evaluate(
             f"now ({now.isoformat()}) is before the ticket's last event "
             f"({ticket.updated_at.isoformat()})"
         )
+    if isinstance(sla, SLAEvaluation) and sla.now != now:
+        raise InvalidInputError(
+            f"the SLA evaluation is at {sla.now.isoformat()}, not at now ({now.isoformat()})"
+        )
     if isinstance(passes, bool) or not isinstance(passes, int) or not 1 <= passes <= MAX_PASSES:
         raise InvalidInputError(f"passes must be 1 to {MAX_PASSES}, got {passes!r}")
     ruleset = rules if isinstance(rules, RuleSet) else RuleSet(rules)
@@ -231,7 +243,7 @@ def evaluate(
                       "change", conditions=(), round=1)
             for rule in ruleset
         )  # fmt: skip
-        return Decision(
+        return EscalationDecision(
             now=now, actions=(), events=(), ticket=ticket, trace=closed, next_change_at=None
         )
     current = ticket
@@ -239,8 +251,10 @@ def evaluate(
     actions: list[DecidedAction] = []
     events: list[Event] = []
     done: set[str] = set()
+    context = _context(current, now, sla)
     for number in range(1, passes + 1):
-        context = _context(current, now, sla)
+        if current is not context.ticket:  # the previous pass changed the ticket
+            context = _context(current, now, sla)
         stopped_by: str | None = None
         fired: list[EscalationRule] = []
         for rule in ruleset:
@@ -264,11 +278,13 @@ def evaluate(
             events.extend(changes)
         if not fired or stopped_by is not None:
             break
-    return Decision(
+    return EscalationDecision(
         now=now,
         actions=tuple(actions),
         events=tuple(events),
         ticket=current,
         trace=tuple(traces),
-        next_change_at=_next_check(ruleset, _context(current, now, sla)),
+        next_change_at=_next_change_at(
+            ruleset, context if current is context.ticket else _context(current, now, sla)
+        ),
     )

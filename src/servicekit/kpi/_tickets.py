@@ -304,38 +304,38 @@ def _status_at(ticket: Ticket, at: datetime) -> Status | None:
 class BacklogTally(Tally[Backlog]):
     """Accumulates the tickets unsolved at one instant; see :func:`backlog`."""
 
-    def __init__(self, at: datetime) -> None:
-        self.at = require_aware(at, "at")
+    def __init__(self, now: datetime) -> None:
+        self.now = require_aware(now, "now")
         self.ages = DurationTally("backlog ages")
 
     def settings(self) -> tuple[object, ...]:
-        return (self.at,)
+        return (self.now,)
 
     def add(self, value: Any) -> None:
         ticket = _ticket(value)
-        status = _status_at(ticket, self.at)
+        status = _status_at(ticket, self.now)
         if status is not None and status not in (Status.SOLVED, Status.CLOSED):
-            self.ages.add_microseconds((self.at - ticket.created_at) // _US)
+            self.ages.add_microseconds((self.now - ticket.created_at) // _US)
 
     def merge(self, other: Self) -> Self:
         self._check_mergeable(other)
-        merged = type(self)(self.at)
+        merged = type(self)(self.now)
         merged.ages = self.ages.merge(other.ages)
         return merged
 
     def result(self) -> Backlog:
         summary = self.ages.result()
-        return Backlog(at=self.at, count=summary.count, age=summary)
+        return Backlog(at=self.now, count=summary.count, age=summary)
 
 
-def backlog(tickets: Iterable[Ticket], at: datetime) -> Backlog:
-    """The tickets that exist and are neither solved nor closed at ``at``, with a
-    summary of their ages at ``at``.
+def backlog(tickets: Iterable[Ticket], *, now: datetime) -> Backlog:
+    """The tickets that exist and are neither solved nor closed at ``now``, with a
+    summary of their ages at ``now`` (the result's ``at``).
 
     >>> from datetime import datetime, timedelta, UTC
     >>> t = Ticket.create(id="T-1", at=datetime(2026, 3, 2, 9, tzinfo=UTC), requester="c")
-    >>> b = backlog([t], at=t.created_at + timedelta(hours=2))
+    >>> b = backlog([t], now=t.created_at + timedelta(hours=2))
     >>> b.count, b.age.max
     (1, datetime.timedelta(seconds=7200))
     """
-    return BacklogTally(at).update(tickets).result()
+    return BacklogTally(now).update(tickets).result()

@@ -210,7 +210,7 @@ def report(
         resolution=TicketTimeTally("full", calendar=calendar).update(solved).result(),
         business_hours=calendar is not None,
         sla=clocks,
-        backlog=backlog(everything, end),
+        backlog=backlog(everything, now=end),
         reopen_rate=reopen_rate(solved),
         fcr=fcr(solved, definition=FCRDefinition.ONE_TOUCH),
     )

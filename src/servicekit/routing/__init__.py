@@ -6,7 +6,7 @@ offers, as pure functions that explain every decision.
 >>> now = datetime(2026, 3, 2, 9, tzinfo=UTC)
 >>> agents = [AgentState(id="ana", languages={"de"}), AgentState(id="bo", languages={"en"})]
 >>> task = Task(id="T-1", channel="email", language="en", arrived_at=now)
->>> route(task, agents, now).agent_id
+>>> route(task, agents, now=now).agent_id
 'bo'
 """
 

@@ -58,8 +58,8 @@ class Assignment:
 def assign(
     queue: Iterable[Task],
     agents: Iterable[AgentState],
-    now: datetime,
     *,
+    now: datetime,
     router: Router = DEFAULT_ROUTER,
     explain: bool = False,
 ) -> Assignment:
@@ -81,7 +81,7 @@ def assign(
     >>> agents = [AgentState(id=name, capacity={"chat": 1}) for name in ("ana", "bo")]
     >>> queue = [Task(id=f"T-{n}", channel="chat", arrived_at=now - timedelta(minutes=n))
     ...          for n in (1, 2, 3)]
-    >>> result = assign(queue, agents, now)
+    >>> result = assign(queue, agents, now=now)
     >>> dict(result.assigned), [t.id for t in result.unassigned]
     ({'T-3': 'ana', 'T-2': 'bo'}, ['T-1'])
     >>> [agent.load["chat"] for agent in result.agents]
@@ -93,7 +93,7 @@ def assign(
     if explain:
         decisions = []
         for task in ordered:
-            decision = route(task, current.values(), now, router=router)
+            decision = route(task, current.values(), now=now, router=router)
             if decision.agent_id is not None:
                 chosen = current[decision.agent_id]
                 current[chosen.id] = chosen.with_assigned(task, now)

@@ -17,7 +17,7 @@ DEFAULT_ROUTER = Router()
 
 
 def route(
-    task: Task, agents: Iterable[AgentState], now: datetime, *, router: Router = DEFAULT_ROUTER
+    task: Task, agents: Iterable[AgentState], *, now: datetime, router: Router = DEFAULT_ROUTER
 ) -> RoutingDecision:
     """Choose an agent for ``task`` at ``now``, explaining every step.
 
@@ -42,7 +42,7 @@ def route(
     ...                      last_assigned_at=now - timedelta(minutes=9))]
     >>> task = Task(id="T-1", channel="chat", skills={"billing": 5},
     ...             arrived_at=now - timedelta(minutes=2))
-    >>> decision = route(task, agents, now)
+    >>> decision = route(task, agents, now=now)
     >>> decision.agent_id
     'cy'
     >>> print(decision.explain())

@@ -171,7 +171,7 @@ class _Run:
         if not self.waiting or not self.anyone_free():
             return
         queue = [task for task, _ in self.waiting.values()]
-        result = assign(queue, self.agents.values(), self.now, router=self.team.router)
+        result = assign(queue, self.agents.values(), now=self.now, router=self.team.router)
         self.agents = {agent.id: agent for agent in result.agents}
         for ticket_id, agent_id in result.assigned.items():
             self.pick_up(ticket_id, agent_id)

@@ -374,7 +374,7 @@ class PolicySet:
 
     policies: tuple[SLAPolicy, ...] = attrs.field(converter=_policies)
 
-    def select(self, ticket: Ticket, now: datetime) -> SLAPolicy | None:
+    def select(self, ticket: Ticket, *, now: datetime) -> SLAPolicy | None:
         """The first policy whose condition holds for ``ticket`` at ``now``."""
         context = Context(ticket=ticket, now=require_aware(now, "now"))
         return next((p for p in self.policies if p.applies_to.holds(context)), None)
@@ -385,7 +385,7 @@ class PolicySet:
         Raises:
             InvalidInputError: ``now`` is earlier than the ticket's last event.
         """
-        policy = self.select(ticket, now)
+        policy = self.select(ticket, now=now)
         if policy is not None:
             return policy._evaluate(ticket, now, policy._applies_reason)
         _checked_now(ticket, now)
