@@ -46,10 +46,10 @@ class Quiet(Filter):
 
     name = "quiet"
 
-    def keeps(self, task: Task, requirements: Requirements, agent: AgentState) -> bool:
+    def holds(self, task: Task, requirements: Requirements, agent: AgentState) -> bool:
         return agent.open_items < 2
 
-    def why(self, task: Task, requirements: Requirements, agent: AgentState) -> str:
+    def describe(self, task: Task, requirements: Requirements, agent: AgentState) -> str:
         return f"{agent.open_items} open"
 
 

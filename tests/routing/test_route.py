@@ -49,7 +49,7 @@ class TestRoute:
         assert (
             decision.agent_id,
             stages["online"].kept,
-            stages["capacity"].kept,
+            stages["has_capacity"].kept,
         ) == ("dee", ("ana", "bo", "dee"), ("ana", "dee"))
         assert [f"{d.agent_id}: {d.reason}" for s in decision.stages for d in s.dropped] == [
             "cy: away",
@@ -63,11 +63,11 @@ class TestRoute:
                 "T-7 (chat, normal, waiting 2m) -> dee",
                 "  needs: chat, billing >= 5, speaks en",
                 "  online: kept 3, dropped 1: cy (away)",
-                "  capacity: kept 2, dropped 1: bo (chat 2/2 full)",
-                "  skills: kept 2",
-                "  language: kept 2",
-                "  groups: kept 2",
-                "  excluded: kept 2",
+                "  has_capacity: kept 2, dropped 1: bo (chat 2/2 full)",
+                "  has_skills: kept 2",
+                "  speaks_language: kept 2",
+                "  in_groups: kept 2",
+                "  not_excluded: kept 2",
                 "  eligible: online; chat 0/2; billing 6 >= 5; speaks en; no group required; "
                 "not excluded",
                 "  ranked by round robin, then agent id:",
@@ -159,7 +159,7 @@ class TestOffers:
 
 
 CONFIG: dict[str, Any] = {
-    "filters": ["online", "capacity", "skills", "excluded"],
+    "filters": ["online", "has_capacity", "has_skills", "not_excluded"],
     "rank": ["best_skill", {"by_attribute": "tenure", "descending": True}, "round_robin"],
     "queue": {"type": "priority_with_aging", "rate": 0.5,
               "weights": {"low": 0, "normal": 10, "high": 20, "urgent": 40}},

@@ -86,8 +86,8 @@ class TestFilters:
     ) -> None:
         requirements = Requirements.of(work)
         assert (kept, why) == (
-            check.keeps(work, requirements, agent),
-            check.why(work, requirements, agent),
+            check.holds(work, requirements, agent),
+            check.describe(work, requirements, agent),
         )
 
     def test_language(self) -> None:

@@ -191,7 +191,7 @@ class _Engine:
 
     def _failing(self, task: Task, pool: _Pool, agent: AgentState) -> Filter | None:
         for check in self.dynamic:
-            if not check.keeps(task, pool.requirements, agent):
+            if not check.holds(task, pool.requirements, agent):
                 return check
         return None
 
@@ -261,7 +261,7 @@ class _Index:
                     at_least[n].add(agent.id)
 
     def members(self, task: Task, requirements: Requirements) -> list[str]:
-        """The ids of the agents every static filter keeps, sorted."""
+        """The ids of the agents every static filter holds for, sorted."""
         found: set[str] | frozenset[str] = self.everyone
         for check in self.filters:
             if isinstance(check, Online):
@@ -278,5 +278,5 @@ class _Index:
                     found = found & widest
             else:
                 agents = self.agents
-                found = {i for i in found if check.keeps(task, requirements, agents[i])}
+                found = {i for i in found if check.holds(task, requirements, agents[i])}
         return sorted(found)

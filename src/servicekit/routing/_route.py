@@ -68,10 +68,10 @@ def route(
     for check in router.filters:
         kept, dropped = [], []
         for agent in candidates:
-            if check.keeps(task, requirements, agent):
+            if check.holds(task, requirements, agent):
                 kept.append(agent)
             else:
-                dropped.append(Dropped(agent.id, check.why(task, requirements, agent)))
+                dropped.append(Dropped(agent.id, check.describe(task, requirements, agent)))
         stages.append(Stage(check.name, tuple(a.id for a in kept), tuple(dropped)))
         candidates = kept
     ranked = sorted(candidates, key=lambda agent: rank_of(router, requirements, agent))
@@ -139,7 +139,7 @@ def decide(
     needs, applied = requirements
     eligibility: tuple[str, ...] = ()
     if chosen is not None:
-        eligibility = tuple(check.why(task, needs, chosen) for check in router.filters)
+        eligibility = tuple(check.describe(task, needs, chosen) for check in router.filters)
     return RoutingDecision(
         task=task,
         agent_id=None if chosen is None else chosen.id,
