@@ -13,7 +13,7 @@ from servicekit.calendars import Calendar
 from servicekit.conditions._conditions import Condition, Context, compare
 from servicekit.durations import checked_duration, format_duration
 from servicekit.errors import InvalidInputError
-from servicekit.tickets import Author, Replied, Status, Ticket
+from servicekit.tickets import Status, Ticket
 
 Comparison = Literal[">=", ">", "<", "<="]
 """How a measured amount is compared with a threshold."""
@@ -24,13 +24,6 @@ ANCHORS = ("created", "updated", "status", "agent_reply", "requester_reply", "as
 """What :func:`time_since` measures from; a status name (``"pending"``) also works."""
 
 
-def _last_reply(ticket: Ticket, by: Author) -> datetime:
-    for event in reversed(ticket.history):
-        if isinstance(event, Replied) and event.public and event.by is by:
-            return event.at
-    return ticket.created_at
-
-
 def anchor_instant(ticket: Ticket, anchor: str) -> datetime | None:
     """When ``anchor`` happened on ``ticket``, or ``None`` if it does not apply."""
     if anchor == "created":
@@ -38,9 +31,9 @@ def anchor_instant(ticket: Ticket, anchor: str) -> datetime | None:
     if anchor == "updated":
         return ticket.updated_at
     if anchor == "agent_reply":
-        return _last_reply(ticket, Author.AGENT)
+        return ticket.facts.last_public_agent_reply_at or ticket.created_at
     if anchor == "requester_reply":
-        return _last_reply(ticket, Author.CUSTOMER)
+        return ticket.facts.last_public_customer_reply_at or ticket.created_at
     if anchor == "assigned":
         assignments = ticket.facts.assignments
         return assignments[-1].at if assignments and ticket.assignee else None

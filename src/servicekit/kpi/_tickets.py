@@ -291,16 +291,6 @@ class Backlog:
     age: DurationSummary
 
 
-def _status_at(ticket: Ticket, at: datetime) -> Status | None:
-    """The ticket's status at ``at`` (``None`` before it was created)."""
-    if at < ticket.created_at:
-        return None
-    for period in ticket.facts.status_periods:
-        if period.start <= at and (period.end is None or at < period.end):
-            return period.status
-    return ticket.status  # pragma: no cover - periods cover every instant after creation
-
-
 class BacklogTally(Tally[Backlog]):
     """Accumulates the tickets unsolved at one instant; see :func:`backlog`."""
 
@@ -313,7 +303,7 @@ class BacklogTally(Tally[Backlog]):
 
     def add(self, value: Any) -> None:
         ticket = _ticket(value)
-        status = _status_at(ticket, self.now)
+        status = ticket.facts.status_at(self.now)
         if status is not None and status not in (Status.SOLVED, Status.CLOSED):
             self.ages.add_microseconds((self.now - ticket.created_at) // _US)
 

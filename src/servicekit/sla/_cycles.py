@@ -23,7 +23,6 @@ from servicekit.tickets import (
     Status,
     Ticket,
 )
-from servicekit.tickets._lifecycle import ROWS, trigger_of
 
 
 @attrs.define
@@ -81,13 +80,14 @@ class Timeline:
 
 
 def timeline_of(ticket: Ticket) -> Timeline:
-    """Walk the history once: statuses over time and the reply-type cycles."""
-    events = iter(ticket.history)
-    created = next(events)
+    """Read the history's facts once more for the reply-type cycles; statuses come
+    from the facts (the one walk of the lifecycle)."""
+    history, statuses = ticket.history, ticket.facts.statuses
+    created = history[0]
     assert isinstance(created, Created)
     walk = _Walk(created)
-    for event in events:
-        walk.step(event)
+    for index in range(1, len(history)):
+        walk.step(history[index], statuses[index])
     cycles = {
         Metric.FIRST_REPLY: walk.first,
         Metric.NEXT_REPLY: walk.next_reply,
@@ -117,9 +117,9 @@ class _Walk:
         self.solved_at: int | None = None
         self.solved_priority: Priority | None = None
 
-    def step(self, event: Event) -> None:
+    def step(self, event: Event, following: Status) -> None:
+        """Read ``event``, after which the ticket is in ``following``."""
         at = micros(event.at - EPOCH)  # events are tz-aware by construction
-        following = ROWS[self.status][trigger_of(event)]
         if isinstance(event, PriorityChanged):
             self.priority = event.priority
         elif isinstance(event, Replied) and event.public:
