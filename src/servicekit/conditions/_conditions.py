@@ -111,6 +111,20 @@ class FieldCondition(Condition):
     value: Any
     _members: frozenset[Any] | None = attrs.field(init=False, eq=False, repr=False)
 
+    def __attrs_post_init__(self) -> None:
+        """Refuse what could only fail later, in ``holds``; :func:`where` converts names."""
+        check_field(self.field)
+        check_operator(self.field, self.operator)
+        if self.operator in ("in", "not_in"):
+            if not isinstance(self.value, tuple):
+                raise InvalidInputError(
+                    f"{self.operator} needs a tuple of values, got {self.value!r}"
+                )
+            for item in self.value:
+                value_for(self.field, item)
+        else:
+            value_for(self.field, self.value)
+
     @_members.default
     def _hashed_members(self) -> frozenset[Any] | None:
         """The values of ``in`` / ``not_in`` as a set, for long lists (VIP customers)."""

@@ -56,7 +56,17 @@ class TimeSince(Condition):
     anchor: str
     operator: Comparison
     duration: timedelta
-    calendar: Calendar | None = attrs.field(default=None, eq=False)
+    calendar: Calendar | None = None
+
+    def __attrs_post_init__(self) -> None:
+        """Refuse what could only fail later; :func:`time_since` converts names."""
+        if check_anchor(self.anchor) != self.anchor:
+            raise InvalidInputError(f"anchor must be a name such as 'pending', got {self.anchor!r}")
+        check_comparison(self.operator)
+        if checked_duration("duration", self.duration) != self.duration:
+            raise InvalidInputError(f"duration must be a timedelta, got {self.duration!r}")
+        if self.calendar is not None and not isinstance(self.calendar, Calendar):
+            raise InvalidInputError(f"calendar must be a calendar or None, got {self.calendar!r}")
 
     def elapsed(self, context: Context) -> timedelta | None:
         """Time since the anchor at ``context.now`` (business time on the calendar)."""

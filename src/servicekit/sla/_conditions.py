@@ -41,6 +41,14 @@ class SLACondition(Condition):
     operator: Comparison
     value: float | timedelta
 
+    def __attrs_post_init__(self) -> None:
+        """Refuse what could only fail later; :func:`sla_clock` converts names."""
+        if not isinstance(self.metric, Metric):
+            raise InvalidInputError(f"metric must be a Metric, got {self.metric!r}")
+        check_comparison(self.operator)
+        if type(check_value(check_measure(self.measure), self.value)) is not type(self.value):
+            raise InvalidInputError(f"{self.measure}: got {self.value!r}; build it with sla_clock")
+
     def clock(self, context: Context) -> Clock | None:
         """The metric's latest clock in ``context``."""
         if context.sla is None:
