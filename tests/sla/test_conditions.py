@@ -12,7 +12,7 @@ from servicekit import SLAPolicy
 from servicekit.conditions import COMPARISONS, where
 from servicekit.errors import ConfigError, InvalidInputError
 from servicekit.sla import sla_clock
-from tests.conditions.test_time import MON, assert_next_change_is_honest, at, ticket
+from tests.conditions.test_time_since import MON, assert_next_change_is_honest, at, ticket
 
 
 class TestSLAConditions:

@@ -18,7 +18,7 @@ from servicekit.conditions._conditions import (
     checked_condition,
     not_,
 )
-from servicekit.conditions._time import (
+from servicekit.conditions._time_since import (
     TimeSince,
     check_anchor,
     check_comparison,

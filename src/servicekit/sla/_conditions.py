@@ -12,7 +12,7 @@ import attrs
 from servicekit._checks import located_at, member
 from servicekit.conditions._conditions import Condition, Context, compare
 from servicekit.conditions._config import register_form
-from servicekit.conditions._time import (
+from servicekit.conditions._time_since import (
     Comparison,
     check_comparison,
     flip_after,

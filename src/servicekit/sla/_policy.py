@@ -18,9 +18,9 @@ from servicekit.conditions import ALWAYS, AllOf, AnyOf, Condition, Context, Not,
 from servicekit.durations import format_duration, parse_duration
 from servicekit.errors import ConfigError, InvalidDurationError, InvalidInputError
 from servicekit.sla._clock import SLAEvaluation, Target
+from servicekit.sla._clock_facts import clock_facts_of
+from servicekit.sla._clock_maker import ClockMaker
 from servicekit.sla._conditions import SLACondition
-from servicekit.sla._cycles import timeline_of
-from servicekit.sla._evaluate import ClockMaker
 from servicekit.sla._meter import Meter
 from servicekit.sla._metrics import DEFAULT_PAUSES, STOPPING, Metric
 from servicekit.tickets import Priority, Status, Ticket
@@ -228,7 +228,7 @@ class SLAPolicy:
     def _evaluate(self, ticket: Ticket, now: datetime, reason: str) -> SLAEvaluation:
         now_us = _checked_now(ticket, now)
         maker = ClockMaker(
-            timeline=timeline_of(ticket),
+            clock_facts=clock_facts_of(ticket),
             metrics=self._metrics,
             now=now_us,
             priority=ticket.priority,

@@ -1,8 +1,9 @@
-"""When each metric's clocks start and stop, read from a ticket's history in one pass.
+"""A ticket's clock facts: when each metric's clocks start and stop, and the statuses
+over time, read from its history and its facts.
 
 Instants are integer microseconds since the epoch. Resolution-type metrics are not
-listed here: their one clock spans the whole history and is read from the status
-timeline (it counts while the ticket is neither paused nor solved).
+listed here: their one clock spans the whole history and is read from the statuses
+over time (it counts while the ticket is neither paused nor solved).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ class Cycle:
 
 
 @attrs.frozen
-class Timeline:
+class ClockFacts:
     """A ticket's history reduced to what clocks need.
 
     ``change_at[i]`` is when the ticket entered ``status_of[i]`` (after every event at
@@ -79,7 +80,7 @@ class Timeline:
         return tuple(spans)
 
 
-def timeline_of(ticket: Ticket) -> Timeline:
+def clock_facts_of(ticket: Ticket) -> ClockFacts:
     """Read the history's facts once more for the reply-type cycles; statuses come
     from the facts (the one walk of the lifecycle)."""
     history, statuses = ticket.history, ticket.facts.statuses
@@ -94,7 +95,7 @@ def timeline_of(ticket: Ticket) -> Timeline:
         Metric.PERIODIC_UPDATE: walk.updates,
         Metric.PAUSABLE_UPDATE: walk.updates,
     }
-    return Timeline(
+    return ClockFacts(
         walk.start, walk.change_at, walk.status_of, walk.solved_at, walk.solved_priority, cycles
     )
 
