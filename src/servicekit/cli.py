@@ -93,7 +93,7 @@ def read_tickets(path: Path) -> list[Ticket]:
             if isinstance(event, Created):
                 if ticket_id in tickets:
                     _fail(where, f"ticket {ticket_id!r} is created twice")
-                tickets[ticket_id] = Ticket([event])
+                tickets[ticket_id] = Ticket.replay([event])
             elif ticket_id not in tickets:
                 _fail(where, f"field 'ticket_id': ticket {ticket_id!r} has no created event yet")
             else:

@@ -12,7 +12,7 @@ from typing import Any, overload
 
 import attrs
 
-from servicekit.errors import InvalidTransitionError
+from servicekit.errors import InvalidInputError, InvalidTransitionError
 from servicekit.tickets._enums import Author, Channel, Priority, Status
 from servicekit.tickets._events import (
     Assigned,
@@ -86,8 +86,8 @@ class History(Sequence[Event]):
 class Ticket:
     """A ticket: its current snapshot and the event history it was built from.
 
-    Build one with :meth:`create`, :meth:`replay` (or ``Ticket(events)``) or
-    :meth:`from_dict`, and move it on with :meth:`apply`, which returns a new ticket.
+    Build one with :meth:`create`, :meth:`replay` or :meth:`from_dict` (there is no
+    other constructor), and move it on with :meth:`apply`, which returns a new ticket.
     Two tickets are equal when their histories are. Every event is checked against
     the lifecycle table :data:`~servicekit.tickets.TRANSITIONS`; a rejected event
     raises :class:`~servicekit.errors.InvalidTransitionError` and changes nothing.
@@ -115,11 +115,12 @@ class Ticket:
     tags: frozenset[str] = attrs.field(eq=False)
     fields: Mapping[str, FieldValue] = attrs.field(eq=False)
 
-    def __init__(self, events: Iterable[Event]) -> None:
-        """Replay ``events`` (the first must be ``Created``); see :meth:`replay`."""
-        log: list[Event] = []
-        state = _State.first(events, log)
-        self.__attrs_init__(History(log, len(log)), *state.snapshot())
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        """Refused: one way in, :meth:`create`, :meth:`replay` or :meth:`from_dict`."""
+        raise InvalidInputError(
+            "build a ticket with Ticket.create(...), Ticket.replay(events) or "
+            "Ticket.from_dict(data)"
+        )
 
     @classmethod
     def create(
@@ -145,7 +146,7 @@ class Ticket:
             author_id=author_id,
             tags=tags,
         )
-        return cls([created])
+        return cls.replay([created])
 
     @classmethod
     def replay(cls, events: Iterable[Event]) -> Ticket:
@@ -155,7 +156,11 @@ class Ticket:
             InvalidTransitionError: naming the first offending event by its index
                 (``events[3]: ...``); the first event must be ``Created``.
         """
-        return cls(events)
+        log: list[Event] = []
+        state = _State.first(events, log)
+        ticket = object.__new__(cls)
+        ticket.__attrs_init__(History(log, len(log)), *state.snapshot())
+        return ticket
 
     def apply(self, event: Event) -> Ticket:
         """The ticket after ``event``; this ticket is unchanged.
