@@ -26,6 +26,9 @@ class QueueOrder(abc.ABC):
 
     name: ClassVar[str]
 
+    def __repr__(self) -> str:
+        return f"{self.name}()"
+
     @abc.abstractmethod
     def key(self, task: Task, now: datetime) -> tuple[Any, ...]:
         """The sort key of ``task`` at ``now`` (ending on arrival and id)."""
@@ -35,7 +38,7 @@ class QueueOrder(abc.ABC):
         return self.name
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Fifo(QueueOrder):
     """Oldest first, whatever the priority."""
 
@@ -44,11 +47,8 @@ class Fifo(QueueOrder):
     def key(self, task: Task, now: datetime) -> tuple[Any, ...]:
         return (to_us(task.arrived_at), task.id)
 
-    def __repr__(self) -> str:
-        return "fifo()"
 
-
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Lifo(QueueOrder):
     """Newest first, whatever the priority (ties: lower task id first)."""
 
@@ -57,11 +57,8 @@ class Lifo(QueueOrder):
     def key(self, task: Task, now: datetime) -> tuple[Any, ...]:
         return (-to_us(task.arrived_at), task.id)
 
-    def __repr__(self) -> str:
-        return "lifo()"
 
-
-@attrs.frozen
+@attrs.frozen(repr=False)
 class PriorityThenAge(QueueOrder):
     """Highest priority first, oldest first within a priority (strict priority FIFO:
     a steady stream of urgent work can starve low priority; see
@@ -71,9 +68,6 @@ class PriorityThenAge(QueueOrder):
 
     def key(self, task: Task, now: datetime) -> tuple[Any, ...]:
         return (-task.priority.rank, to_us(task.arrived_at), task.id)
-
-    def __repr__(self) -> str:
-        return "priority_then_age()"
 
 
 DEFAULT_WEIGHTS: Mapping[Priority, int] = MappingProxyType(

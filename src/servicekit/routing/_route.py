@@ -49,11 +49,11 @@ def route(
     T-1 (chat, normal, waiting 2m) -> cy
       needs: chat, billing >= 5
       online: kept 3
-      capacity: kept 3
-      skills: kept 2, dropped 1: bo (billing 4 < 5)
-      language: kept 2
-      groups: kept 2
-      excluded: kept 2
+      has_capacity: kept 3
+      has_skills: kept 2, dropped 1: bo (billing 4 < 5)
+      speaks_language: kept 2
+      in_groups: kept 2
+      not_excluded: kept 2
       eligible: online; chat 0/2; billing 9 >= 5; no language required; ...
       ranked by round robin, then agent id:
         1. cy: last assigned 2026-03-02 08:51:00+00:00
