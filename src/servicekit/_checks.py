@@ -146,6 +146,38 @@ def checked_items(value: object, kind: type[T], what: str) -> tuple[T, ...]:
     return found
 
 
+def distinct(items: Iterable[T], key: Callable[[T], str], clash: str) -> list[T]:
+    """``items`` as a list, refusing two with one ``key``; ``clash`` is the message, with
+    ``{key!r}`` where the repeated key goes (``"two tasks have the id {key!r}"``)."""
+    found: list[T] = []
+    seen: set[str] = set()
+    for item in items:
+        if key(item) in seen:
+            raise InvalidInputError(clash.format(key=key(item)))
+        seen.add(key(item))
+        found.append(item)
+    return found
+
+
+def config_object(
+    data: object, path: str, what: str, *, keys: Iterable[str], required: Iterable[str] = ()
+) -> Mapping[Any, Any]:
+    """``data`` as a config object (a mapping) with no key outside ``keys`` and every
+    ``required`` key; an unknown or missing key is named by its own path."""
+    if not isinstance(data, Mapping):
+        raise ConfigError(path, f"expected {what}, got {data!r}")
+    known = tuple(keys)
+    for key in data:
+        if key not in known:
+            raise ConfigError(
+                join_path(path, str(key)), f"unknown key; expected one of {', '.join(known)}"
+            )
+    for key in required:
+        if key not in data:
+            raise ConfigError(join_path(path, key), "missing")
+    return data
+
+
 def located(path: str, build: Callable[[], T]) -> T:
     """``build()``, with an :class:`InvalidInputError` re-raised as a :class:`ConfigError`
     at ``path``: how every config reader turns a Python-API error into a located one."""

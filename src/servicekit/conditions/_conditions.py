@@ -11,7 +11,7 @@ import abc
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import Any, Literal, Protocol, get_args
+from typing import Any, ClassVar, Literal, Protocol, get_args
 
 import attrs
 
@@ -252,41 +252,44 @@ def plain(value: object) -> object:
 
 
 @attrs.frozen(repr=False)
-class AllOf(Condition):
+class Combination(Condition):
+    """Several conditions combined (:class:`AllOf`, :class:`AnyOf`): each says its
+    dict key (``all``, ``any``) and factory, and how it combines answers."""
+
+    key: ClassVar[str]
+    factory: ClassVar[str]
+    conditions: tuple[Condition, ...]
+
+    def next_change_at(self, context: Context) -> datetime | None:
+        return earliest(condition.next_change_at(context) for condition in self.conditions)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {self.key: [condition.to_dict() for condition in self.conditions]}
+
+    def __repr__(self) -> str:
+        return f"{self.factory}({', '.join(map(repr, self.conditions))})"
+
+
+@attrs.frozen(repr=False)
+class AllOf(Combination):
     """True when every condition is (true when there are none); see :func:`all_of`."""
 
-    conditions: tuple[Condition, ...]
+    key: ClassVar[str] = "all"
+    factory: ClassVar[str] = "all_of"
 
     def holds(self, context: Context) -> bool:
         return all(condition.holds(context) for condition in self.conditions)
 
-    def next_change_at(self, context: Context) -> datetime | None:
-        return earliest(condition.next_change_at(context) for condition in self.conditions)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"all": [condition.to_dict() for condition in self.conditions]}
-
-    def __repr__(self) -> str:
-        return f"all_of({', '.join(map(repr, self.conditions))})"
-
 
 @attrs.frozen(repr=False)
-class AnyOf(Condition):
+class AnyOf(Combination):
     """True when at least one condition is; see :func:`any_of`."""
 
-    conditions: tuple[Condition, ...]
+    key: ClassVar[str] = "any"
+    factory: ClassVar[str] = "any_of"
 
     def holds(self, context: Context) -> bool:
         return any(condition.holds(context) for condition in self.conditions)
-
-    def next_change_at(self, context: Context) -> datetime | None:
-        return earliest(condition.next_change_at(context) for condition in self.conditions)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"any": [condition.to_dict() for condition in self.conditions]}
-
-    def __repr__(self) -> str:
-        return f"any_of({', '.join(map(repr, self.conditions))})"
 
 
 @attrs.frozen(repr=False)

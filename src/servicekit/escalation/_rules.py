@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from servicekit._checks import checked_items, flag, located, named
+from servicekit._checks import checked_items, config_object, distinct, flag, located, named
 from servicekit.calendars import Calendar
 from servicekit.conditions import Condition, condition_from_dict
 from servicekit.durations import checked_duration, format_duration
@@ -106,15 +106,7 @@ def rule_from_dict(
     data: object, path: str, calendars: Mapping[str, Calendar] | None
 ) -> EscalationRule:
     """See :meth:`RuleSet.from_dict`."""
-    if not isinstance(data, Mapping):
-        raise ConfigError(path, f"expected a rule object, got {data!r}")
-    for key in data:
-        if key not in _RULE_KEYS:
-            raise ConfigError(
-                join_path(path, str(key)), f"unknown key; expected one of {', '.join(_RULE_KEYS)}"
-            )
-    if "name" not in data:
-        raise ConfigError(join_path(path, "name"), "missing")
+    data = config_object(data, path, "a rule object", keys=_RULE_KEYS, required=["name"])
     arguments: dict[str, Any] = {}
     for part in ("all", "any", "actions"):
         items = data.get(part, [])
@@ -139,15 +131,12 @@ def _condition_reader(calendars: Mapping[str, Calendar] | None) -> Any:
 def _rules(value: object) -> tuple[EscalationRule, ...]:
     if not isinstance(value, Iterable) or isinstance(value, str | Mapping):
         raise InvalidInputError(f"expected escalation rules, got {value!r}")
-    rules = tuple(value)
-    seen: set[str] = set()
-    for rule in rules:
-        if not isinstance(rule, EscalationRule):
-            raise InvalidInputError(f"not an escalation rule: {rule!r}")
-        if rule.name in seen:
-            raise InvalidInputError(f"two rules are named {rule.name!r}; names must be unique")
-        seen.add(rule.name)
-    return rules
+    rules = checked_items(value, EscalationRule, "escalation rule")
+    return tuple(distinct(rules, _rule_name, "two rules are named {key!r}; names must be unique"))
+
+
+def _rule_name(rule: EscalationRule) -> str:
+    return rule.name
 
 
 @attrs.frozen

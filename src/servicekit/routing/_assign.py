@@ -11,7 +11,7 @@ from datetime import datetime
 
 import attrs
 
-from servicekit._checks import instant
+from servicekit._checks import checked_items, distinct, instant
 from servicekit.conditions._conditions import earliest
 from servicekit.errors import InvalidInputError
 from servicekit.routing._agents import AgentState, AgentStatus
@@ -107,15 +107,12 @@ def assign(
 def _checked_tasks(queue: Iterable[Task]) -> list[Task]:
     if isinstance(queue, Task):
         raise InvalidInputError("queue must be a collection of Task, got one task")
-    tasks, seen = [], set()
-    for task in queue:
-        if not isinstance(task, Task):
-            raise InvalidInputError(f"not a Task: {task!r}")
-        if task.id in seen:
-            raise InvalidInputError(f"two tasks in the queue have the id {task.id!r}")
-        seen.add(task.id)
-        tasks.append(task)
-    return tasks
+    tasks = checked_items(queue, Task, "task")
+    return distinct(tasks, _task_id, "two tasks in the queue have the id {key!r}")
+
+
+def _task_id(task: Task) -> str:
+    return task.id
 
 
 _Entry = tuple[tuple[object, ...], int]  # (rank ending on agent id, agent version)

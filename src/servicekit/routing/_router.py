@@ -11,7 +11,7 @@ from typing import Any
 
 import attrs
 
-from servicekit._checks import checked_items, flag, instant, located
+from servicekit._checks import checked_items, config_object, flag, instant, located
 from servicekit.errors import ConfigError, InvalidInputError, join_path
 from servicekit.routing._filters import DEFAULT_FILTERS, FILTERS, Filter
 from servicekit.routing._keys import KEYS, RankKey, by_attribute, round_robin
@@ -221,17 +221,9 @@ def _read_overflow(value: object, path: str) -> tuple[OverflowStep, ...]:
     steps = []
     for index, item in enumerate(_list(value, path)):
         where = f"{path}[{index}]"
-        if not isinstance(item, Mapping):
-            raise ConfigError(where, f"expected an overflow step object, got {item!r}")
         known = attrs.fields_dict(OverflowStep)
-        for key in item:
-            if key not in known:
-                raise ConfigError(
-                    join_path(where, str(key)), f"unknown key; expected one of {', '.join(known)}"
-                )
-        if "after" not in item:
-            raise ConfigError(join_path(where, "after"), "missing")
-        steps.append(located(where, functools.partial(OverflowStep, **item)))
+        step = config_object(item, where, "an overflow step object", keys=known, required=["after"])
+        steps.append(located(where, functools.partial(OverflowStep, **step)))
     return tuple(steps)
 
 

@@ -10,11 +10,11 @@ from typing import Any
 
 import attrs
 
-from servicekit._checks import E, checked_name, located, member, named
+from servicekit._checks import E, checked_name, config_object, located, member, named
 from servicekit._time import require_aware, to_us
 from servicekit.calendars import Calendar
 from servicekit.calendars._config import calendar_reference
-from servicekit.conditions import ALWAYS, AllOf, AnyOf, Condition, Context, Not, condition_from_dict
+from servicekit.conditions import ALWAYS, Combination, Condition, Context, Not, condition_from_dict
 from servicekit.durations import format_duration, parse_duration
 from servicekit.errors import ConfigError, InvalidDurationError, InvalidInputError
 from servicekit.sla._clock import SLAEvaluation, Target
@@ -130,7 +130,7 @@ def _reads_sla(condition: Condition) -> bool:
     """Whether ``condition`` or any part of it is an SLA condition."""
     if isinstance(condition, SLACondition):
         return True
-    if isinstance(condition, AllOf | AnyOf):
+    if isinstance(condition, Combination):
         return any(_reads_sla(part) for part in condition.conditions)
     return isinstance(condition, Not) and _reads_sla(condition.condition)
 
@@ -310,16 +310,9 @@ def policy_from_dict(
 ) -> SLAPolicy:
     """See :meth:`SLAPolicy.from_dict`; ``path`` prefixes error paths."""
     try:
-        if not isinstance(data, Mapping):
-            raise ConfigError("", f"expected a policy object, got {data!r}")
-        for key in data:
-            if key not in _POLICY_KEYS:
-                raise ConfigError(
-                    str(key), f"unknown key; expected one of {', '.join(_POLICY_KEYS)}"
-                )
-        for key in ("name", "targets"):
-            if key not in data:
-                raise ConfigError(key, "missing")
+        data = config_object(
+            data, "", "a policy object", keys=_POLICY_KEYS, required=["name", "targets"]
+        )
         located("name", lambda: checked_name(data["name"], "name"))
         calendar = data.get("calendar")
         if calendar is not None:

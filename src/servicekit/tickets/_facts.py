@@ -58,8 +58,6 @@ class Facts:
     the assignments and escalations on first access.
 
     Attributes:
-        created_at: the instant of the ``Created`` event.
-        updated_at: the instant of the last event.
         first_public_agent_reply_at: the first public agent reply, if any.
         last_public_agent_reply_at: the last public agent reply, if any.
         last_public_customer_reply_at: the last public customer reply, if any.
@@ -67,10 +65,6 @@ class Facts:
         customer_replies: public customer replies (creation not counted).
         reopen_instants: when the ticket left ``solved`` for anything but ``closed``.
         solve_instants: every move to ``solved``.
-        first_solved_at: the first move to ``solved``.
-        solved_at: the last move to ``solved``, or ``None`` if the ticket has left
-            ``solved`` since for anything but ``closed`` (full resolution).
-        closed_at: when it was closed (also by a merge), else ``None``.
         last_customer_update_at: the customer's last update.
         last_agent_update_at: an agent's last update.
         satisfaction: the latest rating, if any.
@@ -81,8 +75,6 @@ class Facts:
     """
 
     history: Sequence[Event] = attrs.field(repr=False)
-    created_at: datetime
-    updated_at: datetime
     first_public_agent_reply_at: datetime | None
     last_public_agent_reply_at: datetime | None
     last_public_customer_reply_at: datetime | None
@@ -90,15 +82,41 @@ class Facts:
     customer_replies: int
     reopen_instants: tuple[datetime, ...]
     solve_instants: tuple[datetime, ...]
-    first_solved_at: datetime | None
-    solved_at: datetime | None
-    closed_at: datetime | None
     last_customer_update_at: datetime | None
     last_agent_update_at: datetime | None
     satisfaction: SatisfactionRated | None
     merged_into: str | None
     statuses: tuple[Status, ...] = attrs.field(repr=False)
     status_periods: tuple[StatusPeriod, ...] = attrs.field(repr=False)
+
+    @property
+    def created_at(self) -> datetime:
+        """The instant of the ``Created`` event."""
+        return self.history[0].at
+
+    @property
+    def updated_at(self) -> datetime:
+        """The instant of the last event."""
+        return self.history[-1].at
+
+    @property
+    def first_solved_at(self) -> datetime | None:
+        """The first move to ``solved``."""
+        return self.solve_instants[0] if self.solve_instants else None
+
+    @property
+    def solved_at(self) -> datetime | None:
+        """The last move to ``solved``, or ``None`` if the ticket has left ``solved``
+        since for anything but ``closed`` (full resolution). Solves and reopens
+        alternate, so it is solved when it was solved more often than reopened."""
+        solves = self.solve_instants
+        return solves[-1] if len(solves) > len(self.reopen_instants) else None
+
+    @property
+    def closed_at(self) -> datetime | None:
+        """When it was closed (also by a merge), else ``None``."""
+        last = self.status_periods[-1]
+        return last.start if last.status is Status.CLOSED else None
 
     @property
     def reopens(self) -> int:
@@ -191,16 +209,13 @@ class _Walk:
     """What is carried from event to event while reading a history."""
 
     def __init__(self, created: Created) -> None:
-        self.created = self.at = self.entered = created.at
+        self.entered = created.at
         self.status = Status.NEW
         self.statuses = [self.status]
         self.periods: list[StatusPeriod] = []
         self.first_agent_reply: datetime | None = None
         self.last_agent_reply: datetime | None = None
         self.last_customer_reply: datetime | None = None
-        self.first_solved: datetime | None = None
-        self.solved: datetime | None = None
-        self.closed: datetime | None = None
         self.merged_into: str | None = None
         self.agent_replies = self.customer_replies = 0
         self.reopened: list[datetime] = []
@@ -210,7 +225,7 @@ class _Walk:
         self.satisfaction: SatisfactionRated | None = None
 
     def step(self, event: Event) -> None:
-        at = self.at = event.at
+        at = event.at
         if isinstance(event, Replied):
             self.replied(event)
         elif isinstance(event, StatusChanged):
@@ -246,22 +261,14 @@ class _Walk:
         self.periods.append(StatusPeriod(status=self.status, start=self.entered, end=at))
         if self.status is Status.SOLVED and following is not Status.CLOSED:
             self.reopened.append(at)
-            self.solved = None
         if following is Status.SOLVED:
             self.solves.append(at)
-            self.solved = at
-            if self.first_solved is None:
-                self.first_solved = at
-        elif following is Status.CLOSED:
-            self.closed = at
         self.status, self.entered = following, at
 
     def facts(self, history: Sequence[Event]) -> Facts:
         periods = (*self.periods, StatusPeriod(status=self.status, start=self.entered, end=None))
         return Facts(
             history=history,
-            created_at=self.created,
-            updated_at=self.at,
             first_public_agent_reply_at=self.first_agent_reply,
             last_public_agent_reply_at=self.last_agent_reply,
             last_public_customer_reply_at=self.last_customer_reply,
@@ -269,9 +276,6 @@ class _Walk:
             customer_replies=self.customer_replies,
             reopen_instants=tuple(self.reopened),
             solve_instants=tuple(self.solves),
-            first_solved_at=self.first_solved,
-            solved_at=self.solved,
-            closed_at=self.closed,
             last_customer_update_at=self.last_customer,
             last_agent_update_at=self.last_agent,
             satisfaction=self.satisfaction,
