@@ -11,9 +11,9 @@ birth-death sum on a log scale; no factorial, no overflow, no NaN.
 (14, 20)
 """
 
-from servicekit.staffing._erlang import MAX_TRAFFIC, erlang_b, erlang_c
+from servicekit.staffing._erlang import MAX_AGENTS, MAX_TRAFFIC, erlang_b, erlang_c
 from servicekit.staffing._feasibility import Feasibility, IntervalCheck, feasibility
-from servicekit.staffing._plan import MAX_AGENTS, Limit, StaffingPlan, agents_required
+from servicekit.staffing._plan import Limit, StaffingPlan, agents_required
 from servicekit.staffing._queue import (
     DurationLike,
     HasDuration,
