@@ -81,14 +81,15 @@ class ClockFacts:
 
 
 def clock_facts_of(ticket: Ticket) -> ClockFacts:
-    """Read the history's facts once more for the reply-type cycles; statuses come
-    from the facts (the one walk of the lifecycle)."""
-    history, statuses = ticket.history, ticket.facts.statuses
-    created = history[0]
+    """Read the history once more for the reply-type cycles; the status after each
+    event is the one the lifecycle table gave when the event was applied."""
+    events, statuses = iter(ticket.history), ticket.history.statuses()
+    created = next(events)
     assert isinstance(created, Created)
+    next(statuses)  # new, at creation
     walk = _Walk(created)
-    for index in range(1, len(history)):
-        walk.step(history[index], statuses[index])
+    for event, following in zip(events, statuses, strict=True):
+        walk.step(event, following)
     cycles = {
         Metric.FIRST_REPLY: walk.first,
         Metric.NEXT_REPLY: walk.next_reply,

@@ -23,10 +23,10 @@ from servicekit.tickets._events import (
     SatisfactionRated,
     StatusChanged,
 )
-from servicekit.tickets._lifecycle import ROWS, trigger_of
 
 if TYPE_CHECKING:
     from servicekit.calendars import Calendar
+    from servicekit.tickets._ticket import History
 
 
 @attrs.frozen(kw_only=True)
@@ -49,8 +49,9 @@ start=datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.timezone.utc), end=Non
 class Facts:
     """What a ticket's history says, computed once per ticket (``ticket.facts``).
 
-    This is the one walk of a history: the lifecycle's transitions are read here and
-    nowhere else, and SLA clocks, KPIs and conditions read these facts.
+    This is the one walk of a history: the status after each event is the one the
+    lifecycle table gave when the event was applied (kept in the history), and KPIs,
+    conditions and reports read these facts instead of walking again.
 
     Replies count only *public* messages; ``bot`` and ``system`` replies are never
     agent replies. An *update* by the customer or an agent is an event they authored
@@ -70,8 +71,8 @@ class Facts:
         satisfaction: the latest rating, if any.
         merged_into: the ticket this one was merged into, if any.
         statuses: the status after each event of the history, in order.
-        status_periods: consecutive stretches per status (a stretch may be empty when
-            several events share an instant); the last one is open (``end is None``).
+        status_changes: ``(instant, status entered)`` at creation (``new``) and at every
+            change of status, in order.
     """
 
     history: Sequence[Event] = attrs.field(repr=False)
@@ -87,7 +88,7 @@ class Facts:
     satisfaction: SatisfactionRated | None
     merged_into: str | None
     statuses: tuple[Status, ...] = attrs.field(repr=False)
-    status_periods: tuple[StatusPeriod, ...] = attrs.field(repr=False)
+    status_changes: tuple[tuple[datetime, Status], ...] = attrs.field(repr=False)
 
     @property
     def created_at(self) -> datetime:
@@ -115,8 +116,8 @@ class Facts:
     @property
     def closed_at(self) -> datetime | None:
         """When it was closed (also by a merge), else ``None``."""
-        last = self.status_periods[-1]
-        return last.start if last.status is Status.CLOSED else None
+        at, status = self.status_changes[-1]
+        return at if status is Status.CLOSED else None
 
     @property
     def reopens(self) -> int:
@@ -140,8 +141,19 @@ class Facts:
         >>> t.facts.status_at(t.created_at), t.facts.status_at(t.updated_at)
         (<Status.NEW: 'new'>, <Status.PENDING: 'pending'>)
         """
-        index = bisect_right(self.status_periods, at, key=_start) - 1
-        return None if index < 0 else self.status_periods[index].status
+        index = bisect_right(self.status_changes, at, key=_instant) - 1
+        return None if index < 0 else self.status_changes[index][1]
+
+    @functools.cached_property
+    def status_periods(self) -> tuple[StatusPeriod, ...]:
+        """Consecutive stretches per status (a stretch may be empty when several events
+        share an instant); the last one is open (``end is None``)."""
+        changes = self.status_changes
+        ends = [at for at, _ in changes[1:]]
+        return tuple(
+            StatusPeriod(status=status, start=start, end=end)
+            for (start, status), end in zip(changes, [*ends, None], strict=True)
+        )
 
     @functools.cached_property
     def assignments(self) -> tuple[Assigned, ...]:
@@ -195,13 +207,16 @@ class Facts:
         return {status: totals[status] for status in Status if status in totals}
 
 
-def facts_of(history: Sequence[Event]) -> Facts:
-    """Derive :class:`Facts` from a valid history (as held by a ``Ticket``)."""
-    created = history[0]
+def facts_of(history: History) -> Facts:
+    """Derive :class:`Facts` from a ticket's history, reading the status after each
+    event that the lifecycle table gave when the event was applied."""
+    events, statuses = iter(history), history.statuses()
+    created = next(events)
     assert isinstance(created, Created)
+    next(statuses)  # new, at creation
     walk = _Walk(created)
-    for index in range(1, len(history)):
-        walk.step(history[index])
+    for event, following in zip(events, statuses, strict=True):
+        walk.step(event, following)
     return walk.facts(history)
 
 
@@ -209,10 +224,9 @@ class _Walk:
     """What is carried from event to event while reading a history."""
 
     def __init__(self, created: Created) -> None:
-        self.entered = created.at
         self.status = Status.NEW
         self.statuses = [self.status]
-        self.periods: list[StatusPeriod] = []
+        self.changes = [(created.at, Status.NEW)]
         self.first_agent_reply: datetime | None = None
         self.last_agent_reply: datetime | None = None
         self.last_customer_reply: datetime | None = None
@@ -224,7 +238,7 @@ class _Walk:
         self.last_agent = created.at if created.by is Author.AGENT else None
         self.satisfaction: SatisfactionRated | None = None
 
-    def step(self, event: Event) -> None:
+    def step(self, event: Event, following: Status) -> None:
         at = event.at
         if isinstance(event, Replied):
             self.replied(event)
@@ -237,7 +251,6 @@ class _Walk:
             self.satisfaction = event
         elif isinstance(event, Merged):
             self.merged_into = event.into
-        following = ROWS[self.status].get(trigger_of(event), self.status)
         self.statuses.append(following)
         if following is not self.status:
             self.status_changed(at, following)
@@ -258,15 +271,14 @@ class _Walk:
             self.customer_replies += 1
 
     def status_changed(self, at: datetime, following: Status) -> None:
-        self.periods.append(StatusPeriod(status=self.status, start=self.entered, end=at))
+        self.changes.append((at, following))
         if self.status is Status.SOLVED and following is not Status.CLOSED:
             self.reopened.append(at)
         if following is Status.SOLVED:
             self.solves.append(at)
-        self.status, self.entered = following, at
+        self.status = following
 
     def facts(self, history: Sequence[Event]) -> Facts:
-        periods = (*self.periods, StatusPeriod(status=self.status, start=self.entered, end=None))
         return Facts(
             history=history,
             first_public_agent_reply_at=self.first_agent_reply,
@@ -281,12 +293,12 @@ class _Walk:
             satisfaction=self.satisfaction,
             merged_into=self.merged_into,
             statuses=tuple(self.statuses),
-            status_periods=periods,
+            status_changes=tuple(self.changes),
         )
 
 
-def _start(period: StatusPeriod) -> datetime:
-    return period.start
+def _instant(change: tuple[datetime, Status]) -> datetime:
+    return change[0]
 
 
 def _distinct(values: Iterable[str | None]) -> tuple[str, ...]:
