@@ -4,6 +4,7 @@ an optional value of a kind, and one or several items of a kind as a tuple. Each
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
@@ -52,3 +53,40 @@ def checked_items(value: object, kind: type[T], what: str) -> tuple[T, ...]:
         if not isinstance(item, kind):
             raise InvalidInputError(f"not {'an' if what[0] in 'aeiou' else 'a'} {what}: {item!r}")
     return found
+
+
+# --- qa / insights (qa-insights branch): finite numbers, whole numbers, names, seeds ------
+
+
+def short(value: object, limit: int = 80) -> str:
+    """``repr(value)`` cut to about ``limit`` characters, for error messages."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def finite(name: str, value: object, *, low: float | None = None) -> float:
+    """``value`` as a finite ``float`` (not a bool), at least ``low`` when given."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise InvalidInputError(f"{name} must be a finite number, got {short(value)}")
+    if low is not None and value < low:
+        raise InvalidInputError(f"{name} must be at least {low:g}, got {short(value)}")
+    return float(value)
+
+
+def whole(name: str, value: object, *, low: int | None = None, high: int | None = None) -> int:
+    """``value`` as an ``int`` (not a bool) in ``[low, high]`` where given."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInputError(f"{name} must be a whole number, got {short(value)}")
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise InvalidInputError(
+            f"{name} must be in [{'' if low is None else low}, {'' if high is None else high}], "
+            f"got {value}"
+        )
+    return value
+
+
+def label(name: str, value: object) -> str:
+    """``value`` as a non-empty string (an agent, reviewer, topic or criterion name)."""
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInputError(f"{name} must be a non-empty string, got {short(value)}")
+    return value
