@@ -19,6 +19,7 @@ PUBLIC_MODULES = [
     "servicekit.durations",
     "servicekit.errors",
     "servicekit.escalation",
+    "servicekit.insights",
     "servicekit.kpi",
     "servicekit.qa",
     "servicekit.routing",
