@@ -10,8 +10,9 @@ other) rating pairs that match; on ordinal, interval and ratio ratings also the 
 from __future__ import annotations
 
 import itertools
+import math
+from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping
-from fractions import Fraction
 from typing import Any
 
 import attrs
@@ -76,19 +77,21 @@ matches them on 0% of rating pairs
     level = check_level(level)
     table, _ = read_table(ratings, level)
     pairs: dict[Hashable, list[int]] = {}
-    differences: dict[Hashable, list[Fraction]] = {}
+    differences: dict[Hashable, list[float]] = {}
     for row in table.values():
-        if len(row) < 2:
+        m = len(row)
+        if m < 2:
             continue
+        seen = Counter(row.values())
+        total = math.fsum(float(v) for v in row.values()) if level != "nominal" else 0.0  # type: ignore[arg-type]
         for reviewer, value in row.items():
-            others = [v for r, v in row.items() if r != reviewer]
             tally = pairs.setdefault(reviewer, [0, 0, 0])
             tally[0] += 1
-            tally[1] += sum(value == other for other in others)
-            tally[2] += len(others)
+            tally[1] += seen[value] - 1
+            tally[2] += m - 1
             if level != "nominal":
-                mean = sum((Fraction(o) for o in others), Fraction(0)) / len(others)  # type: ignore[call-overload]
-                differences.setdefault(reviewer, []).append(Fraction(value) - mean)  # type: ignore[call-overload]
+                others = (total - float(value)) / (m - 1)  # type: ignore[arg-type]
+                differences.setdefault(reviewer, []).append(float(value) - others)  # type: ignore[arg-type]
     reviewers = {r for row in table.values() for r in row}
     return tuple(
         _drift(reviewer, pairs.get(reviewer), differences.get(reviewer), level)
@@ -99,7 +102,7 @@ matches them on 0% of rating pairs
 def _drift(
     reviewer: Hashable,
     tally: list[int] | None,
-    differences: list[Fraction] | None,
+    differences: list[float] | None,
     level: Level,
 ) -> ReviewerDrift:
     if tally is None:
@@ -115,12 +118,11 @@ def _drift(
     reason = f"matches them on {agreement:.0%} of rating pairs"
     mean = None
     if level != "nominal" and differences:
-        exact = sum(differences, Fraction(0)) / len(differences)
-        mean = float(exact)
-        if exact == 0:
+        mean = math.fsum(differences) / len(differences)
+        if abs(mean) < 1e-9:
             side = "rates like the others on average"
         else:
-            direction = "higher" if exact > 0 else "lower"
+            direction = "higher" if mean > 0 else "lower"
             side = f"rates {abs(mean):.2f} points {direction} than the others on average"
         reason = f"{side} over {units} shared unit{'s' * (units != 1)}; {reason}"
     else:
