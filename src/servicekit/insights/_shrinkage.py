@@ -35,9 +35,11 @@ from servicekit.errors import InvalidInputError
 from servicekit.insights._scipy import scipy_stats
 from servicekit.kpi import Proportion, z_score
 
-#: The most agents one comparison takes, and the most posterior draws for ranks.
+#: The most agents one comparison takes, and the most posterior draws for ranks (in
+#: all, draws x agents at most ``MAX_SAMPLES``): bounds the time a comparison takes.
 MAX_AGENTS = 10_000
 MAX_DRAWS = 100_000
+MAX_SAMPLES = 2_000_000
 
 
 @attrs.frozen(kw_only=True)
@@ -146,7 +148,8 @@ def compare_agents(
         min_count: below this many outcomes an agent is flagged "not enough data".
         confidence: the level of the intervals, in (0, 1).
         seed: the seed of the posterior draws that give rank intervals.
-        draws: posterior draws for the rank intervals (1 to 100,000).
+        draws: posterior draws for the rank intervals (1 to 100,000; draws x agents
+            at most 2,000,000).
 
     Raises:
         InvalidInputError: malformed outcomes or arguments.
@@ -165,6 +168,11 @@ def compare_agents(
     whole("seed", seed)
     draws = whole("draws", draws, low=1, high=MAX_DRAWS)
     data = {agent: _outcome(agent, value) for agent, value in outcomes.items()}
+    if draws * len(data) > MAX_SAMPLES:
+        raise InvalidInputError(
+            f"{draws:,} draws x {len(data):,} agents is too many posterior samples "
+            f"(at most {MAX_SAMPLES:,}): ask fewer draws"
+        )
     method = "method of moments"
     total = sum(n for _, n in data.values())
     if total == 0:
@@ -258,7 +266,12 @@ def _prior_strength(
 
 
 def _ranks(means: list[float]) -> list[int]:
-    return [1 + sum(other > mine for other in means) for mine in means]
+    """1 + how many estimates are higher (ties share the better rank)."""
+    ordered = sorted(means, reverse=True)
+    first: dict[float, int] = {}
+    for position, value in enumerate(ordered, 1):
+        first.setdefault(value, position)
+    return [first[mean] for mean in means]
 
 
 def _rank_intervals(
