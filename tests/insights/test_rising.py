@@ -67,7 +67,7 @@ class TestTest:
         assert [t.topic for t in result.flagged] == ["refund"]
         refund, *_ = result.flagged
         assert refund.reason.startswith(
-            "'refund' rose from 5.0 % of requesters (5 of 100) in the baseline to 24.0 % "
+            "'refund' rose from 5.0% of requesters (5 of 100) in the baseline to 24.0% "
             "(12 of 50) this period, 4.8 times the baseline share"
         )
         billing = next(t for t in result.topics if t.topic == "billing")

@@ -165,7 +165,7 @@ def rising_topics(
     ...                        convention="exact")
     >>> print(result.explain())
     1 of 3 topics tested: 16 requesters this period, 40 in the baseline.
-    - 'refund' rose from none of 40 requesters in the baseline to 75.0 % (12 of 16) this period ...
+    - 'refund' rose from none of 40 requesters in the baseline to 75.0% (12 of 16) this period ...
     """
     if convention not in get_args(PValue):
         raise InvalidInputError(
@@ -362,11 +362,11 @@ def _sentence(  # noqa: PLR0917 -- private, one call site
     floor: int,
     flagged: bool,
 ) -> str:
-    now = f"{x1 / n1:.1%} ({x1} of {n1})".replace("%", " %")
+    now = f"{x1 / n1:.1%} ({x1} of {n1})"
     before = (
         f"none of {n0} requesters in the baseline"
         if x0 == 0
-        else f"{x0 / n0:.1%} of requesters ({x0} of {n0}) in the baseline".replace("%", " %")
+        else f"{x0 / n0:.1%} of requesters ({x0} of {n0}) in the baseline"
     )
     if flagged:
         times = "" if x0 == 0 else f", {x1 / n1 / (x0 / n0):.1f} times the baseline share"

@@ -90,7 +90,9 @@ class Agreement:
         if self.interval is not None and self.confidence is not None:
             low, high = self.interval
             text += f" ({self.confidence:.0%} interval {low:.3f} to {high:.3f})"
-        return f"{text}: {_reading(self.value)}. {self.reason}."
+        if self.statistic.startswith("Krippendorff"):
+            return f"{text}: {_reading(self.value)}. {self.reason}."
+        return f"{text} (1 is perfect agreement, 0 what chance gives). {self.reason}."
 
     def to_dict(self) -> dict[str, Any]:
         """One row: statistic, value, interval ends, counts and reason."""
