@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 
 from servicekit._checks import fraction, short
@@ -29,19 +28,22 @@ def bh_adjusted(p_values: Iterable[float]) -> tuple[float, ...]:
     for index, p in enumerate(p_values):
         if index >= MAX_TESTS:
             raise InvalidInputError(f"at most {MAX_TESTS:,} p-values per call")
-        if isinstance(p, bool) or not isinstance(p, int | float) or not 0 <= p <= 1:
+        if type(p) is not float and (isinstance(p, bool) or not isinstance(p, int | float)):
             raise InvalidInputError(f"a p-value must be a number in [0, 1], got {short(p)}")
-        if math.isnan(p):  # pragma: no cover - excluded by the range check above
-            raise InvalidInputError("a p-value must not be NaN")
+        if not 0 <= p <= 1:  # NaN fails this too
+            raise InvalidInputError(f"a p-value must be a number in [0, 1], got {short(p)}")
         values.append(float(p))
     m = len(values)
-    order = sorted(range(m), key=lambda i: values[i])
+    order = sorted(range(m), key=values.__getitem__)
     adjusted = [1.0] * m
     running = 1.0
     for rank in range(m, 0, -1):
         i = order[rank - 1]
-        running = min(running, values[i] * m / rank)
-        adjusted[i] = min(max(running, values[i]), 1.0)  # >= p, as exact arithmetic gives
+        p = values[i]
+        scaled = p * m / rank
+        running = min(running, scaled)
+        # at least p (as exact arithmetic gives), at most 1
+        adjusted[i] = 1.0 if running > 1 else (p if running < p else running)
     return tuple(adjusted)
 
 

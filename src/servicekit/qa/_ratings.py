@@ -29,8 +29,13 @@ def check_level(level: object) -> Level:
     return level  # type: ignore[return-value]
 
 
+_PLAIN = (int, str)  # the common kinds of ids and ratings: checked with one type test
+
+
 def is_missing(value: object) -> bool:
     """``None`` or a float NaN (pandas' missing values included)."""
+    if type(value) in _PLAIN:
+        return False
     if value is None or type(value).__name__ == "NAType":  # pandas.NA, without pandas
         return True
     if isinstance(value, float):
@@ -44,6 +49,8 @@ def is_missing(value: object) -> bool:
 def check_value(value: object, level: Level) -> Hashable:
     """A present rating, checked against ``level``: numbers (not bools) for ordinal,
     interval and ratio, non-negative for ratio; any hashable value for nominal."""
+    if type(value) is int and (level != "ratio" or value >= 0):
+        return value
     if level == "nominal":
         if not isinstance(value, Hashable):
             raise InvalidInputError(f"a nominal rating must be hashable, got {short(value)}")
@@ -58,6 +65,8 @@ def check_value(value: object, level: Level) -> Hashable:
 
 
 def _key(value: object, what: str) -> Hashable:
+    if type(value) in _PLAIN:
+        return value
     if value is None or not isinstance(value, Hashable) or is_missing(value):
         raise InvalidInputError(f"{what} must be a hashable, present value, got {short(value)}")
     return value
