@@ -42,7 +42,6 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/routing_assign.py
 	$(BIN)/python benchmarks/kpi_speed.py
 	$(BIN)/python benchmarks/simulation_speed.py
-	$(BIN)/python benchmarks/agreement_vs_krippendorff.py
 
 clean:
 	rm -rf $(VENV) docs/_build .pytest_cache .mypy_cache .ruff_cache .hypothesis
