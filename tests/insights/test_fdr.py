@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import itertools
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from scipy import stats
 
 from servicekit.errors import InvalidInputError
 from servicekit.insights import benjamini_hochberg, bh_adjusted
@@ -43,6 +45,12 @@ def test_matches_the_step_up_procedure(p_values: list[float], q: float) -> None:
     for p, a, b in zip(p_values, fast, slow, strict=True):
         if a != b:
             assert any(abs(p - i * q / m) < 1e-12 for i in range(1, m + 1))
+
+
+@given(st.lists(st.floats(0, 1), min_size=1, max_size=30))
+def test_adjusted_values_match_scipy(p_values: list[float]) -> None:
+    expected = stats.false_discovery_control(np.array(p_values), method="bh")
+    assert np.allclose(bh_adjusted(p_values), expected, rtol=1e-12, atol=0)
 
 
 @given(st.lists(st.floats(0, 1), max_size=30))

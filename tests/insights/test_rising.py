@@ -100,6 +100,13 @@ class TestTest:
             rising_topics(data, convention="exact", **WINDOWS)
         )
 
+    def test_a_missing_topic_counts_the_requester_only(self) -> None:
+        plain = [*example(), (None, "z1", START)]
+        with_nan: list[Any] = [*example(), (float("nan"), "z1", START)]
+        result = rising_topics(plain, convention="exact", **WINDOWS)
+        assert result.requesters == 51
+        assert rising_topics(with_nan, convention="exact", **WINDOWS) == result
+
     def test_the_floor_is_respected(self) -> None:
         result = rising_topics(example(), convention="exact", min_requesters=13, **WINDOWS)
         assert result.flagged == ()

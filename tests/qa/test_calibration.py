@@ -245,6 +245,11 @@ class TestKrippendorffAlpha:
             assert result.interval is None
         assert fleiss_kappa(rows).value is None
 
+    def test_one_unit_with_disagreement_is_a_value(self) -> None:
+        result = krippendorff_alpha([(1, "a", "x"), (1, "b", "y")], level="nominal")
+        assert result.value == 0.0
+        assert result.units == 1
+
     def test_bootstrap_is_seeded_and_brackets_the_value(self) -> None:
         first = krippendorff_alpha(ROWS, level="interval", resamples=500, seed=3)
         again = krippendorff_alpha(ROWS, level="interval", resamples=500, seed=3)

@@ -24,6 +24,7 @@ name       p-value                                                 false alarms
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, Literal, get_args
@@ -136,7 +137,7 @@ def rising_topics(
     Args:
         records: ``(topic, requester, instant)`` rows: one per time a requester raised a
             topic (a tag on a ticket, a contact reason); instants tz-aware. A ``None``
-            topic is a contact about nothing in particular: it counts the requester in
+            (or NaN) topic is a contact about nothing in particular: it counts the requester in
             the window's total only. Rows outside both windows are ignored; repeats by
             one requester count once per window.
         start: the period's first instant.
@@ -194,7 +195,9 @@ def rising_topics(
             raise InvalidInputError(f"at most {MAX_RECORDS:,} records per call")
         if not isinstance(row, tuple | list) or len(row) != 3:
             raise InvalidInputError(f"a record is (topic, requester, instant), got {short(row)}")
-        topic = None if row[0] is None else label("topic", row[0])
+        raw_topic: object = row[0]
+        missing = raw_topic is None or (isinstance(raw_topic, float) and math.isnan(raw_topic))
+        topic = None if missing else label("topic", raw_topic)
         requester = row[1]
         if requester is None or not isinstance(requester, Hashable) or requester == "":
             raise InvalidInputError(f"a requester must be a hashable id, got {short(requester)}")
