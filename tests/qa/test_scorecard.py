@@ -120,6 +120,15 @@ class TestReviewScore:
         assert row["category:Solution"] == 100.0
 
 
+def test_values_compare_by_ratings_and_hash() -> None:
+    one = Review(agent="a", ratings={"Tone": 1})
+    assert one != Review(agent="a", ratings={"Tone": 2})
+    assert hash(one) == hash(Review(agent="a", ratings={"Tone": 1}))
+    assert hash(CARD.score({"Tone": 1})) == hash(CARD.score({"Tone": 1}))
+    (ana,) = iqs(CARD, reviews_of_the_worked_example())
+    assert hash(ana) == hash(iqs(CARD, reviews_of_the_worked_example())[0])
+
+
 class TestIQS:
     def test_agents_in_name_order_and_all_na_review_left_out(self) -> None:
         reviews = [

@@ -49,7 +49,7 @@ class Review:
     """
 
     agent: str = attrs.field(validator=_name)
-    ratings: Mapping[str, Rating] = attrs.field(converter=_ratings, eq=False, hash=False)
+    ratings: Mapping[str, Rating] = attrs.field(converter=_ratings, hash=False)
     reviewer: str | None = attrs.field(default=None, validator=_optional_name)
     conversation: str | None = attrs.field(default=None, validator=_optional_name)
 
@@ -76,7 +76,7 @@ class AgentQuality:
     reviews: int
     scored: int
     failed: int
-    categories: Mapping[str, float]
+    categories: Mapping[str, float] = attrs.field(hash=False)
     reason: str
 
     def explain(self) -> str:

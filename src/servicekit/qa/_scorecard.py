@@ -133,7 +133,7 @@ class ReviewScore:
     """
 
     value: float | None
-    categories: Mapping[str, float]
+    categories: Mapping[str, float] = attrs.field(hash=False)
     failed: tuple[str, ...]
     skipped: tuple[str, ...]
     reason: str
