@@ -140,6 +140,10 @@ class TestCompareAgents:
         with pytest.raises(InvalidInputError):
             compare_agents(data)
 
+    def test_james_stein_rejects_values_too_large_to_square(self) -> None:
+        with pytest.raises(InvalidInputError, match="too large"):
+            james_stein([1e300, -1e300, 0.0, 1.0], variance=0.01)
+
     def test_james_stein_needs_four_values(self) -> None:
         with pytest.raises(InvalidInputError, match="at least 4"):
             james_stein([0.1, 0.2, 0.3], variance=0.01)

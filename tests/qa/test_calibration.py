@@ -269,6 +269,7 @@ class TestKrippendorffAlpha:
         [
             ([(1, "a", "x")], "interval", "finite number"),
             ([(1, "a", -1)], "ratio", "0 or more"),
+            ([(1, "a", 1e300), (1, "b", -1e300)], "interval", "at most 1e12"),
             ([(1, "a", 2), (1, "a", 3)], "nominal", "twice"),
             ([(1, "a")], "nominal", "unit, rater, value"),
             ([(None, "a", 1)], "nominal", "unit"),

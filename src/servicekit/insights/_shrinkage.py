@@ -24,6 +24,7 @@ more.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Iterable, Mapping
 from fractions import Fraction
 from typing import Any
@@ -368,8 +369,10 @@ def james_stein(values: Iterable[float], *, variance: float) -> JamesStein:
     k = len(numbers)
     if k < 4:
         raise InvalidInputError(f"James-Stein needs at least 4 values, got {k}")
-    mean = sum(numbers) / k
-    spread = sum((v - mean) ** 2 for v in numbers)
+    mean = math.fsum(numbers) / k
+    spread = math.fsum((v - mean) * (v - mean) for v in numbers)  # inf, never OverflowError
+    if not math.isfinite(spread) or not math.isfinite(var):
+        raise InvalidInputError("values too large to square in floating point; rescale them")
     if spread == 0:
         c, reason = 0.0, "all values are equal: every estimate is the mean"
     else:

@@ -46,10 +46,16 @@ def is_missing(value: object) -> bool:
         return False
 
 
+#: The largest magnitude of a numeric rating: squared differences of ratings, summed
+#: over a million of them, stay far from overflow.
+MAX_MAGNITUDE = 1e12
+
+
 def check_value(value: object, level: Level) -> Hashable:
-    """A present rating, checked against ``level``: numbers (not bools) for ordinal,
-    interval and ratio, non-negative for ratio; any hashable value for nominal."""
-    if type(value) is int and (level != "ratio" or value >= 0):
+    """A present rating, checked against ``level``: numbers (not bools, at most
+    ``MAX_MAGNITUDE`` in size) for ordinal, interval and ratio, non-negative for ratio;
+    any hashable value for nominal."""
+    if type(value) is int and (level != "ratio" or value >= 0) and abs(value) <= MAX_MAGNITUDE:
         return value
     if level == "nominal":
         if not isinstance(value, Hashable):
@@ -61,6 +67,8 @@ def check_value(value: object, level: Level) -> Hashable:
         raise InvalidInputError(f"an {level} rating must be a finite number, got {short(value)}")
     if level == "ratio" and value < 0:
         raise InvalidInputError(f"a ratio rating must be 0 or more, got {value!r}")
+    if abs(value) > MAX_MAGNITUDE:
+        raise InvalidInputError(f"a rating must be at most 1e12 in size, got {value!r}")
     return value
 
 
