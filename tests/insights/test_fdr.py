@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 
 import numpy as np
@@ -10,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats
 
-from servicekit.errors import InvalidInputError
+from servicekit.errors import InvalidInputError, ServicekitError
 from servicekit.insights import benjamini_hochberg, bh_adjusted
 
 # Benjamini and Hochberg (1995), section 4: the 15 p-values of a multiple-endpoint
@@ -76,3 +77,9 @@ def test_q_must_be_a_rate(q: float) -> None:
 
 def test_empty_input() -> None:
     assert benjamini_hochberg([]) == ()
+
+
+@given(st.one_of(st.lists(st.one_of(st.floats(), st.integers(), st.text(), st.none())), st.text()))
+def test_fuzz_only_servicekit_errors_escape(data: object) -> None:
+    with contextlib.suppress(ServicekitError):
+        benjamini_hochberg(data)  # type: ignore[arg-type]

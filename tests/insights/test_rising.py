@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 from datetime import UTC, datetime, timedelta
 from math import comb
@@ -229,3 +230,25 @@ def test_fuzz_only_servicekit_errors_escape(data: Any, convention: Any, q: Any, 
     for topic in result.topics:
         assert 0 <= topic.p_value <= 1
         assert 0 <= topic.q_value <= 1
+
+
+@given(st.lists(st.sampled_from(["ticket", "junk", "none"]), max_size=5), st.text(max_size=3))
+def test_fuzz_tickets_entry_only_servicekit_errors_escape(kinds: list[str], field: str) -> None:
+    made: list[Any] = []
+    for n, kind in enumerate(kinds):
+        if kind == "ticket":
+            made.append(Ticket.create(id=f"T{n}", at=START, requester="c", tags=["x"]))
+        else:
+            made.append(None if kind == "none" else {"id": n})
+    with contextlib.suppress(ServicekitError):
+        rising_topics_from_tickets(made, convention="exact", field=field or None, **WINDOWS)
+
+
+@given(st.randoms(use_true_random=False))
+def test_record_order_does_not_matter(rng: random.Random) -> None:
+    data = example()
+    shuffled = list(data)
+    rng.shuffle(shuffled)
+    assert rising_topics(shuffled, convention="mid_p", **WINDOWS) == rising_topics(
+        data, convention="mid_p", **WINDOWS
+    )

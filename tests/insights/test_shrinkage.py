@@ -173,3 +173,14 @@ def test_fuzz_only_servicekit_errors_escape(
         return
     for agent in result.agents:
         assert 0 <= agent.estimate <= 1
+
+
+@given(
+    st.one_of(st.lists(st.one_of(st.floats(), st.integers(), st.text())), st.text()), st.floats()
+)
+def test_fuzz_james_stein_only_servicekit_errors_escape(values: Any, variance: float) -> None:
+    try:
+        result = james_stein(values, variance=variance)
+    except ServicekitError:
+        return
+    assert all(not math.isnan(v) for v in result.estimates)
