@@ -19,8 +19,10 @@ PUBLIC_MODULES = [
     "servicekit.durations",
     "servicekit.errors",
     "servicekit.escalation",
+    "servicekit.insights",
     "servicekit.kpi",
     "servicekit.report",
+    "servicekit.qa",
     "servicekit.routing",
     "servicekit.simulation",
     "servicekit.sla",
@@ -53,7 +55,7 @@ def test_errors_subclass_servicekit_error_and_a_builtin() -> None:
         error = getattr(errors, name)
         assert issubclass(error, ServicekitError)
         if error is not ServicekitError:
-            assert issubclass(error, ValueError | LookupError | TypeError), name
+            assert issubclass(error, ValueError | LookupError | TypeError | ImportError), name
 
 
 def test_config_errors_move_inside_a_parent_path_and_keep_their_class() -> None:

@@ -7,6 +7,7 @@ naming the argument and the value."""
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from types import MappingProxyType
@@ -190,3 +191,30 @@ def located(path: str, build: Callable[[], T]) -> T:
 def located_at(path: str, key: str, build: Callable[[], T]) -> T:
     """:func:`located` at ``path.key``."""
     return located(join_path(path, key), build)
+
+
+def short(value: object, limit: int = 80) -> str:
+    """``repr(value)`` cut to about ``limit`` characters, for error messages."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def finite(name: str, value: object, *, low: float | None = None) -> float:
+    """``value`` as a finite ``float`` (not a bool), at least ``low`` when given."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise InvalidInputError(f"{name} must be a finite number, got {short(value)}")
+    if low is not None and value < low:
+        raise InvalidInputError(f"{name} must be at least {low:g}, got {short(value)}")
+    return float(value)
+
+
+def whole(name: str, value: object, *, low: int | None = None, high: int | None = None) -> int:
+    """``value`` as an ``int`` (not a bool) in ``[low, high]`` where given."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInputError(f"{name} must be a whole number, got {short(value)}")
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise InvalidInputError(
+            f"{name} must be in [{'' if low is None else low}, {'' if high is None else high}], "
+            f"got {value}"
+        )
+    return value

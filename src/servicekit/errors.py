@@ -19,6 +19,7 @@ __all__ = [
     "InvalidInputError",
     "InvalidRecordError",
     "InvalidTransitionError",
+    "MissingExtraError",
     "NaiveDatetimeError",
     "NeverOpensError",
     "ServicekitError",
@@ -181,4 +182,18 @@ class InvalidRecordError(ConfigError):
     Traceback (most recent call last):
     ...
     servicekit.errors.InvalidRecordError: events[0].at: naive datetime 2026-03-02 09:00:00: ...
+    """
+
+
+# --- optional extras (qa-insights branch) ------------------------------------------------
+
+
+class MissingExtraError(ServicekitError, ImportError):
+    """A function needs an optional dependency that is not installed; the message names
+    the extra to install (``pip install 'servicekit[insights]'``).
+
+    >>> raise MissingExtraError("rising_topics needs scipy: pip install 'servicekit[insights]'")
+    Traceback (most recent call last):
+    ...
+    servicekit.errors.MissingExtraError: rising_topics needs scipy: ...
     """
