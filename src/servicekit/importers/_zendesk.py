@@ -165,7 +165,7 @@ class _Reader:
 
     def record(self, record: object) -> None:
         out = self.out
-        if not isinstance(record, Mapping):
+        if type(record) is not dict and not isinstance(record, Mapping):
             out.read += 1
             out.ignore("audit", "not an object", short(record))
             return
@@ -218,7 +218,7 @@ class _Reader:
 
 def _audit_shape(child: object) -> object:
     """An incremental child event in the shape of an audit event."""
-    if not isinstance(child, Mapping):
+    if type(child) is not dict and not isinstance(child, Mapping):
         return child
     kind = child.get("event_type", child.get("type"))
     if kind not in ("Create", "Change"):
@@ -265,7 +265,7 @@ class _Update:
 
     def event(self, event: object) -> None:
         out = self.out
-        if not isinstance(event, Mapping):
+        if type(event) is not dict and not isinstance(event, Mapping):
             out.ignore("audit event", "not an object", short(event))
             return
         kind = event.get("type")
