@@ -19,6 +19,7 @@ datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.timezone.utc)
 (('7',), True)
 """
 
+from servicekit.importers._events import UNKNOWN_REQUESTER, from_events
 from servicekit.importers._maps import DEFAULT_MAPS, SOURCES, VendorMap
 from servicekit.importers._report import ImportReport, ImportResult
 from servicekit.importers._zendesk import from_zendesk
@@ -26,8 +27,10 @@ from servicekit.importers._zendesk import from_zendesk
 __all__ = [
     "DEFAULT_MAPS",
     "SOURCES",
+    "UNKNOWN_REQUESTER",
     "ImportReport",
     "ImportResult",
     "VendorMap",
+    "from_events",
     "from_zendesk",
 ]

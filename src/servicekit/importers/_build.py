@@ -163,7 +163,7 @@ class Collector:
             assert isinstance(created_draft[4], Created)
             created = created_draft[4]
             for draft in drafts[:start]:
-                self.ignore(draft[3], "earlier than the ticket's creation")
+                self.ignore(draft[3], "earlier than the ticket's creation", f"ticket {ticket_id}")
             rest = drafts[start + 1 :]
         return self._walk(created, rest), flagged, None
 
@@ -179,7 +179,7 @@ class Collector:
             at, _, _, kind, item = rest[index]
             index += 1
             if isinstance(item, Created):
-                self.ignore(kind, "a second creation")
+                self.ignore(kind, "a second creation", f"ticket {created.ticket_id}")
                 continue
             if isinstance(item, Assign):
                 new_agent = agent if isinstance(item.agent, _Unset) else item.agent
@@ -195,18 +195,22 @@ class Collector:
                     new_agent = new_agent if isinstance(nxt.agent, _Unset) else nxt.agent
                     new_group = new_group if isinstance(nxt.group, _Unset) else nxt.group
                 if (new_agent, new_group) == (agent, group):
-                    self.ignore(kind, "assignment unchanged")
+                    self.ignore(kind, "assignment unchanged", f"ticket {created.ticket_id}")
                     continue
                 event: Event = Assigned(at=at, agent=new_agent, group=new_group)
             else:
                 event = item
             if isinstance(event, StatusChanged) and event.status is status:
-                self.ignore(kind, "status unchanged")
+                self.ignore(kind, "status unchanged", f"ticket {created.ticket_id}")
                 continue
             trigger = trigger_of(event)
             following = TRANSITIONS[status].get(trigger)
             if following is None:
-                self.ignore(kind, f"a {status.value} ticket does not take '{trigger.value}'")
+                self.ignore(
+                    kind,
+                    f"a {status.value} ticket does not take '{trigger.value}'",
+                    f"ticket {created.ticket_id} at {at.isoformat()}",
+                )
                 continue
             if isinstance(event, Assigned):
                 agent, group = event.agent, event.group
