@@ -26,7 +26,7 @@ TICKETS = 10_000
 AUDITS_PER_TICKET = 10
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
 AGENTS = [str(n) for n in range(1, 41)]
-NOISE = [
+NOISE: list[dict[str, Any]] = [
     {"type": "Notification", "subject": "Ticket updated", "body": "...", "recipients": [1]},
     {"type": "Cc", "recipients": [7]},
     {"type": "Change", "field_name": "custom_status_id", "value": 2, "previous_value": 1},
@@ -113,7 +113,7 @@ def audits(rng: random.Random) -> list[dict[str, Any]]:
                     "author_id": author,
                     "via": {"channel": "email"},
                     "events": events
-                    + [dict(NOISE[i % len(NOISE)]) for i in range(max(padding, 0))],  # noqa: E501
+                    + [dict(NOISE[i % len(NOISE)]) for i in range(max(padding, 0))],
                 }
             )
     rng.shuffle(out)  # exports arrive in pages, not per ticket

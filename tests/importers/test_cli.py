@@ -4,7 +4,9 @@ the tests write."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -36,7 +38,7 @@ def team(tmp_path: Path) -> Path:
     return path
 
 
-def _lines(tmp_path: Path, records: list[dict[str, object] | str]) -> Path:
+def _lines(tmp_path: Path, records: Sequence[Mapping[str, Any] | str]) -> Path:
     path = tmp_path / "events.jsonl"
     path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in records))
     return path
