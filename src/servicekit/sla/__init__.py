@@ -15,6 +15,7 @@ datetime.datetime(2026, 3, 2, 9, 45, tzinfo=datetime.timezone.utc)
 """
 
 from servicekit.sla._clock import Clock, SLAEvaluation, Target, Threshold
+from servicekit.sla._crosscheck import Crosscheck, Difference, Reason, crosscheck
 from servicekit.sla._metrics import DEFAULT_PAUSES, ClockState, Metric
 from servicekit.sla._policy import PolicySet, SLAPolicy
 
@@ -22,10 +23,14 @@ __all__ = [
     "DEFAULT_PAUSES",
     "Clock",
     "ClockState",
+    "Crosscheck",
+    "Difference",
     "Metric",
     "PolicySet",
+    "Reason",
     "SLAEvaluation",
     "SLAPolicy",
     "Target",
     "Threshold",
+    "crosscheck",
 ]
