@@ -295,8 +295,8 @@ class TestFuzz:
         records: list[Any] = copy.deepcopy(metric_events(ticket, POLICY, ticket.updated_at))
         for _ in range(data.draw(st.integers(1, 3))):
             index = data.draw(st.integers(0, len(records) - 1))
-            if data.draw(st.booleans()):
-                record = records[index]
+            record = records[index]
+            if isinstance(record, dict) and record and data.draw(st.booleans()):
                 record[data.draw(st.sampled_from(sorted(record)))] = data.draw(_JSON)
             else:
                 records[index] = data.draw(_JSON)
