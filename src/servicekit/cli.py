@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
-from servicekit import importers, simulation
+from servicekit import importers, simulation, sla
 from servicekit._time import zone
 from servicekit.calendars import Calendar
 from servicekit.durations import format_duration, parse_duration
@@ -526,6 +526,45 @@ def _event_of_line(line: str, tz: ZoneInfo | None, pairs: list[tuple[str, Event]
 # -- cross-checking SLA clocks --------------------------------------------------------------
 
 
+def crosscheck_(args: argparse.Namespace) -> None:
+    config = read_config(args.config)
+    if config.policies is None:
+        _fail(str(args.config), "policies: the settings have no SLA policies to check")
+    tickets = (
+        read_tickets_leniently(args, config.tz) if _lenient(args) else read_tickets(args.events)
+    )
+    by_ticket: dict[str, list[Any]] = {}
+    for path in args.metrics:
+        for index, record in enumerate(_read_records(path)):
+            if not isinstance(record, dict):
+                _fail(
+                    f"{path}: record {index}", f"expected a metric event object, got {record!r:.60}"
+                )
+            by_ticket.setdefault(str(record.get("ticket_id")), []).append(record)
+    checked = differing = 0
+    counts: dict[str, int] = {}
+    for ticket in tickets:
+        records = by_ticket.get(ticket.id)
+        if not records:
+            continue
+        try:
+            result = sla.crosscheck(ticket, records, config.policies)
+        except ServicekitError as exc:
+            _fail(f"ticket {ticket.id!r}", str(exc))
+        checked += 1
+        if not result.agrees:
+            differing += 1
+            print(result.explain())
+            for difference in result.differences:
+                counts[difference.reason.value] = counts.get(difference.reason.value, 0) + 1
+    summary = ", ".join(f"{reason} {count}" for reason, count in sorted(counts.items()))
+    print(
+        f"servicekit: {checked} tickets cross-checked, {differing} with differences"
+        + (f" ({summary})" if summary else ""),
+        file=sys.stderr,
+    )
+
+
 def _import_parsers(commands: Any) -> None:
     imp = commands.add_parser(
         "import", help="a help desk's export as servicekit JSON lines (report on stderr)"
@@ -536,3 +575,12 @@ def _import_parsers(commands: Any) -> None:
     imp.add_argument("--map", type=Path, help="status/priority/channel overrides (.toml/.json)")
     imp.add_argument("--tz", help="zone for timestamps without an offset")
     imp.set_defaults(handler=import_)
+
+    check = commands.add_parser(
+        "crosscheck", help="servicekit's SLA clocks against the vendor's (Zendesk metric events)"
+    )
+    check.add_argument("events", type=Path, help="ticket events, one JSON object per line")
+    check.add_argument("metrics", type=Path, nargs="+", help="Zendesk ticket metric events")
+    check.add_argument("--config", type=Path, required=True, help="settings with SLA policies")
+    _lenient_options(check)
+    check.set_defaults(handler=crosscheck_)

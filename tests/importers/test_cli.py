@@ -172,3 +172,32 @@ class TestLenientReport:
         err = capsys.readouterr().err
         assert "ignored 1 SatisfactionRated: a new ticket does not take 'satisfaction rated'" in err
         assert "ticket T-1 at 2026-11-23T10:30:00-05:00" in err
+
+
+class TestCrosscheck:
+    def test_differences_are_printed_with_their_reason(
+        self, tmp_path: Path, team: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        events = _lines(tmp_path, [CREATED, REPLY])
+        metrics = tmp_path / "metrics.json"
+        base = {"ticket_id": "T-1", "metric": "reply_time", "instance_id": 1}
+        metrics.write_text(
+            json.dumps(
+                {
+                    "ticket_metric_events": [
+                        dict(base, type="activate", time="2026-11-23T15:00:00Z"),
+                        dict(
+                            base,
+                            type="apply_sla",
+                            time="2026-11-23T15:00:00Z",
+                            sla={"target": 240, "business_hours": False},
+                        ),
+                        dict(base, type="fulfill", time="2026-11-23T16:00:00Z"),
+                    ]
+                }
+            )
+        )
+        assert main(["crosscheck", str(events), str(metrics), "--config", str(team)]) == 0
+        out, err = capsys.readouterr()
+        assert "first_reply #1 target: servicekit 240m, vendor 240m [business_vs_calendar]" in out
+        assert "1 tickets cross-checked, 1 with differences (business_vs_calendar 1)" in err
