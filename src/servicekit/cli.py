@@ -417,6 +417,10 @@ def import_(args: argparse.Namespace) -> None:
     tz = zone(args.tz, "--tz") if args.tz else None
     if args.source == "zendesk":
         result = importers.from_zendesk(records, agents=agents, users=users, map=vendor, tz=tz)
+    elif args.source == "jira":
+        if users is not None:
+            agents = [u.get("accountId", u.get("id")) for u in users if isinstance(u, dict)]
+        result = importers.from_jira(records, agents=agents, map=vendor, tz=tz)
     else:  # pragma: no cover - argparse restricts the choices
         _fail("SOURCE", f"no importer for {args.source!r}")
     out = sys.stdout
@@ -569,7 +573,7 @@ def _import_parsers(commands: Any) -> None:
     imp = commands.add_parser(
         "import", help="a help desk's export as servicekit JSON lines (report on stderr)"
     )
-    imp.add_argument("source", choices=["zendesk"], help="the help desk")
+    imp.add_argument("source", choices=["zendesk", "jira"], help="the help desk")
     imp.add_argument("files", type=Path, nargs="+", help="export files (JSON or JSON lines)")
     imp.add_argument("--agents", type=Path, help="agent ids, or the users side-load with roles")
     imp.add_argument("--map", type=Path, help="status/priority/channel overrides (.toml/.json)")
