@@ -55,6 +55,7 @@ def histories(
     closed: bool = True,
     ties: bool = True,
     max_events: int = 12,
+    agents: tuple[str, ...] = AGENTS,
 ) -> list[Event]:
     """A valid history of ``ticket_id`` made of the events the options allow."""
     by = draw(st.sampled_from([Author.CUSTOMER, Author.AGENT]))
@@ -66,7 +67,7 @@ def histories(
         channel=draw(st.sampled_from(channels)),
         priority=draw(st.sampled_from(priorities)),
         by=by,
-        author_id=REQUESTER if by is Author.CUSTOMER else draw(st.sampled_from(AGENTS)),
+        author_id=REQUESTER if by is Author.CUSTOMER else draw(st.sampled_from(agents)),
         tags=draw(st.frozensets(st.sampled_from(TAGS), max_size=2)) if tags else frozenset(),
     )
     history: list[Event] = [created]
@@ -92,16 +93,16 @@ def histories(
         elif trigger is Trigger.CUSTOMER_REPLY:
             event = Replied(at=at, by=Author.CUSTOMER, author_id=REQUESTER)
         elif trigger is Trigger.AGENT_REPLY:
-            event = Replied(at=at, by=Author.AGENT, author_id=draw(st.sampled_from(AGENTS)))
+            event = Replied(at=at, by=Author.AGENT, author_id=draw(st.sampled_from(agents)))
         elif trigger is Trigger.INTERNAL_NOTE and internal:
             event = Replied(
-                at=at, by=Author.AGENT, public=False, author_id=draw(st.sampled_from(AGENTS))
+                at=at, by=Author.AGENT, public=False, author_id=draw(st.sampled_from(agents))
             )
         elif trigger is Trigger.RATING and ratings:
             event = SatisfactionRated(at=at, score=draw(st.integers(0, 1)), scale=(0, 1))
         elif trigger is Trigger.UPDATE:
             event = _update(
-                draw, at, priority, agent, group, current_tags, tags, groups, priorities
+                draw, at, (priority, agent, group), current_tags, (tags, groups), priorities, agents
             )
         if event is None:
             continue
@@ -119,14 +120,14 @@ def histories(
 def _update(  # noqa: PLR0917 -- a private helper of the strategy, called once
     draw: st.DrawFn,
     at: datetime,
-    priority: Priority,
-    agent: str | None,
-    group: str | None,
+    now: tuple[Priority, str | None, str | None],
     current_tags: set[str],
-    tags: bool,
-    groups: bool,
+    options: tuple[bool, bool],
     priorities: tuple[Priority, ...],
+    agents: tuple[str, ...],
 ) -> Event | None:
+    priority, agent, group = now
+    tags, groups = options
     kind = draw(st.sampled_from(["assign", "priority", "tags"] if tags else ["assign", "priority"]))
     if kind == "priority":
         choices = [p for p in priorities if p is not priority]
@@ -139,7 +140,7 @@ def _update(  # noqa: PLR0917 -- a private helper of the strategy, called once
             else frozenset()
         )
         return TagsChanged(at=at, added=added, removed=removed) if added or removed else None
-    new_agent = draw(st.none() | st.sampled_from(AGENTS))
+    new_agent = draw(st.none() | st.sampled_from(agents))
     new_group = draw(st.none() | st.sampled_from(GROUPS)) if groups else None
     if (new_agent, new_group) == (agent, group):
         return None

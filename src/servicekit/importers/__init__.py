@@ -23,6 +23,7 @@ from servicekit.importers._events import UNKNOWN_REQUESTER, from_events
 from servicekit.importers._jira import from_jira
 from servicekit.importers._maps import DEFAULT_MAPS, SOURCES, VendorMap
 from servicekit.importers._report import ImportReport, ImportResult
+from servicekit.importers._zammad import from_zammad
 from servicekit.importers._zendesk import from_zendesk
 
 __all__ = [
@@ -34,5 +35,6 @@ __all__ = [
     "VendorMap",
     "from_events",
     "from_jira",
+    "from_zammad",
     "from_zendesk",
 ]
