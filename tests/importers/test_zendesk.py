@@ -186,6 +186,8 @@ def to_zendesk(history: list[Event]) -> list[dict[str, Any]]:
         {"type": "Create", "field_name": "priority", "value": created.priority.value},
         {"type": "Create", "field_name": "subject", "value": "Help"},
     ]
+    if created.by is Author.CUSTOMER:  # the description: folded into the creation
+        create_events.append({"type": "Comment", "public": True, "author_id": int(requester)})
     if created.tags:
         create_events.append(
             {"type": "Create", "field_name": "tags", "value": sorted(created.tags)}

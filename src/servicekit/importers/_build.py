@@ -96,13 +96,21 @@ class Collector:
             pending = self.tickets[ticket_id] = Pending()
         return pending
 
-    def add(self, ticket_id: str, kind: str, item: Item, at: datetime | None = None) -> None:
+    def add(self, ticket_id: str, kind: str, item: Item, at: datetime | None = None) -> Draft:
         """An event (or assignment change) of ``ticket_id`` from one record of ``kind``."""
         when = item.at if isinstance(item, Event) else at
         assert when is not None
         self._arrival += 1
         first = 0 if isinstance(item, Created) else 1
-        self.ticket(ticket_id).drafts.append((when, first, self._arrival, kind, item))
+        draft = (when, first, self._arrival, kind, item)
+        self.ticket(ticket_id).drafts.append(draft)
+        return draft
+
+    def fold(self, ticket_id: str, draft: Draft) -> None:
+        """Take back ``draft``: its record went into another event after all (a
+        ticket's description into its creation)."""
+        self.ticket(ticket_id).drafts.remove(draft)
+        self.folded += 1
 
     def finish(self) -> ImportResult:
         """The tickets, in order of first appearance, and the report."""

@@ -11,7 +11,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from servicekit.errors import ServicekitError
-from servicekit.importers._build import Assign, Collector
+from servicekit.importers._build import Assign, Collector, Draft
 from servicekit.importers._maps import DEFAULT_MAPS, VendorMap
 from servicekit.importers._report import ImportResult
 from servicekit.importers._values import (
@@ -84,7 +84,8 @@ def from_zendesk(
     exactly as the API returns them; pages may be concatenated and need not be in
     order. Every audit event / child event is one record of the report.
 
-    ``Create`` events make the ``Created`` event (the rest of them fold into it);
+    ``Create`` events make the ``Created`` event (the rest of them, and the requester's
+    comment of the same audit, the ticket's description, fold into it);
     ``Change`` of ``status``, ``priority``, ``assignee_id``, ``group_id``, ``tags``
     make status, priority, assignment and tag events; ``Comment`` makes a reply (public
     or an internal note); ``SatisfactionRating`` good/bad a rating on the scale
@@ -114,9 +115,9 @@ def from_zendesk(
     ...     {"type": "Comment", "public": True, "author_id": 9, "body": "Help"}]}
     >>> tickets, report = from_zendesk([audit], agents=[])
     >>> tickets[0]
-    Ticket(id='47', status='new', priority='normal', assignee=None, group=None, events=2)
+    Ticket(id='47', status='new', priority='normal', assignee=None, group=None, events=1)
     >>> report.records_read, report.events_made, report.folded
-    (3, 2, 1)
+    (3, 1, 2)
     """
     items = records(records_, "records")
     agent_set = agent_ids(agents, users)
@@ -261,6 +262,7 @@ class _Update:
         self.key = key
         self.create: dict[str, Any] = {}
         self.create_records = 0
+        self.description: Draft | None = None  # the requester's first comment here
         self.after_create: list[tuple[str, Any]] = []
 
     def event(self, event: object) -> None:
@@ -358,7 +360,9 @@ class _Update:
             pending = self.out.ticket(self.ticket_id)
             pending.requester = pending.requester or author
         reply = Replied(at=self.at, by=by, public=public, author_id=author)
-        self.out.add(self.ticket_id, "Comment", reply)
+        draft = self.out.add(self.ticket_id, "Comment", reply)
+        if by is Author.CUSTOMER and self.description is None:
+            self.description = draft
 
     def _rating(self, event: Mapping[str, Any]) -> None:
         score = event.get("score")
@@ -409,6 +413,9 @@ class _Update:
             return
         pending.requester = pending.requester or requester
         out.add(ticket_id, "Create", created)
+        description = self.description
+        if description is not None and getattr(description[4], "author_id", None) == requester:
+            out.fold(ticket_id, description)  # the ticket's description, not a reply
         extra = 0
         status = fields.get("status")
         if status not in (None, "new"):
