@@ -6,11 +6,11 @@ and articles (``GET /api/v1/ticket_articles/by_ticket/{id}``: ``sender``,
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import tzinfo
+from datetime import timedelta, tzinfo
 from typing import Any
 
 from servicekit.errors import ServicekitError
-from servicekit.importers._build import Assign, Collector
+from servicekit.importers._build import Assign, Collector, Draft
 from servicekit.importers._maps import DEFAULT_MAPS, VendorMap
 from servicekit.importers._report import ImportResult
 from servicekit.importers._values import (
@@ -37,6 +37,10 @@ from servicekit.tickets import (
 NOBODY = "1"
 """Zammad's user id for "-" (no owner): an owner set to it is no agent."""
 
+DESCRIPTION_WINDOW = timedelta(minutes=1)
+"""How soon after a customer creates a ticket their first article counts as its
+description (Zammad stores the two a few milliseconds apart)."""
+
 _SENDERS = {"agent": Author.AGENT, "customer": Author.CUSTOMER, "system": Author.SYSTEM}
 _SENDER_IDS = {1: Author.AGENT, 2: Author.CUSTOMER, 3: Author.SYSTEM}
 _UNRECOVERABLE = (
@@ -59,7 +63,9 @@ def from_zammad(
     ``Created`` event; ``updated`` of ``state``, ``priority``, ``owner`` and ``group``
     make status, priority and assignment events (ids from ``id_to``; owner ``1``, "-",
     is nobody); ``added``/``removed`` of ``tag`` make tag events. Entries of object
-    ``Ticket::Article`` are ignored (the articles say more). Each article (``sender``
+    ``Ticket::Article`` are ignored (the articles say more). The first article of a
+    ticket a customer created, by that customer within a minute, is its description
+    and folds into the creation. Each other article (``sender``
     or ``sender_id``: Agent, Customer, System; ``internal``) makes a reply or note by
     ``created_by_id``. ``tickets`` (``id``, ``customer_id``, ``priority``) give the
     requester and first priority when the history does not.
@@ -93,6 +99,7 @@ def from_zammad(
     for article in notes:
         out.read += 1
         reader.guard("article", reader.article, article)
+    reader.fold_descriptions()
     return out.finish()
 
 
@@ -104,6 +111,7 @@ class _Reader:
         self.requesters: dict[str, str] = {}
         self.priorities: dict[str, Any] = {}
         self.channels: dict[str, str] = {}
+        self.articles: dict[str, list[Draft]] = {}
 
     def guard(self, kind: str, read: Any, record: object) -> None:
         try:
@@ -228,7 +236,33 @@ class _Reader:
         if internal and by is Author.CUSTOMER:
             by = Author.AGENT  # servicekit has no internal customer notes
         reply = Replied(at=at, by=by or Author.SYSTEM, public=not internal, author_id=author)
-        self.out.add(ticket_id, "article", reply)
+        draft = self.out.add(ticket_id, "article", reply)
+        self.articles.setdefault(ticket_id, []).append(draft)
+
+    def fold_descriptions(self) -> None:
+        """A ticket a customer created starts with their article (within
+        :data:`DESCRIPTION_WINDOW`): its description, folded into the creation."""
+        for ticket_id, drafts in self.articles.items():
+            created = next(
+                (d[4] for d in self.out.ticket(ticket_id).drafts if isinstance(d[4], Created)),
+                None,
+            )
+            if created is None or created.by is not Author.CUSTOMER:
+                continue
+            first = min(
+                (
+                    d
+                    for d in drafts
+                    if isinstance(d[4], Replied)
+                    and d[4].by is Author.CUSTOMER
+                    and d[4].author_id == created.requester
+                    and timedelta(0) <= d[0] - created.at <= DESCRIPTION_WINDOW
+                ),
+                default=None,
+                key=lambda d: (d[0], d[2]),
+            )
+            if first is not None:
+                self.out.fold(ticket_id, first)
 
 
 def _sender(article: Mapping[str, Any], *, strict: bool) -> Author | None:
