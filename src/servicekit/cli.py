@@ -340,6 +340,8 @@ def _check_demo(args: argparse.Namespace) -> None:
 _PAGE_KEYS = (
     "audits",
     "history",
+    "History",
+    "Ticket",
     "ticket_events",
     "ticket_metric_events",
     "issues",
@@ -424,6 +426,10 @@ def import_(args: argparse.Namespace) -> None:
         result = importers.from_jira(records, agents=agents, map=vendor, tz=tz)
     elif args.source == "zammad":
         result = _zammad(records, vendor, tz)
+    elif args.source == "otrs":
+        history = [r for r in records if not (isinstance(r, dict) and "CustomerUserID" in r)]
+        known = [r for r in records if isinstance(r, dict) and "CustomerUserID" in r]
+        result = importers.from_otrs(history, tickets=known, map=vendor, tz=tz)
     else:  # pragma: no cover - argparse restricts the choices
         _fail("SOURCE", f"no importer for {args.source!r}")
     out = sys.stdout
@@ -593,7 +599,7 @@ def _import_parsers(commands: Any) -> None:
     imp = commands.add_parser(
         "import", help="a help desk's export as servicekit JSON lines (report on stderr)"
     )
-    imp.add_argument("source", choices=["zendesk", "jira", "zammad"], help="the help desk")
+    imp.add_argument("source", choices=["zendesk", "jira", "zammad", "otrs"], help="the help desk")
     imp.add_argument("files", type=Path, nargs="+", help="export files (JSON or JSON lines)")
     imp.add_argument("--agents", type=Path, help="agent ids, or the users side-load with roles")
     imp.add_argument("--map", type=Path, help="status/priority/channel overrides (.toml/.json)")

@@ -22,6 +22,7 @@ datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.timezone.utc)
 from servicekit.importers._events import UNKNOWN_REQUESTER, from_events
 from servicekit.importers._jira import from_jira
 from servicekit.importers._maps import DEFAULT_MAPS, SOURCES, VendorMap
+from servicekit.importers._otrs import from_otrs
 from servicekit.importers._report import ImportReport, ImportResult
 from servicekit.importers._zammad import from_zammad
 from servicekit.importers._zendesk import from_zendesk
@@ -35,6 +36,7 @@ __all__ = [
     "VendorMap",
     "from_events",
     "from_jira",
+    "from_otrs",
     "from_zammad",
     "from_zendesk",
 ]
