@@ -20,6 +20,7 @@ datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.timezone.utc)
 """
 
 from servicekit.importers._events import UNKNOWN_REQUESTER, from_events
+from servicekit.importers._freshdesk import from_freshdesk
 from servicekit.importers._jira import from_jira
 from servicekit.importers._maps import DEFAULT_MAPS, SOURCES, VendorMap
 from servicekit.importers._otrs import from_otrs
@@ -35,6 +36,7 @@ __all__ = [
     "ImportResult",
     "VendorMap",
     "from_events",
+    "from_freshdesk",
     "from_jira",
     "from_otrs",
     "from_zammad",
