@@ -430,6 +430,10 @@ def import_(args: argparse.Namespace) -> None:
         tickets = [r for r in records if isinstance(r, dict) and "requester_id" in r]
         talk = [r for r in records if not (isinstance(r, dict) and "requester_id" in r)]
         result = importers.from_freshdesk(tickets, talk, agents=agents, map=vendor, tz=tz)
+    elif args.source == "chatwoot":
+        talk = [r for r in records if isinstance(r, dict) and "message_type" in r]
+        found = [r for r in records if not (isinstance(r, dict) and "message_type" in r)]
+        result = importers.from_chatwoot(found, talk, map=vendor, tz=tz)
     elif args.source == "otrs":
         history = [r for r in records if not (isinstance(r, dict) and "CustomerUserID" in r)]
         known = [r for r in records if isinstance(r, dict) and "CustomerUserID" in r]
@@ -603,9 +607,7 @@ def _import_parsers(commands: Any) -> None:
     imp = commands.add_parser(
         "import", help="a help desk's export as servicekit JSON lines (report on stderr)"
     )
-    imp.add_argument(
-        "source", choices=["zendesk", "jira", "zammad", "otrs", "freshdesk"], help="the help desk"
-    )
+    imp.add_argument("source", choices=list(importers.SOURCES), help="the help desk")
     imp.add_argument("files", type=Path, nargs="+", help="export files (JSON or JSON lines)")
     imp.add_argument("--agents", type=Path, help="agent ids, or the users side-load with roles")
     imp.add_argument("--map", type=Path, help="status/priority/channel overrides (.toml/.json)")

@@ -19,6 +19,7 @@ datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.timezone.utc)
 (('7',), True)
 """
 
+from servicekit.importers._chatwoot import from_chatwoot
 from servicekit.importers._events import UNKNOWN_REQUESTER, from_events
 from servicekit.importers._freshdesk import from_freshdesk
 from servicekit.importers._jira import from_jira
@@ -35,6 +36,7 @@ __all__ = [
     "ImportReport",
     "ImportResult",
     "VendorMap",
+    "from_chatwoot",
     "from_events",
     "from_freshdesk",
     "from_jira",
