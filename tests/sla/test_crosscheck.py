@@ -16,6 +16,7 @@ from servicekit import Ticket
 from servicekit.errors import InvalidInputError, ServicekitError
 from servicekit.sla import Clock, Metric, PolicySet, Reason, SLAPolicy, crosscheck
 from servicekit.tickets import Author, Replied, Status, StatusChanged
+from tests.importers.test_zendesk import _mutate
 from tests.sla.test_properties import cases
 
 MINUTE = timedelta(minutes=1)
@@ -306,3 +307,89 @@ class TestFuzz:
     def test_records_must_be_a_list(self) -> None:
         with pytest.raises(InvalidInputError, match="vendor_records must be a list"):
             crosscheck(_ticket(), {"ticket_metric_events": []}, POLICY)  # type: ignore[dict-item]
+
+
+def _jira_time(at: datetime) -> dict[str, Any]:
+    return {"iso8601": at.isoformat(), "epochMillis": round(at.timestamp() * 1000)}
+
+
+def jira_sla_values(ticket: Ticket, policy: SLAPolicy, now: datetime) -> list[dict[str, Any]]:
+    """The SLA values Jira would show if it kept servicekit's clocks (one SLA per
+    metric, named by the metric; one cycle per servicekit clock)."""
+    values: dict[str, dict[str, Any]] = {}
+    for clock in policy.evaluate(ticket, now=now):
+        value = values.setdefault(
+            clock.metric.value, {"name": clock.metric.value, "completedCycles": []}
+        )
+        cycle: dict[str, Any] = {
+            "startTime": _jira_time(clock.started_at),
+            "breached": clock.breached_at is not None,
+            "goalDuration": {"millis": round(clock.target.duration / timedelta(milliseconds=1))},
+            "elapsedTime": {"millis": round(clock.elapsed / timedelta(milliseconds=1))},
+        }
+        if clock.breached_at is not None or clock.due_at is not None:
+            cycle["breachTime"] = _jira_time(clock.breached_at or clock.due_at)  # type: ignore[arg-type]
+        if clock.stopped_at is not None:
+            cycle["stopTime"] = _jira_time(clock.stopped_at)
+            value["completedCycles"].append(cycle)
+        else:
+            value["ongoingCycle"] = cycle
+    return list(values.values())
+
+
+ALL_METRICS = {metric.value: metric for metric in Metric}
+
+
+class TestJira:
+    @given(cases())
+    def test_cycles_from_servicekits_own_clocks_show_no_difference(
+        self, case: tuple[SLAPolicy, Ticket, datetime]
+    ) -> None:
+        policy, ticket, now = case
+        values = jira_sla_values(ticket, policy, now)
+        result = crosscheck(ticket, values, policy, now=now, jira_metrics=ALL_METRICS)
+        assert result.differences == (), result.explain()
+
+    def test_default_names_and_a_goal_changed_after_the_fact(self) -> None:
+        ticket = _ticket()
+        values = jira_sla_values(ticket, POLICY, ticket.updated_at)
+        first = next(v for v in values if v["name"] == "first_reply")
+        first["name"] = "Time to first response"
+        first["completedCycles"][0]["goalDuration"] = {"millis": 3_600_000}
+        first["completedCycles"][0]["breached"] = False
+        result = crosscheck(ticket, [first], POLICY)
+        assert {(d.metric, d.aspect, d.reason) for d in result.differences} == {
+            (Metric.FIRST_REPLY, "target", Reason.TARGET_DIFFERS),
+            (Metric.FIRST_REPLY, "breach", Reason.UNEXPLAINED),
+            (Metric.REQUESTER_WAIT, "applied", Reason.NOT_APPLIED_BY_VENDOR),
+            (Metric.AGENT_WORK, "applied", Reason.NOT_APPLIED_BY_VENDOR),
+        }
+        assert result.unread == 0
+
+    def test_a_cycle_started_late(self) -> None:
+        ticket = _ticket()
+        values = jira_sla_values(ticket, POLICY, ticket.updated_at)
+        wait = next(v for v in values if v["name"] == "requester_wait")
+        wait["completedCycles"][0]["startTime"] = _jira_time(T0 + timedelta(minutes=10))
+        wait["completedCycles"][0]["stopTime"] = _jira_time(T0 + timedelta(hours=5))
+        result = crosscheck(ticket, values, POLICY, jira_metrics=ALL_METRICS)
+        assert {(d.metric, d.aspect, d.reason) for d in result.differences} == {
+            (Metric.REQUESTER_WAIT, "fulfilled", Reason.POLICY_APPLIED_LATE),
+        }
+
+    def test_malformed_cycles_are_servicekit_errors(self) -> None:
+        bad = [{"name": "Time to first response", "completedCycles": [{"startTime": "soon"}]}]
+        with pytest.raises(InvalidInputError, match="startTime"):
+            crosscheck(_ticket(), bad, POLICY)
+        with pytest.raises(InvalidInputError, match="not a metric"):
+            crosscheck(_ticket(), bad, POLICY, jira_metrics={"x": "speed"})
+
+    @given(st.data())
+    def test_mutated_cycles_raise_only_servicekit_errors(self, data: st.DataObject) -> None:
+        ticket = _ticket()
+        values: list[Any] = jira_sla_values(ticket, POLICY, ticket.updated_at)
+        for _ in range(data.draw(st.integers(1, 3))):
+            index = data.draw(st.integers(0, len(values) - 1))
+            values[index] = _mutate(data, copy.deepcopy(values[index]))
+        with contextlib.suppress(ServicekitError):
+            crosscheck(ticket, values, POLICY, jira_metrics=ALL_METRICS)

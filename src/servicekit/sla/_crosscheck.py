@@ -8,8 +8,10 @@ fields, ``ticket.facts.status_periods``, ``calendar.elapsed``).
 from __future__ import annotations
 
 import enum
+import itertools
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -125,12 +127,13 @@ class Crosscheck:
 class _Vendor:
     """What the vendor recorded about one clock."""
 
-    applies: list[tuple[datetime, timedelta, bool]] = attrs.field(factory=list)
+    applies: list[tuple[datetime, timedelta, bool | None]] = attrs.field(factory=list)
     activates: list[datetime] = attrs.field(factory=list)
     pauses: list[datetime] = attrs.field(factory=list)
     fulfills: list[datetime] = attrs.field(factory=list)
     breaches: list[tuple[datetime, bool]] = attrs.field(factory=list)
     status: tuple[float, float] | None = None  # (calendar, business) minutes
+    pauses_known: bool = True  # Jira's cycles say how long, not when, a clock paused
 
     def stops(self) -> list[tuple[datetime, datetime | None]]:
         """Spans the vendor did not count: pause or fulfil up to the next activate."""
@@ -162,6 +165,7 @@ def crosscheck(
     policies: PolicySet | SLAPolicy,
     *,
     now: datetime | None = None,
+    jira_metrics: Mapping[str, Metric | str] | None = None,
 ) -> Crosscheck:
     """Compare servicekit's SLA clocks for ``ticket`` with the vendor's records of them.
 
@@ -174,17 +178,29 @@ def crosscheck(
     second, minutes within one), and each difference gets the likeliest
     :class:`Reason`, or ``unexplained``.
 
+    They may instead be Jira Service Management SLA values of the ticket (each a
+    ``name`` with ``completedCycles`` and/or an ``ongoingCycle`` whose ``startTime``,
+    ``stopTime``, ``breachTime`` carry ``epochMillis`` or ``iso8601`` and whose
+    ``goalDuration``/``elapsedTime`` carry ``millis``), as ``GET /rest/servicedeskapi/
+    request/{key}/sla`` or the SLA custom fields return them. ``jira_metrics`` names
+    the servicekit metric of each SLA (default :data:`JIRA_METRICS`); a cycling metric's
+    cycles pair up in order, the others span every cycle (elapsed summed). Jira says how
+    long a clock paused but not when, so pauses are not compared, and a goal's unit is
+    taken to be servicekit's.
+
     Args:
         ticket: the ticket, as imported.
-        vendor_records: the vendor's metric events (other tickets' are not read).
+        vendor_records: the vendor's metric events (other tickets' are not read), or
+            the ticket's Jira SLA values.
         policies: servicekit's policies (a :class:`PolicySet` or one policy).
         now: evaluation instant; default the latest of the ticket's last event and the
             last vendor record.
+        jira_metrics: ``{Jira SLA name: servicekit metric}``.
 
     Raises:
-        InvalidInputError: a record is not a metric event (no ``metric``/``type``/
-            ``time``), more than :data:`MAX_RECORDS` records, or ``now`` is before the
-            ticket's last event.
+        InvalidInputError: a record is neither a metric event (``metric``/``type``/
+            ``time``) nor a Jira SLA value, more than :data:`MAX_RECORDS` records, or
+            ``now`` is before the ticket's last event.
 
     >>> from datetime import datetime, UTC
     >>> from servicekit import Ticket
@@ -205,7 +221,7 @@ def crosscheck(
     first_reply #1 fulfilled: servicekit 2026-03-02T09:30:00+00:00, vendor 2026-03-02T09:45:00+00:00 [unexplained] the vendor stopped the clock at another instant
     """  # noqa: E501
     policy_set = policies if isinstance(policies, PolicySet) else PolicySet([policies])
-    vendor, last, unread = _read_zendesk(ticket.id, vendor_records)
+    vendor, last, unread = _read_vendor(ticket.id, vendor_records, jira_metrics)
     at = now if now is not None else max(ticket.updated_at, last or ticket.updated_at)
     evaluation = policy_set.evaluate(ticket, now=at)
     policy = policy_set.select(ticket, at)
@@ -221,11 +237,138 @@ def crosscheck(
     )
 
 
-def _read_zendesk(
-    ticket_id: str, records: Iterable[Mapping[str, Any]]
+JIRA_METRICS: Mapping[str, Metric] = MappingProxyType(
+    {
+        "Time to first response": Metric.FIRST_REPLY,
+        "Time to resolution": Metric.REQUESTER_WAIT,
+    }
+)
+"""Jira Service Management's default SLAs in servicekit's terms: "Time to resolution"
+pauses while waiting for the customer, as ``requester_wait`` does."""
+
+
+def _read_vendor(
+    ticket_id: str,
+    records: Iterable[Mapping[str, Any]],
+    jira_metrics: Mapping[str, Metric | str] | None,
 ) -> tuple[dict[tuple[Metric, int], _Vendor], datetime | None, int]:
     if isinstance(records, str | bytes | Mapping) or not isinstance(records, Iterable):
         raise InvalidInputError(f"vendor_records must be a list of records, got {records!r:.80}")
+    listed = list(itertools.islice(records, MAX_RECORDS + 1))
+    if any(
+        isinstance(r, Mapping) and ("completedCycles" in r or "ongoingCycle" in r) for r in listed
+    ):
+        return _read_jira(listed, jira_metrics)
+    return _read_zendesk(ticket_id, listed)
+
+
+def _read_jira(
+    records: list[Any], jira_metrics: Mapping[str, Metric | str] | None
+) -> tuple[dict[tuple[Metric, int], _Vendor], datetime | None, int]:
+    names = _jira_names(jira_metrics)
+    clocks: dict[tuple[Metric, int], _Vendor] = {}
+    last: datetime | None = None
+    unread = 0
+    for index, record in enumerate(records):
+        if index >= MAX_RECORDS:
+            raise InvalidInputError(f"more than {MAX_RECORDS} vendor records for one ticket")
+        if not isinstance(record, Mapping):
+            raise InvalidInputError(f"vendor_records[{index}] is not an object: {record!r:.80}")
+        name = record.get("name")
+        metric = names.get(name) if isinstance(name, str) else None
+        if metric is None:
+            unread += 1
+            continue
+        completed = record.get("completedCycles") or []
+        ongoing = record.get("ongoingCycle")
+        if not isinstance(completed, list) or len(completed) > MAX_RECORDS:
+            raise InvalidInputError(f"vendor_records[{index}].completedCycles: {completed!r:.60}")
+        cycles = [*completed, *([ongoing] if ongoing is not None else [])]
+        for number, cycle in enumerate(cycles, start=1):
+            where = f"vendor_records[{index}] cycle {number}"
+            if not isinstance(cycle, Mapping):
+                raise InvalidInputError(f"{where}: not an object: {cycle!r:.60}")
+            key = (metric, number if metric.cycles else 1)
+            clock = clocks.setdefault(key, _Vendor(pauses_known=False))
+            stop = _jira_instant(cycle.get("stopTime"), f"{where}.stopTime", optional=True)
+            seen = _jira_cycle(clock, cycle, stop, where, ongoing=cycle is ongoing)
+            last = seen if last is None else max(last, seen)
+    return clocks, last, unread
+
+
+def _jira_names(jira_metrics: Mapping[str, Metric | str] | None) -> dict[str, Metric]:
+    if jira_metrics is None:
+        return dict(JIRA_METRICS)
+    if not isinstance(jira_metrics, Mapping):
+        raise InvalidInputError(
+            f"jira_metrics must map SLA names to metrics, got {jira_metrics!r:.60}"
+        )
+    names: dict[str, Metric] = {}
+    for name, metric in jira_metrics.items():
+        try:
+            names[name] = Metric(metric)
+        except ValueError:
+            raise InvalidInputError(
+                f"jira_metrics[{name!r:.40}]: {metric!r:.40} is not a metric"
+            ) from None
+    return names
+
+
+def _jira_cycle(
+    clock: _Vendor, cycle: Mapping[str, Any], stop: datetime | None, where: str, *, ongoing: bool
+) -> datetime:
+    """Fold one Jira cycle into ``clock``; the latest instant it names."""
+    start = _jira_instant(cycle.get("startTime"), f"{where}.startTime")
+    assert start is not None
+    goal = _jira_millis(cycle.get("goalDuration"), f"{where}.goalDuration")
+    elapsed = _jira_millis(cycle.get("elapsedTime"), f"{where}.elapsedTime")
+    breach = _jira_instant(cycle.get("breachTime"), f"{where}.breachTime", optional=True)
+    if goal is None or goal <= timedelta(0):
+        raise InvalidInputError(f"{where}.goalDuration: a cycle needs a positive goal")
+    clock.applies.append((start, goal, None))
+    clock.activates.append(start)
+    if stop is not None and not ongoing:
+        clock.fulfills.append(stop)
+    if cycle.get("breached") is True and breach is not None:
+        clock.breaches.append((breach, False))
+    if elapsed is not None:
+        minutes = elapsed / MINUTE + (clock.status[0] if clock.status else 0.0)
+        clock.status = (minutes, minutes)
+    return max(t for t in (start, stop, breach) if t is not None)
+
+
+def _jira_instant(value: object, where: str, *, optional: bool = False) -> datetime | None:
+    if value is None and optional:
+        return None
+    if isinstance(value, Mapping):
+        millis = value.get("epochMillis")
+        if isinstance(millis, int) and not isinstance(millis, bool) and abs(millis) < 10**14:
+            return datetime.fromtimestamp(millis / 1000, UTC)
+        text = value.get("iso8601")
+        if isinstance(text, str) and len(text) <= 40:
+            try:
+                parsed = datetime.fromisoformat(text)
+            except ValueError:
+                parsed = None
+            if parsed is not None and parsed.tzinfo is not None:
+                return parsed
+    raise InvalidInputError(
+        f"{where}: expected {{'epochMillis': ...}} or an ISO 8601 instant, got {value!r:.60}"
+    )
+
+
+def _jira_millis(value: object, where: str) -> timedelta | None:
+    if value is None:
+        return None
+    millis = value.get("millis") if isinstance(value, Mapping) else None
+    if isinstance(millis, int) and not isinstance(millis, bool) and abs(millis) < 10**13:
+        return timedelta(milliseconds=millis)
+    raise InvalidInputError(f"{where}: expected {{'millis': ...}}, got {value!r:.60}")
+
+
+def _read_zendesk(
+    ticket_id: str, records: list[Any]
+) -> tuple[dict[tuple[Metric, int], _Vendor], datetime | None, int]:
     clocks: dict[tuple[Metric, int], _Vendor] = {}
     last: datetime | None = None
     unread = 0
@@ -363,7 +506,7 @@ class _Checker:
             return
         _, target, business = theirs.applies[-1]
         self.compared += 1
-        if business != ours.target.business_hours:
+        if business is not None and business != ours.target.business_hours:
             unit = "business" if business else "calendar"
             why = (Reason.BUSINESS_VS_CALENDAR, f"the vendor counts {unit} hours")
             self.add((metric, cycle, "target"), ours.target.duration, target, why)
@@ -426,9 +569,10 @@ class _Checker:
         first_applied = min(at for at, _, _ in theirs.applies)
         if _second(first_applied) is not None and first_applied - ours.started_at >= SECOND:
             return Reason.POLICY_APPLIED_LATE, "the vendor applied its SLA after the clock started"
-        if self._our_stops(ours) != [(_second(a), _second(b)) for a, b in theirs.stops()]:
+        theirs_stops = [(_second(a), _second(b)) for a, b in theirs.stops()]
+        if theirs.pauses_known and self._our_stops(ours) != theirs_stops:
             return Reason.PAUSE_NOT_RECORDED, "the two sides paused the clock over different spans"
-        if theirs.applies[-1][2] != ours.target.business_hours:
+        if theirs.applies[-1][2] not in (None, ours.target.business_hours):
             return Reason.BUSINESS_VS_CALENDAR, "one side counts business hours"
         return Reason.UNEXPLAINED, fallback
 
