@@ -578,7 +578,10 @@ def crosscheck_(args: argparse.Namespace) -> None:
                 _fail(
                     f"{path}: record {index}", f"expected a metric event object, got {record!r:.60}"
                 )
-            by_ticket.setdefault(str(record.get("ticket_id")), []).append(record)
+            key = next(
+                (record[k] for k in ("ticket_id", "issueKey", "key", "id") if k in record), None
+            )
+            by_ticket.setdefault(str(key), []).append(record)
     checked = differing = 0
     counts: dict[str, int] = {}
     for ticket in tickets:
@@ -615,10 +618,16 @@ def _import_parsers(commands: Any) -> None:
     imp.set_defaults(handler=import_)
 
     check = commands.add_parser(
-        "crosscheck", help="servicekit's SLA clocks against the vendor's (Zendesk metric events)"
+        "crosscheck", help="servicekit's SLA clocks against the vendor's (Zendesk, Jira, Zammad)"
     )
     check.add_argument("events", type=Path, help="ticket events, one JSON object per line")
-    check.add_argument("metrics", type=Path, nargs="+", help="Zendesk ticket metric events")
+    check.add_argument(
+        "metrics",
+        type=Path,
+        nargs="+",
+        help="Zendesk ticket metric events, Jira SLA values (each with the issue's 'key') "
+        "or Zammad tickets",
+    )
     check.add_argument("--config", type=Path, required=True, help="settings with SLA policies")
     _lenient_options(check)
     check.set_defaults(handler=crosscheck_)

@@ -127,13 +127,15 @@ class Crosscheck:
 class _Vendor:
     """What the vendor recorded about one clock."""
 
-    applies: list[tuple[datetime, timedelta, bool | None]] = attrs.field(factory=list)
+    applies: list[tuple[datetime, timedelta | None, bool | None]] = attrs.field(factory=list)
     activates: list[datetime] = attrs.field(factory=list)
     pauses: list[datetime] = attrs.field(factory=list)
     fulfills: list[datetime] = attrs.field(factory=list)
     breaches: list[tuple[datetime, bool]] = attrs.field(factory=list)
     status: tuple[float, float] | None = None  # (calendar, business) minutes
     pauses_known: bool = True  # Jira's cycles say how long, not when, a clock paused
+    breached: bool | None = None  # Zammad says whether, not when, a clock breached
+    due: datetime | None = None  # Zammad's escalation instant of a running clock
 
     def stops(self) -> list[tuple[datetime, datetime | None]]:
         """Spans the vendor did not count: pause or fulfil up to the next activate."""
@@ -188,6 +190,12 @@ def crosscheck(
     long a clock paused but not when, so pauses are not compared, and a goal's unit is
     taken to be servicekit's.
 
+    Or they may be the ticket's Zammad record (``GET /api/v1/tickets/{id}``):
+    ``first_response_at`` / ``_in_min`` / ``_diff_in_min`` / ``_escalation_at`` and the
+    same for ``close`` (see :data:`ZAMMAD_METRICS`); Zammad says whether a met clock
+    breached but not when, and a running clock's escalation instant is compared with
+    servicekit's due instant.
+
     Args:
         ticket: the ticket, as imported.
         vendor_records: the vendor's metric events (other tickets' are not read), or
@@ -221,11 +229,13 @@ def crosscheck(
     first_reply #1 fulfilled: servicekit 2026-03-02T09:30:00+00:00, vendor 2026-03-02T09:45:00+00:00 [unexplained] the vendor stopped the clock at another instant
     """  # noqa: E501
     policy_set = policies if isinstance(policies, PolicySet) else PolicySet([policies])
-    vendor, last, unread = _read_vendor(ticket.id, vendor_records, jira_metrics)
+    vendor, last, unread, known = _read_vendor(
+        ticket.id, vendor_records, jira_metrics, ticket.created_at
+    )
     at = now if now is not None else max(ticket.updated_at, last or ticket.updated_at)
     evaluation = policy_set.evaluate(ticket, now=at)
     policy = policy_set.select(ticket, at)
-    ours = {(clock.metric, clock.cycle): clock for clock in evaluation}
+    ours = {(clock.metric, clock.cycle): clock for clock in evaluation if clock.metric in known}
     checker = _Checker(ticket, policy, at)
     for key in sorted(set(ours) | set(vendor), key=lambda k: (list(Metric).index(k[0]), k[1])):
         checker.compare(key[0], key[1], ours.get(key), vendor.get(key))
@@ -251,15 +261,21 @@ def _read_vendor(
     ticket_id: str,
     records: Iterable[Mapping[str, Any]],
     jira_metrics: Mapping[str, Metric | str] | None,
-) -> tuple[dict[tuple[Metric, int], _Vendor], datetime | None, int]:
+    created_at: datetime,
+) -> tuple[dict[tuple[Metric, int], _Vendor], datetime | None, int, frozenset[Metric]]:
+    """The vendor's clocks, its last instant, records not read, and the metrics it
+    can speak of (servicekit's other clocks are not compared)."""
     if isinstance(records, str | bytes | Mapping) or not isinstance(records, Iterable):
         raise InvalidInputError(f"vendor_records must be a list of records, got {records!r:.80}")
     listed = list(itertools.islice(records, MAX_RECORDS + 1))
     if any(
         isinstance(r, Mapping) and ("completedCycles" in r or "ongoingCycle" in r) for r in listed
     ):
-        return _read_jira(listed, jira_metrics)
-    return _read_zendesk(ticket_id, listed)
+        known = frozenset(_jira_names(jira_metrics).values())
+        return (*_read_jira(listed, jira_metrics), known)
+    if any(isinstance(r, Mapping) and not _ZAMMAD_KEYS.isdisjoint(r) for r in listed):
+        return (*_read_zammad(ticket_id, listed, created_at), frozenset(ZAMMAD_METRICS.values()))
+    return (*_read_zendesk(ticket_id, listed), frozenset(Metric))
 
 
 def _read_jira(
@@ -294,6 +310,80 @@ def _read_jira(
             seen = _jira_cycle(clock, cycle, stop, where, ongoing=cycle is ongoing)
             last = seen if last is None else max(last, seen)
     return clocks, last, unread
+
+
+ZAMMAD_METRICS: Mapping[str, Metric] = MappingProxyType(
+    {"first_response": Metric.FIRST_REPLY, "close": Metric.RESOLUTION}
+)
+"""Zammad's escalation fields (``<name>_at``, ``_in_min``, ``_diff_in_min``,
+``_escalation_at``) in servicekit's terms."""
+_ZAMMAD_KEYS = frozenset(
+    {"escalation_at"}
+    | {f"{name}{suffix}" for name in ZAMMAD_METRICS for suffix in ("_in_min", "_escalation_at")}
+)
+
+
+def _read_zammad(
+    ticket_id: str, records: list[Any], created_at: datetime
+) -> tuple[dict[tuple[Metric, int], _Vendor], datetime | None, int]:
+    """Zammad tickets: per metric the instant it was met (``first_response_at``), the
+    business minutes it took (``_in_min``) and those left of the target
+    (``_diff_in_min``, negative once breached), or the due instant while running
+    (``_escalation_at``)."""
+    clocks: dict[tuple[Metric, int], _Vendor] = {}
+    last: datetime | None = None
+    unread = 0
+    for index, record in enumerate(records):
+        if not isinstance(record, Mapping):
+            raise InvalidInputError(f"vendor_records[{index}] is not an object: {record!r:.80}")
+        if str(record.get("id", ticket_id)) != ticket_id:
+            unread += 1
+            continue
+        for name, metric in ZAMMAD_METRICS.items():
+            where = f"vendor_records[{index}].{name}"
+            took = _zammad_number(record.get(f"{name}_in_min"), f"{where}_in_min")
+            left = _zammad_number(record.get(f"{name}_diff_in_min"), f"{where}_diff_in_min")
+            met = _zammad_instant(record.get(f"{name}_at"), f"{where}_at")
+            due = _zammad_instant(record.get(f"{name}_escalation_at"), f"{where}_escalation_at")
+            if took is None and due is None:
+                continue
+            clock = _Vendor(pauses_known=False)
+            if took is not None and left is not None and took + left > 0:
+                clock.applies.append((created_at, timedelta(minutes=took + left), None))
+                clock.breached = left < 0
+                clock.status = (took, took)
+            else:
+                clock.applies.append((created_at, None, None))
+                clock.due = due
+            clock.activates.append(created_at)
+            if met is not None:
+                clock.fulfills.append(met)
+            clocks[(metric, 1)] = clock
+            for instant in (met, due):
+                if instant is not None:
+                    last = instant if last is None else max(last, instant)
+    return clocks, last, unread
+
+
+def _zammad_number(value: object, where: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) < 1e8:
+        return float(value)
+    raise InvalidInputError(f"{where}: expected minutes, got {value!r:.40}")
+
+
+def _zammad_instant(value: object, where: str) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str) and len(value) <= 40:
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            parsed = None
+        if parsed is not None and parsed.tzinfo is not None:
+            return parsed
+    raise InvalidInputError(f"{where}: expected an ISO 8601 instant, got {value!r:.40}")
 
 
 def _jira_names(jira_metrics: Mapping[str, Metric | str] | None) -> dict[str, Metric]:
@@ -510,18 +600,30 @@ class _Checker:
             unit = "business" if business else "calendar"
             why = (Reason.BUSINESS_VS_CALENDAR, f"the vendor counts {unit} hours")
             self.add((metric, cycle, "target"), ours.target.duration, target, why)
-        elif target != ours.target.duration:
+        elif target is not None and abs(target - ours.target.duration) >= SECOND:
             why = (Reason.TARGET_DIFFERS, "the targets differ")
             self.add((metric, cycle, "target"), ours.target.duration, target, why)
         self._breach(metric, cycle, ours, theirs)
         self._fulfilled(metric, cycle, ours, theirs)
         self._elapsed(metric, cycle, ours, theirs)
+        if theirs.due is not None:
+            self.compared += 1
+            if _second(theirs.due) != _second(ours.due_at):
+                why = self._why(ours, theirs, "the due instants differ")
+                self.add((metric, cycle, "due"), ours.due_at, theirs.due, why)
 
     def _breach(self, metric: Metric, cycle: int, ours: Clock, theirs: _Vendor) -> None:
         self.compared += 1
         standing = [at for at, deleted in theirs.breaches if not deleted]
         vendor_at = _second(standing[-1]) if standing else None
         ours_at = _second(ours.breached_at)
+        if theirs.due is not None and theirs.breached is None and not theirs.breaches:
+            vendor_at = _second(theirs.due) if theirs.due <= self.now else None  # escalated
+        if theirs.breached is not None:  # whether, not when
+            if theirs.breached == (ours_at is not None):
+                return
+            vendor_at = ours_at if theirs.breached else None
+            ours_at = ours_at if ours_at is not None else None
         if vendor_at == ours_at:
             return
         if any(deleted for _, deleted in theirs.breaches):
@@ -567,7 +669,7 @@ class _Checker:
         if len(targets) > 1:
             return Reason.SCHEDULE_CHANGED, "the vendor changed the SLA after it first applied it"
         first_applied = min(at for at, _, _ in theirs.applies)
-        if _second(first_applied) is not None and first_applied - ours.started_at >= SECOND:
+        if first_applied - ours.started_at >= SECOND:
             return Reason.POLICY_APPLIED_LATE, "the vendor applied its SLA after the clock started"
         theirs_stops = [(_second(a), _second(b)) for a, b in theirs.stops()]
         if theirs.pauses_known and self._our_stops(ours) != theirs_stops:
