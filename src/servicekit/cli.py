@@ -29,9 +29,9 @@ from zoneinfo import ZoneInfo
 
 from servicekit import importers, simulation, sla
 from servicekit._time import zone
-from servicekit.calendars import Calendar
+from servicekit.calendars import Calendar, HolidaySet
 from servicekit.durations import format_duration, parse_duration
-from servicekit.errors import ConfigError, ServicekitError
+from servicekit.errors import ConfigError, HolidayCoverageError, ServicekitError
 from servicekit.kpi import ReportConfig, WeeklyReport, period_start, weekly_report
 from servicekit.tickets import Created, Event, Ticket, event_from_dict, event_to_dict
 
@@ -234,6 +234,8 @@ def report(args: argparse.Namespace) -> None:
     start, end = _period(tickets, args, config.tz, args.events)
     try:
         weekly = weekly_report(tickets, start=start, end=end, config=config)
+    except HolidayCoverageError as exc:
+        _fail(str(args.config), _holiday_fault(config, exc))
     except ServicekitError as exc:
         _fail(str(args.events), str(exc))
     _print_report(weekly, args.format, None)
@@ -464,6 +466,17 @@ def _zammad(
         else:
             history.append(record)  # read, and counted, as an unreadable history entry
     return importers.from_zammad(history, articles, tickets=tickets, map=vendor, tz=tz)
+
+
+def _holiday_fault(config: ReportConfig, exc: HolidayCoverageError) -> str:
+    """A holiday set that runs out is a settings fault: name the calendar's key."""
+    text = str(exc)
+    year = int(text[:4]) if text[:4].isdigit() else None
+    for name, cal in config.calendars.items():
+        holidays = getattr(cal, "holidays", None)
+        if isinstance(holidays, HolidaySet) and year is not None and year not in holidays.years:
+            return f"calendars.{name}.holidays.years: {text}"
+    return f"calendars: {text}"
 
 
 def _lenient(args: argparse.Namespace) -> bool:

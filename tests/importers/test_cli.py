@@ -201,3 +201,14 @@ class TestCrosscheck:
         out, err = capsys.readouterr()
         assert "first_reply #1 target: servicekit 240m, vendor 240m [business_vs_calendar]" in out
         assert "1 tickets cross-checked, 1 with differences (business_vs_calendar 1)" in err
+
+
+def test_a_holiday_set_that_runs_out_names_the_settings_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    team = tmp_path / "team.toml"
+    team.write_text(TEAM.replace("years = [2026, 2027]", "years = [2027]"))
+    events = _lines(tmp_path, [CREATED, REPLY])
+    assert main(["report", str(events), "--config", str(team)]) == 2
+    err = capsys.readouterr().err
+    assert f"{team}: calendars.support.holidays.years: 2026-" in err
