@@ -234,7 +234,7 @@ def crosscheck(
     )
     at = now if now is not None else max(ticket.updated_at, last or ticket.updated_at)
     evaluation = policy_set.evaluate(ticket, now=at)
-    policy = policy_set.select(ticket, at)
+    policy = policy_set.select(ticket, now=at)
     ours = {(clock.metric, clock.cycle): clock for clock in evaluation if clock.metric in known}
     checker = _Checker(ticket, policy, at)
     for key in sorted(set(ours) | set(vendor), key=lambda k: (list(Metric).index(k[0]), k[1])):
