@@ -20,7 +20,7 @@ from typing import Any
 
 from servicekit import simulation
 from servicekit.importers import from_zendesk
-from servicekit.report import ReportConfig, weekly_report
+from servicekit.kpi import ReportConfig, weekly_report
 
 TICKETS = 10_000
 AUDITS_PER_TICKET = 10
