@@ -20,6 +20,7 @@ PUBLIC_MODULES = [
     "servicekit.errors",
     "servicekit.escalation",
     "servicekit.insights",
+    "servicekit.importers",
     "servicekit.kpi",
     "servicekit.report",
     "servicekit.qa",

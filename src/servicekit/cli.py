@@ -6,6 +6,10 @@
   of ticket events.
 - ``servicekit calendar add|elapsed|next-open --config team.toml ...``: quick
   business-time questions.
+- ``servicekit import SOURCE FILE... > events.jsonl``: a help desk's export as
+  servicekit's JSON lines, with the import report on stderr.
+- ``servicekit crosscheck zendesk EVENTS.jsonl METRIC_EVENTS.json --config team.toml``:
+  servicekit's SLA clocks against the vendor's own.
 
 Bad input prints one line naming the file, line and field, and exits with 2.
 """
@@ -23,13 +27,14 @@ from pathlib import Path
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
-from servicekit import simulation
-from servicekit.calendars import Calendar
+from servicekit import importers, simulation, sla
+from servicekit._time import zone
+from servicekit.calendars import Calendar, HolidaySet
 from servicekit.durations import format_duration, parse_duration
-from servicekit.errors import ConfigError, ServicekitError
+from servicekit.errors import ConfigError, HolidayCoverageError, ServicekitError
 from servicekit.kpi import period_start
 from servicekit.report import ReportConfig, WeeklyReport, weekly_report
-from servicekit.tickets import Created, Ticket, event_from_dict, event_to_dict
+from servicekit.tickets import Created, Event, Ticket, event_from_dict, event_to_dict
 
 __all__ = ["main"]
 
@@ -224,10 +229,14 @@ def _share(value: float | None) -> str:
 
 def report(args: argparse.Namespace) -> None:
     config = read_config(args.config)
-    tickets = read_tickets(args.events)
+    tickets = (
+        read_tickets_leniently(args, config.tz) if _lenient(args) else read_tickets(args.events)
+    )
     start, end = _period(tickets, args, config.tz, args.events)
     try:
         weekly = weekly_report(tickets, start=start, end=end, config=config)
+    except HolidayCoverageError as exc:
+        _fail(str(args.config), _holiday_fault(config, exc))
     except ServicekitError as exc:
         _fail(str(args.events), str(exc))
     _print_report(weekly, args.format, None)
@@ -284,7 +293,9 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--format", choices=["text", "json", "csv"], default="text")
     rep.add_argument("--start", help="period start (date or date-time; default: first day)")
     rep.add_argument("--end", help="period end, exclusive (default: after the last event)")
+    _lenient_options(rep)
     rep.set_defaults(handler=report)
+    _import_parsers(commands)
 
     cal = commands.add_parser("calendar", help="business-time questions on a calendar")
     questions = cal.add_subparsers(dest="question", required=True)
@@ -325,3 +336,312 @@ def _check_demo(args: argparse.Namespace) -> None:
             date.fromisoformat(args.start)
         except ValueError:
             _fail("--start", f"{args.start!r} is not a date (YYYY-MM-DD)")
+
+
+# -- importing help-desk exports, and reading events leniently --------------------------
+
+_PAGE_KEYS = (
+    "audits",
+    "history",
+    "History",
+    "Ticket",
+    "ticket_events",
+    "ticket_metric_events",
+    "issues",
+    "values",
+    "users",
+    "records",
+    "tickets",
+    "conversations",
+    "payload",
+    "data",
+)
+
+
+def _read_records(path: Path) -> list[Any]:
+    """The records a file holds: a JSON array, an API page (an object whose records sit
+    under ``audits``, ``ticket_events``, ``issues``, ``users``...; several pages may be a
+    JSON array of such objects) or JSON lines, one record per line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail(str(path), f"cannot read: {getattr(exc, 'strerror', None) or exc}")
+    try:
+        data: Any = json.loads(text)
+    except json.JSONDecodeError:
+        data = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.strip():
+                try:
+                    data.append(json.loads(line))
+                except json.JSONDecodeError as exc:
+                    _fail(f"{path}:{number}", f"not JSON: {exc.msg}")
+    pages = data if isinstance(data, list) else [data]
+    found: list[Any] = []
+    for page in pages:
+        key = next((k for k in _PAGE_KEYS if isinstance(page, dict) and k in page), None)
+        if key is not None and isinstance(page[key], list):
+            found.extend(page[key])
+        else:
+            found.append(page)
+    return found
+
+
+def _read_agents(path: Path) -> tuple[list[Any] | None, list[Any] | None]:
+    """``(agents, users)`` from a file: a users side-load (objects with ``role``) or a
+    list of agent ids (JSON, or one id per line)."""
+    try:
+        records = _read_records(path)
+    except UsageError:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        return [line.strip() for line in lines if line.strip()], None
+    if records and all(isinstance(r, dict) for r in records):
+        return None, records
+    return records, None
+
+
+def _read_map(path: Path, source: str) -> importers.VendorMap:
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
+    except OSError as exc:
+        _fail(str(path), f"cannot read: {exc.strerror}")
+    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
+        _fail(str(path), f"not valid {'JSON' if path.suffix == '.json' else 'TOML'}: {exc}")
+    try:
+        return importers.DEFAULT_MAPS[source].with_overrides(data)
+    except ServicekitError as exc:
+        _fail(str(path), str(exc))
+
+
+def import_(args: argparse.Namespace) -> None:
+    records: list[Any] = []
+    for path in args.files:
+        records.extend(_read_records(path))
+    agents, users = _read_agents(args.agents) if args.agents is not None else (None, None)
+    vendor = _read_map(args.map, args.source) if args.map is not None else None
+    tz = zone(args.tz, "--tz") if args.tz else None
+    if args.source == "zendesk":
+        result = importers.from_zendesk(records, agents=agents, users=users, map=vendor, tz=tz)
+    elif args.source == "jira":
+        if users is not None:
+            agents = [u.get("accountId", u.get("id")) for u in users if isinstance(u, dict)]
+        result = importers.from_jira(records, agents=agents, map=vendor, tz=tz)
+    elif args.source == "zammad":
+        result = _zammad(records, vendor, tz)
+    elif args.source == "freshdesk":
+        tickets = [r for r in records if isinstance(r, dict) and "requester_id" in r]
+        talk = [r for r in records if not (isinstance(r, dict) and "requester_id" in r)]
+        result = importers.from_freshdesk(tickets, talk, agents=agents, map=vendor, tz=tz)
+    elif args.source == "chatwoot":
+        talk = [r for r in records if isinstance(r, dict) and "message_type" in r]
+        found = [r for r in records if not (isinstance(r, dict) and "message_type" in r)]
+        result = importers.from_chatwoot(found, talk, map=vendor, tz=tz)
+    elif args.source == "otrs":
+        history = [r for r in records if not (isinstance(r, dict) and "CustomerUserID" in r)]
+        known = [r for r in records if isinstance(r, dict) and "CustomerUserID" in r]
+        result = importers.from_otrs(history, tickets=known, map=vendor, tz=tz)
+    else:  # pragma: no cover - argparse restricts the choices
+        _fail("SOURCE", f"no importer for {args.source!r}")
+    out = sys.stdout
+    for ticket in result.tickets:
+        for event in ticket.history:
+            record = event_to_dict(event)
+            record.setdefault("ticket_id", ticket.id)
+            out.write(json.dumps(record) + "\n")
+    print(result.report.explain(), file=sys.stderr)
+
+
+def _zammad(
+    records: list[Any], vendor: importers.VendorMap | None, tz: ZoneInfo | None
+) -> importers.ImportResult:
+    """Zammad files mix history entries (``object``), articles (``sender``) and tickets."""
+    history, articles, tickets = [], [], []
+    for record in records:
+        if isinstance(record, dict) and "object" in record:
+            history.append(record)
+        elif isinstance(record, dict) and ("sender" in record or "sender_id" in record):
+            articles.append(record)
+        elif isinstance(record, dict) and "customer_id" in record:
+            tickets.append(record)
+        else:
+            history.append(record)  # read, and counted, as an unreadable history entry
+    return importers.from_zammad(history, articles, tickets=tickets, map=vendor, tz=tz)
+
+
+def _holiday_fault(config: ReportConfig, exc: HolidayCoverageError) -> str:
+    """A holiday set that runs out is a settings fault: name the calendar's key."""
+    text = str(exc)
+    year = int(text[:4]) if text[:4].isdigit() else None
+    for name, cal in config.calendars.items():
+        holidays = getattr(cal, "holidays", None)
+        if isinstance(holidays, HolidaySet) and year is not None and year not in holidays.years:
+            return f"calendars.{name}.holidays.years: {text}"
+    return f"calendars: {text}"
+
+
+def _lenient(args: argparse.Namespace) -> bool:
+    return bool(args.lenient or args.skip_bad or args.rejects is not None or args.assume_tz)
+
+
+def _lenient_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lenient",
+        action="store_true",
+        help="sort each ticket's events by time, start a ticket first seen mid-history "
+        "with a synthesised (flagged) creation, and count events the lifecycle refuses "
+        "instead of stopping",
+    )
+    parser.add_argument(
+        "--skip-bad", action="store_true", help="skip malformed lines (counted; implies --lenient)"
+    )
+    parser.add_argument("--rejects", type=Path, help="write skipped lines to this file")
+    parser.add_argument(
+        "--assume-tz",
+        action="store_true",
+        help="read timestamps without an offset in the settings' tz (implies --lenient)",
+    )
+
+
+def read_tickets_leniently(args: argparse.Namespace, tz: ZoneInfo) -> list[Ticket]:
+    """The tickets of a JSON-lines file of events, read as ``--lenient``, ``--skip-bad``
+    and ``--assume-tz`` say; what was skipped or synthesised goes to stderr."""
+    path: Path = args.events
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail(str(path), f"cannot read: {getattr(exc, 'strerror', None) or exc}")
+    pairs: list[tuple[str, Event]] = []
+    rejected: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        problem = _event_of_line(line, tz if args.assume_tz else None, pairs)
+        if problem is None:
+            continue
+        if not args.skip_bad:
+            _fail(f"{path}:{number}", problem)
+        rejected.append(line)
+        if len(rejected) <= MAX_QUOTED_REJECTS:
+            print(f"servicekit: skipped {path}:{number}: {problem}", file=sys.stderr)
+    if args.rejects is not None:
+        args.rejects.write_text("".join(line + "\n" for line in rejected), encoding="utf-8")
+    result = importers.from_events(pairs)
+    report = result.report
+    summary = f"servicekit: read {len(pairs)} events of {report.tickets} tickets from {path}"
+    if rejected:
+        summary += f"; skipped {len(rejected)} malformed lines"
+    print(summary, file=sys.stderr)
+    if report.ignored_total or report.synthesised or report.skipped:
+        for line in report.explain().splitlines()[1:]:
+            print(f"servicekit: {line}", file=sys.stderr)
+    return list(result.tickets)
+
+
+MAX_QUOTED_REJECTS = 20
+"""Skipped lines quoted on stderr (all are counted, and written to ``--rejects``)."""
+
+
+def _event_of_line(line: str, tz: ZoneInfo | None, pairs: list[tuple[str, Event]]) -> str | None:
+    """Append the line's ``(ticket id, event)`` to ``pairs``, or say what is wrong with
+    it (naming the ticket where the line has one)."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return f"not a JSON object: {exc.msg}"
+    if not isinstance(record, dict):
+        return f"expected a JSON object, got {line.strip()[:40]}"
+    ticket_id = record.get("ticket_id")
+    if not isinstance(ticket_id, str):
+        return f"field 'ticket_id': expected the ticket's id, got {ticket_id!r}"
+    if record.get("type") != "created":
+        del record["ticket_id"]
+    at = record.get("at")
+    if tz is not None and isinstance(at, str):
+        try:
+            parsed = datetime.fromisoformat(at)
+        except ValueError:
+            parsed = None
+        if parsed is not None and parsed.tzinfo is None:
+            record["at"] = parsed.replace(tzinfo=tz)
+    try:
+        pairs.append((ticket_id, event_from_dict(record)))
+    except ConfigError as exc:
+        field = f"field {exc.path!r}: " if exc.path else ""
+        hint = (
+            " (pass --assume-tz to read it in the settings' tz)" if "naive" in exc.message else ""
+        )
+        return f"ticket {ticket_id!r}: {field}{exc.message}{hint}"
+    return None
+
+
+# -- cross-checking SLA clocks --------------------------------------------------------------
+
+
+def crosscheck_(args: argparse.Namespace) -> None:
+    config = read_config(args.config)
+    if config.policies is None:
+        _fail(str(args.config), "policies: the settings have no SLA policies to check")
+    tickets = (
+        read_tickets_leniently(args, config.tz) if _lenient(args) else read_tickets(args.events)
+    )
+    by_ticket: dict[str, list[Any]] = {}
+    for path in args.metrics:
+        for index, record in enumerate(_read_records(path)):
+            if not isinstance(record, dict):
+                _fail(
+                    f"{path}: record {index}", f"expected a metric event object, got {record!r:.60}"
+                )
+            key = next(
+                (record[k] for k in ("ticket_id", "issueKey", "key", "id") if k in record), None
+            )
+            by_ticket.setdefault(str(key), []).append(record)
+    checked = differing = 0
+    counts: dict[str, int] = {}
+    for ticket in tickets:
+        records = by_ticket.get(ticket.id)
+        if not records:
+            continue
+        try:
+            result = sla.crosscheck(ticket, records, config.policies)
+        except ServicekitError as exc:
+            _fail(f"ticket {ticket.id!r}", str(exc))
+        checked += 1
+        if not result.agrees:
+            differing += 1
+            print(result.explain())
+            for difference in result.differences:
+                counts[difference.reason.value] = counts.get(difference.reason.value, 0) + 1
+    summary = ", ".join(f"{reason} {count}" for reason, count in sorted(counts.items()))
+    print(
+        f"servicekit: {checked} tickets cross-checked, {differing} with differences"
+        + (f" ({summary})" if summary else ""),
+        file=sys.stderr,
+    )
+
+
+def _import_parsers(commands: Any) -> None:
+    imp = commands.add_parser(
+        "import", help="a help desk's export as servicekit JSON lines (report on stderr)"
+    )
+    imp.add_argument("source", choices=list(importers.SOURCES), help="the help desk")
+    imp.add_argument("files", type=Path, nargs="+", help="export files (JSON or JSON lines)")
+    imp.add_argument("--agents", type=Path, help="agent ids, or the users side-load with roles")
+    imp.add_argument("--map", type=Path, help="status/priority/channel overrides (.toml/.json)")
+    imp.add_argument("--tz", help="zone for timestamps without an offset")
+    imp.set_defaults(handler=import_)
+
+    check = commands.add_parser(
+        "crosscheck", help="servicekit's SLA clocks against the vendor's (Zendesk, Jira, Zammad)"
+    )
+    check.add_argument("events", type=Path, help="ticket events, one JSON object per line")
+    check.add_argument(
+        "metrics",
+        type=Path,
+        nargs="+",
+        help="Zendesk ticket metric events, Jira SLA values (each with the issue's 'key') "
+        "or Zammad tickets",
+    )
+    check.add_argument("--config", type=Path, required=True, help="settings with SLA policies")
+    _lenient_options(check)
+    check.set_defaults(handler=crosscheck_)

@@ -17,20 +17,34 @@ datetime.datetime(2026, 3, 2, 9, 45, tzinfo=datetime.timezone.utc)
 
 from servicekit.sla._clock import Clock, SLAEvaluation, Target, Threshold
 from servicekit.sla._conditions import MEASURES, SLACondition, sla_clock
+from servicekit.sla._crosscheck import (
+    JIRA_METRICS,
+    ZAMMAD_METRICS,
+    Crosscheck,
+    Difference,
+    Reason,
+    crosscheck,
+)
 from servicekit.sla._metrics import DEFAULT_PAUSES, ClockState, Metric
 from servicekit.sla._policy import PolicySet, SLAPolicy
 
 __all__ = [
     "DEFAULT_PAUSES",
+    "JIRA_METRICS",
     "MEASURES",
+    "ZAMMAD_METRICS",
     "Clock",
     "ClockState",
+    "Crosscheck",
+    "Difference",
     "Metric",
     "PolicySet",
+    "Reason",
     "SLACondition",
     "SLAEvaluation",
     "SLAPolicy",
     "Target",
     "Threshold",
+    "crosscheck",
     "sla_clock",
 ]
