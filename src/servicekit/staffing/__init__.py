@@ -1,5 +1,7 @@
 """Staffing math: Erlang B, C and A, the fewest agents for a service level, a staffing
-table per forecast interval, and whether a team can meet an SLA target.
+table per forecast interval, whether a team can meet an SLA target, and shifts or
+weekly tours covering a table with the fewest paid hours (:func:`schedule`, extra
+``wfm``).
 
 Stable for 20,000 agents and beyond: Erlang B by its recursion, Erlang A by a
 birth-death sum on a log scale; no factorial, no overflow, no NaN.
@@ -15,17 +17,34 @@ from servicekit.staffing._erlang import MAX_TRAFFIC, erlang_b, erlang_c
 from servicekit.staffing._feasibility import Feasibility, IntervalCheck, feasibility
 from servicekit.staffing._plan import MAX_AGENTS, Limit, StaffingPlan, agents_required
 from servicekit.staffing._queue import DurationLike, QueueMetrics, TargetLike, queue_metrics
+from servicekit.staffing._schedule import (
+    MAX_STEPS,
+    MAX_TIME_LIMIT,
+    MAX_VARIABLES,
+    Coverage,
+    Schedule,
+    Shift,
+    ShiftLine,
+    schedule,
+)
 from servicekit.staffing._table import IntervalPlan, StaffingTable, staffing_table
 
 __all__ = [
     "MAX_AGENTS",
+    "MAX_STEPS",
+    "MAX_TIME_LIMIT",
     "MAX_TRAFFIC",
+    "MAX_VARIABLES",
+    "Coverage",
     "DurationLike",
     "Feasibility",
     "IntervalCheck",
     "IntervalPlan",
     "Limit",
     "QueueMetrics",
+    "Schedule",
+    "Shift",
+    "ShiftLine",
     "StaffingPlan",
     "StaffingTable",
     "TargetLike",
@@ -34,5 +53,6 @@ __all__ = [
     "erlang_c",
     "feasibility",
     "queue_metrics",
+    "schedule",
     "staffing_table",
 ]
