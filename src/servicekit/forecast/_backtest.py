@@ -21,7 +21,7 @@ Method = Callable[..., Forecast]
 DEFAULT_BUCKETS = ((1, 1), (2, 2), (3, 3), (4, 7), (8, 14))
 """Horizon buckets in days ahead (day 1 is the origin's own date)."""
 
-MAX_EVALUATIONS = 400_000
+MAX_EVALUATIONS = 100_000
 """The most slot forecasts one backtest scores (origins x slots ahead x methods)."""
 
 

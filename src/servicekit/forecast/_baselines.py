@@ -101,24 +101,22 @@ class Profiles:
 
 def rates_for(
     history: SlotCounts,
-    profiles: Profiles,
-    *,
-    origin: date,
-    day: date,
+    references: list[date],
     start: timedelta,
     weeks: int,
 ) -> float | None:
-    """The mean rate (contacts per hour open) of the slot ``start`` on the ``weeks``
-    latest like days before ``origin`` on which it was open, or ``None``."""
-    grid = history.grid
-    rates = []
-    for reference in profiles.references(profiles.target_profile(day), origin, weeks + EXTRA_WEEKS):
-        at = grid.find(reference, start)
+    """The mean rate (contacts per hour open) of the slot ``start`` on the first
+    ``weeks`` of the ``references`` days on which it was open, or ``None``."""
+    index, rates = history.grid._index, history.rates
+    seconds = int(start.total_seconds())
+    found: list[float] = []
+    for reference in references:
+        at = index.get((reference, seconds))
         if at is not None:
-            rates.append(history.rate(at))
-            if len(rates) == weeks:
+            found.append(rates[at])
+            if len(found) == weeks:
                 break
-    return sum(rates) / len(rates) if rates else None
+    return sum(found) / len(found) if found else None
 
 
 @attrs.frozen(kw_only=True)
@@ -239,12 +237,16 @@ def _forecast(
             f"start {origin} leaves no history: the history begins {history.grid.start}"
         )
     profiles = Profiles.of(history, holidays, like)
-    grid = slot_grid(history.grid.calendar, start=origin, days=span, slot=history.grid.slot)
+    grid = history.grid.window(origin, span) or slot_grid(
+        history.grid.calendar, start=origin, days=span, slot=history.grid.slot
+    )
+    references: dict[int, list[date]] = {}
     values = []
     for item in grid.slots:
-        rate = rates_for(
-            history, profiles, origin=origin, day=item.day, start=item.start, weeks=weeks
-        )
+        profile = profiles.target_profile(item.day)
+        if profile not in references:
+            references[profile] = profiles.references(profile, origin, weeks + EXTRA_WEEKS)
+        rate = rates_for(history, references[profile], item.start, weeks)
         values.append(None if rate is None else rate * (item.open_time / _HOUR))
     return Forecast(method=method, grid=grid, values=tuple(values))
 

@@ -119,6 +119,30 @@ class SlotGrid:
         """Wall-clock cells in one day (48 for half hours)."""
         return DAY_SECONDS // int(self.slot.total_seconds())
 
+    def window(self, start: date, days: int) -> SlotGrid | None:
+        """The slots of ``days`` dates from ``start`` as a grid of their own, when this
+        grid covers them (cheaper than building them again), else ``None``."""
+        if start < self.start or start + timedelta(days=days) > self.end:
+            return None
+        end = start + timedelta(days=days)
+        low = bisect.bisect_left(self.slots, start, key=_day)
+        high = bisect.bisect_left(self.slots, end, key=_day)
+        slots = self.slots[low:high]
+        first = bisect.bisect_left(self._pieces, start, key=self._piece_day)
+        last = bisect.bisect_left(self._pieces, end, key=self._piece_day)
+        return SlotGrid(
+            calendar=self.calendar,
+            slot=self.slot,
+            start=start,
+            days=days,
+            slots=slots,
+            pieces=tuple((a, b, at - low) for a, b, at in self._pieces[first:last]),
+            index={(s.day, int(s.start.total_seconds())): n for n, s in enumerate(slots)},
+        )
+
+    def _piece_day(self, piece: tuple[int, int, int]) -> date:
+        return self.slots[piece[2]].day
+
     def find(self, day: date, start: timedelta) -> int | None:
         """The index of the slot of ``day`` starting at wall clock ``start``, if open."""
         return self._index.get((day, int(start.total_seconds())))
@@ -135,6 +159,10 @@ class SlotGrid:
             if begin <= us < end:
                 return index
         return None
+
+
+def _day(item: Slot) -> date:
+    return item.day
 
 
 def _cut(t: int, end: int, tz: ZoneInfo, length: int) -> tuple[int, date, int]:
@@ -285,6 +313,16 @@ class SlotCounts:
     counts: tuple[float, ...]
     closed: float
     outside: float
+    rates: tuple[float, ...] = attrs.field(init=False, repr=False, eq=False)
+    """Contacts per hour open in each slot."""
+
+    @rates.default
+    def _rates(self) -> tuple[float, ...]:
+        hour = timedelta(hours=1)
+        return tuple(
+            count / (item.open_time / hour)
+            for count, item in zip(self.counts, self.grid.slots, strict=True)
+        )
 
     @property
     def total(self) -> float:
@@ -293,7 +331,7 @@ class SlotCounts:
 
     def rate(self, index: int) -> float:
         """Contacts per hour open in slot ``index``."""
-        return self.counts[index] / (self.grid.slots[index].open_time / timedelta(hours=1))
+        return self.rates[index]
 
     def to_rows(self) -> list[dict[str, object]]:
         """One plain dict per slot (``day``, ``start``, ``open_time``, ``contacts``)."""
