@@ -18,6 +18,7 @@ from servicekit.staffing._feasibility import Feasibility, IntervalCheck, feasibi
 from servicekit.staffing._plan import MAX_AGENTS, Limit, StaffingPlan, agents_required
 from servicekit.staffing._queue import DurationLike, QueueMetrics, TargetLike, queue_metrics
 from servicekit.staffing._schedule import (
+    MAX_NONZEROS,
     MAX_STEPS,
     MAX_TIME_LIMIT,
     MAX_VARIABLES,
@@ -31,6 +32,7 @@ from servicekit.staffing._table import IntervalPlan, StaffingTable, staffing_tab
 
 __all__ = [
     "MAX_AGENTS",
+    "MAX_NONZEROS",
     "MAX_STEPS",
     "MAX_TIME_LIMIT",
     "MAX_TRAFFIC",

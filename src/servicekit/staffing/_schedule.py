@@ -10,6 +10,7 @@ interval, linearised with one binary variable per extra agent in each interval.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from datetime import time, timedelta
@@ -37,6 +38,11 @@ MAX_VARIABLES = 40_000
 and, for the weekly goal, agent steps); more raise
 :class:`~servicekit.errors.InvalidInputError`. Weekly 5/2 tours of three shift
 lengths starting on any quarter hour need 2,016."""
+
+MAX_NONZEROS = 1_000_000
+"""The most (shift, interval) coverage entries one programme may have; more raise
+:class:`~servicekit.errors.InvalidInputError` before anything is built. Those tours
+have about 320,000."""
 
 MAX_TIME_LIMIT = 600.0
 """The longest solver time limit, in seconds."""
@@ -501,7 +507,8 @@ def _columns(
     offset = int(table.rows[0].start.total_seconds()) // interval
     count = len(table.rows)
     days = -(-(offset + count) // (DAY // interval))
-    columns = []
+    plans = []
+    size = 0
     for shift in shifts:
         if shift.length % table.interval:
             raise InvalidInputError(
@@ -511,13 +518,20 @@ def _columns(
         span = int(shift.length.total_seconds()) // interval
         starts = shift.starts(table.interval)
         work_patterns = (
-            [frozenset({d}) for d in range(days)]
+            [frozenset({d}) for d in range(days) if (week_start + d) % 7 in shift.days]
             if patterns is None
             else [p for p in patterns if all((week_start + d) % 7 in shift.days for d in p)]
         )
+        size += sum(len(p) for p in work_patterns) * len(starts) * span
+        if size > MAX_NONZEROS:
+            raise InvalidInputError(
+                f"this schedule has more than {MAX_NONZEROS:,} shift-interval entries; allow "
+                "fewer start times (a coarser 'every', narrower windows) or fewer shift kinds"
+            )
+        plans.append((shift, span, starts, work_patterns))
+    columns = []
+    for shift, span, starts, work_patterns in plans:
         for pattern in work_patterns:
-            if patterns is None and (week_start + min(pattern)) % 7 not in shift.days:
-                continue
             for start in starts:
                 cells: list[int] = []
                 for day in sorted(pattern):
@@ -779,12 +793,18 @@ def _build(
         base = 0.0
         for cell, (_, levels, heads) in enumerate(steps):
             base += calls[cell] * levels[0]
+            gains = [b - a for a, b in itertools.pairwise(levels)]
+            # With each step one head and gains that shrink, the best use of any whole
+            # number of heads takes whole steps in order, so the steps may be continuous.
+            exact = all(b - a == 1 for a, b in itertools.pairwise(heads)) and all(
+                later <= earlier for earlier, later in itertools.pairwise(gains)
+            )
             previous = None
-            for k in range(1, len(levels)):
-                step = model.variable(0.0, 1.0, integer=True)
-                level[step] = calls[cell] * (levels[k] - levels[k - 1])
+            for k, gain in enumerate(gains, start=1):
+                step = model.variable(0.0, 1.0, integer=not exact)
+                level[step] = calls[cell] * gain
                 cover[cell][step] = -(heads[k] - heads[k - 1])
-                if previous is not None:
+                if previous is not None and not exact:
                     model.constraint({previous: 1.0, step: -1.0}, 0.0, math.inf)
                 previous = step
         shortfall = model.variable(penalty * len(table.rows), math.inf, integer=False)
