@@ -317,7 +317,7 @@ class TestOutputs:
         assert len(team.agents) == plan.agents
         assert result.service_level("30s").value is not None
         with pytest.raises(InvalidInputError):
-            plan.to_team(agent=AgentState(id="a"), arrivals=3)  # type: ignore[arg-type]
+            plan.to_team(agent=AgentState(id="a"), arrivals=3)
         with pytest.raises(InvalidInputError):
             plan.to_team(agent="a")  # type: ignore[arg-type]
 
