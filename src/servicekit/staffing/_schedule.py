@@ -14,6 +14,7 @@ import itertools
 import math
 from collections.abc import Mapping, Sequence
 from datetime import time, timedelta
+from time import perf_counter
 from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -26,7 +27,7 @@ from servicekit.calendars._hours import weekday_indexes
 from servicekit.durations import checked_duration, format_duration
 from servicekit.errors import ConfigError, InvalidInputError
 from servicekit.staffing._plan import Goal, agents_required
-from servicekit.staffing._queue import QueueMetrics, queue_metrics
+from servicekit.staffing._queue import Load, QueueMetrics, queue_metrics
 from servicekit.staffing._table import StaffingTable
 
 if TYPE_CHECKING:
@@ -468,6 +469,29 @@ class _Model:
         self.low.append(low)
         self.high.append(high)
 
+    def solve_exact(self, time_limit: float, gap: float) -> _Solution:
+        """The LP relaxation first: when its vertex is whole (coverage by shifts that
+        do not wrap is an interval matrix, so it often is), it is a proven optimum;
+        otherwise branch and bound for the rest of the time limit."""
+        started = perf_counter()
+        relaxed = self.solve(time_limit, gap, relax=True)
+        if relaxed.status == 0 and all(
+            abs(value - round(value)) < 1e-9
+            for value, whole in zip(relaxed.x, self.integer, strict=True)
+            if whole
+        ):
+            return _Solution(
+                [round(v) if w else v for v, w in zip(relaxed.x, self.integer, strict=True)],
+                0,
+                str(relaxed.message),
+                0.0,
+            )
+        left = max(time_limit - (perf_counter() - started), 0.01)
+        result = self.solve(left, gap)
+        if result.x is None:
+            return _Solution(None, result.status, str(result.message), None)
+        return _Solution(list(result.x), result.status, str(result.message), result.mip_gap)
+
     def solve(self, time_limit: float, gap: float, *, relax: bool = False) -> Any:
         from scipy.optimize import Bounds, LinearConstraint, milp  # noqa: PLC0415
         from scipy.sparse import csr_array  # noqa: PLC0415
@@ -485,6 +509,14 @@ class _Model:
             constraints=[LinearConstraint(matrix, self.low, self.high)] if self.rows else [],
             options={"time_limit": time_limit, "mip_rel_gap": gap, "disp": False},
         )
+
+
+@attrs.frozen
+class _Solution:
+    x: list[float] | None
+    status: int
+    message: str
+    gap: float | None
 
 
 @attrs.frozen
@@ -735,7 +767,7 @@ def schedule(
         max_agents=max_agents,
         floor=floor if goal == "week" else None,
     )
-    result = built.model.solve(float(time_limit), float(gap))
+    result = built.model.solve_exact(float(time_limit), float(gap))
     return _result(table, built, result, goal=goal, floor=floor, week_start=first_day[0])
 
 
@@ -775,8 +807,12 @@ def _build(
     )
     model = _Model()
     costs = [c.shift.paid_hours * len(c.days) for c in columns]
-    penalty = 2 * max(costs, default=1.0) + 1
-    hours = table.interval / timedelta(hours=1)
+    # An uncovered head costs more than any shift, and a whole multiple of the costs'
+    # common unit (minutes paid), so the objective stays on one grid: HiGHS then rounds
+    # its bound up to that grid and proves optimality sooner.
+    minutes = [round(cost * 60) for cost in costs]
+    unit = math.gcd(*minutes) or 1
+    penalty = unit * (2 * max(minutes, default=60) // unit + 1) / 60
     for cost in costs:
         model.variable(cost, ceiling, integer=True)
     cover: list[dict[int, float]] = [{} for _ in table.rows]
@@ -784,7 +820,7 @@ def _build(
         for cell in column.cells:
             cover[cell][index] = cover[cell].get(index, 0.0) + 1.0
     for cell, terms in enumerate(cover):
-        slack = model.variable(penalty * max(hours, 1.0), needed[cell], integer=False)
+        slack = model.variable(penalty, needed[cell], integer=True)
         terms[slack] = 1.0
     if steps is not None:
         calls = [row.calls for row in table.rows]
@@ -836,7 +872,7 @@ def _label(start: timedelta, week_start: int) -> str:
 def _result(
     table: StaffingTable,
     built: _Built,
-    result: Any,
+    result: _Solution,
     *,
     goal: str,
     floor: float,
@@ -867,15 +903,22 @@ def _result(
         )
     lines.sort(key=lambda line: (line.days, line.start, line.shift.label))
     coverage = []
+    queue = Load.of(
+        calls=0,
+        interval=table.interval,
+        aht=table.aht,
+        target=table.target,
+        patience=table.patience,
+    )
+    seen: dict[tuple[float, int], QueueMetrics] = {}
     for cell, row in enumerate(table.rows):
-        metrics = queue_metrics(
-            calls=row.calls,
-            interval=table.interval,
-            aht=table.aht,
-            agents=goal_.productive(staffed[cell]),
-            target=table.target,
-            patience=table.patience,
-        )
+        agents = goal_.productive(staffed[cell])
+        metrics = seen.get((row.calls, agents))
+        if metrics is None:
+            load = queue.with_calls(row.calls)
+            metrics = seen[row.calls, agents] = load.metrics(
+                agents, load.blocking(agents).at(agents)
+            )
         coverage.append(
             Coverage(
                 start=row.start,
@@ -887,7 +930,6 @@ def _result(
                 metrics=metrics,
             )
         )
-    gap = getattr(result, "mip_gap", None)
     found = result.x is not None
     return Schedule(
         lines=tuple(lines),
@@ -898,7 +940,7 @@ def _result(
         floor=floor if goal == "week" else None,
         paid_hours=sum(line.paid_hours for line in lines),
         optimal=result.status == 0,
-        gap=(0.0 if result.status == 0 else gap) if found else None,
-        status=str(result.message) if found else "no solution found within the time limit",
+        gap=(0.0 if result.status == 0 else result.gap) if found else None,
+        status=result.message if found else "no solution found within the time limit",
         week_start=week_start,
     )
