@@ -19,6 +19,7 @@ PUBLIC_MODULES = [
     "servicekit.durations",
     "servicekit.errors",
     "servicekit.escalation",
+    "servicekit.forecast",
     "servicekit.kpi",
     "servicekit.routing",
     "servicekit.simulation",

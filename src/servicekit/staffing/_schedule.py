@@ -133,8 +133,9 @@ class Shift:
             tours, a pattern's working days must all be among them.
         name: a label for reports (default: the length, ``"8h"``).
 
-    >>> Shift(length="8h", earliest="06:00", latest="10:00").label
-    '8h 06:00-10:00'
+    >>> shift = Shift(length="8h", earliest="06:00", latest="10:00")
+    >>> shift.label, [start // 3600 for start in shift.starts(timedelta(hours=1))]
+    ('8h', [6, 7, 8, 9, 10])
     """
 
     length: timedelta = attrs.field(converter=_length)
@@ -147,13 +148,8 @@ class Shift:
 
     @property
     def label(self) -> str:
-        """The name, or the length and the start window."""
-        if self.name:
-            return self.name
-        text = format_duration(self.length)
-        if self.latest is not None:
-            text += f" {_hhmm(self.earliest)}-{_hhmm(self.latest)}"
-        return text
+        """The name, or the length (``"8h"``)."""
+        return self.name or format_duration(self.length)
 
     @property
     def paid_hours(self) -> float:
