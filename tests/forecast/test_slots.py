@@ -209,3 +209,15 @@ class TestContactsPerSlot:
                 slot=slot,
                 counts=counts,  # type: ignore[arg-type]
             )
+
+
+@given(
+    days=st.one_of(st.integers(-3, 900), st.none(), st.text(max_size=2)),
+    slot=st.one_of(st.text(max_size=5), st.integers(-10, 10**5), st.floats(), st.none()),
+    start=st.one_of(st.dates(), st.integers(), st.datetimes()),
+)
+def test_fuzz_slot_grid_only_servicekit_errors_escape(
+    days: object, slot: object, start: object
+) -> None:
+    with contextlib.suppress(ServicekitError):
+        slot_grid(ALWAYS, start=start, days=days, slot=slot)  # type: ignore[arg-type]

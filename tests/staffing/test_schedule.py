@@ -428,3 +428,19 @@ def test_date_free() -> None:
     plan = schedule(table, shifts=[Shift(length="8h")], week_start="sun")
     assert plan.coverage[0].label == "Sun 00:00"
     assert date(2026, 6, 7).weekday() == 6
+
+
+@settings(max_examples=40)
+@given(
+    length=st.one_of(st.text(max_size=4), st.integers(-5, 10**6), st.none()),
+    earliest=st.one_of(st.text(max_size=6), st.integers(), st.none()),
+    latest=st.one_of(st.text(max_size=6), st.none(), st.floats()),
+    every=st.one_of(st.none(), st.text(max_size=4), st.integers(-2, 10**5)),
+    days=st.one_of(st.none(), st.text(max_size=7), st.integers()),
+)
+def test_fuzz_shift_only_servicekit_errors_escape(
+    length: object, earliest: object, latest: object, every: object, days: object
+) -> None:
+    with contextlib.suppress(ServicekitError):
+        shift = Shift(length=length, earliest=earliest, latest=latest, every=every, days=days)  # type: ignore[arg-type]
+        shift.starts(timedelta(minutes=30))

@@ -54,7 +54,7 @@ MAX_STEPS = 12
 DAY = 86_400
 _DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
-Goal_ = Literal["interval", "week"]
+_GoalName = Literal["interval", "week"]
 
 
 def _clock(value: object, name: str) -> timedelta:
@@ -489,8 +489,13 @@ class _Model:
         return _Solution(list(result.x), result.status, str(result.message), result.mip_gap)
 
     def solve(self, time_limit: float, gap: float, *, relax: bool = False) -> Any:
-        from scipy.optimize import Bounds, LinearConstraint, milp  # noqa: PLC0415
-        from scipy.sparse import csr_array  # noqa: PLC0415
+        try:
+            from scipy.optimize import Bounds, LinearConstraint, milp  # noqa: PLC0415
+            from scipy.sparse import csr_array  # noqa: PLC0415
+        except ImportError as exc:  # pragma: no cover - exercised only without the extra
+            raise ImportError(
+                "staffing.schedule needs scipy: pip install 'servicekit[wfm]'"
+            ) from exc
 
         data, cols, indptr = [], [], [0]
         for terms in self.rows:
@@ -669,7 +674,7 @@ def schedule(
     wrap: bool | None = None,
     day_limits: Mapping[str, int] | None = None,
     max_agents: int | None = None,
-    goal: Goal_ = "interval",
+    goal: _GoalName = "interval",
     floor: float = 0.5,
     time_limit: float = 10.0,
     gap: float = 0.0,
