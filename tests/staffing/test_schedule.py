@@ -442,5 +442,5 @@ def test_fuzz_shift_only_servicekit_errors_escape(
     length: object, earliest: object, latest: object, every: object, days: object
 ) -> None:
     with contextlib.suppress(ServicekitError):
-        shift = Shift(length=length, earliest=earliest, latest=latest, every=every, days=days)  # type: ignore[arg-type]
+        shift = Shift(length=length, earliest=earliest, latest=latest, every=every, days=days)
         shift.starts(timedelta(minutes=30))
