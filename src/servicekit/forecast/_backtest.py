@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import bisect
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from itertools import accumulate
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 
@@ -15,8 +15,15 @@ from servicekit.errors import InvalidInputError
 from servicekit.forecast._baselines import Forecast, Profiles, seasonal_naive, weekly_average
 from servicekit.forecast._slots import SlotCounts
 
-Method = Callable[..., Forecast]
-"""A forecast method: called as ``method(history, start=origin, days=horizon)``."""
+
+class Method(Protocol):
+    """A forecast method: ``method(history, start=origin, days=horizon)`` returns the
+    :class:`Forecast` of ``horizon`` days from ``origin``, reading only history before
+    ``origin`` (as :func:`seasonal_naive` and :func:`weekly_average` do)."""
+
+    def __call__(self, history: SlotCounts, /, *, start: date, days: int) -> Forecast:
+        """Forecast ``days`` days from ``start``."""
+
 
 DEFAULT_BUCKETS = ((1, 1), (2, 2), (3, 3), (4, 7), (8, 14))
 """Horizon buckets in days ahead (day 1 is the origin's own date)."""
