@@ -2,7 +2,9 @@
 backtest: last month's tickets in, next week's staffing table out.
 
 A slot is a local wall-clock cell (``09:00-09:30``) inside the calendar's open hours,
-DST-correct, with holidays and overrides as the calendar has them. Forecasts compare
+DST-correct, with holidays and overrides as the calendar has them. Baselines (seasonal
+naive, k-week average) need nothing more; :func:`ets_forecast` adapts statsmodels'
+exponential smoothing (extra ``forecast``). Forecasts compare
 slots by their rate (contacts per hour open), so a slot that is open for half its
 length, or holds the repeated hour of a DST change, is forecast right.
 
@@ -47,12 +49,14 @@ from servicekit.forecast._slots import (
     contacts_per_slot,
     slot_grid,
 )
+from servicekit.forecast._statsmodels import MAX_FIT_CELLS, ets_forecast
 
 __all__ = [
     "DEFAULT_BUCKETS",
     "EXTRA_WEEKS",
     "MAX_DAYS",
     "MAX_EVALUATIONS",
+    "MAX_FIT_CELLS",
     "MAX_SLOTS",
     "MAX_WEEKS",
     "Accuracy",
@@ -64,6 +68,7 @@ __all__ = [
     "SlotGrid",
     "backtest",
     "contacts_per_slot",
+    "ets_forecast",
     "seasonal_naive",
     "slot_grid",
     "weekly_average",
