@@ -175,6 +175,15 @@ class Shift:
         return [(first + k) % DAY for k in range(0, span + 1, seconds)]
 
 
+def _day_names(days: tuple[int, ...], week_start: int) -> str:
+    """Weekday names of day indexes, a run across the week's end in its own order
+    (``"sat sun mon tue wed"``)."""
+    chosen = set(days)
+    first = next((d for d in days if (d - 1) % 7 not in chosen), days[0]) if days else 0
+    ordered = sorted(days, key=lambda d: (d - first) % 7) if len(chosen) < 7 else list(days)
+    return " ".join(_DAY_NAMES[(week_start + d) % 7] for d in ordered)
+
+
 def _hhmm(value: timedelta) -> str:
     seconds = int(value.total_seconds())
     return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
@@ -312,7 +321,7 @@ class Schedule:
         return [
             {
                 "shift": line.shift.label,
-                "days": " ".join(_DAY_NAMES[(self.week_start + d) % 7] for d in line.days),
+                "days": _day_names(line.days, self.week_start),
                 "start": _hhmm(line.start),
                 "end": _hhmm(line.end),
                 "agents": line.agents,
@@ -343,7 +352,7 @@ class Schedule:
             proof += f", gap {self.gap:.1%}"
         lines = [f"{self.paid_hours:g} paid hours, {self.agents} agents ({proof})"]
         for line in self.lines:
-            days = " ".join(_DAY_NAMES[(self.week_start + d) % 7] for d in line.days)
+            days = _day_names(line.days, self.week_start)
             kind = "tour" if line.tour else "shift"
             lines.append(
                 f"  {line.agents:>3} x {kind} {line.shift.label:<12} {_hhmm(line.start)}-"
