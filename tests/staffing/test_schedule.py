@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from servicekit.errors import InvalidInputError, ServicekitError
 from servicekit.routing import AgentState
-from servicekit.simulation import Arrivals, HandleTime, simulate
+from servicekit.simulation import AgentPlan, Arrivals, HandleTime, Team, simulate
 from servicekit.staffing import Schedule, Shift, StaffingTable, schedule, staffing_table
 from servicekit.staffing._schedule import _build
 
@@ -308,18 +308,18 @@ class TestOutputs:
     def test_a_team_from_the_schedule_runs_in_the_simulator(self) -> None:
         table = staffing_table([30] * 24, interval="1h", aht="4m", target="30s")
         plan = schedule(table, shifts=[Shift(length="8h", every="8h")])
-        team = plan.to_team(
-            agent=AgentState(id="agent", capacity={"chat": 1}),
+        pairs = plan.roster(agent=AgentState(id="agent", capacity={"chat": 1}))
+        team = Team(
+            agents=[AgentPlan(agent, shift) for agent, shift in pairs],
             arrivals=Arrivals(weekly=30, channels={"chat": 1}),
             handle_times={"chat": HandleTime.exponential("4m")},
         )
         result = simulate(team, start=datetime(2026, 6, 1, tzinfo=UTC), days=1, seed=3)
         assert len(team.agents) == plan.agents
         assert result.service_level("30s").value is not None
+        assert len({agent.id for agent, _ in pairs}) == len(pairs)
         with pytest.raises(InvalidInputError):
-            plan.to_team(agent=AgentState(id="a"), arrivals=3)
-        with pytest.raises(InvalidInputError):
-            plan.to_team(agent="a")  # type: ignore[arg-type]
+            plan.roster(agent="a")  # type: ignore[arg-type]
 
 
 class TestRejects:

@@ -15,7 +15,7 @@ import math
 from collections.abc import Mapping, Sequence
 from datetime import time, timedelta
 from time import perf_counter
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -26,13 +26,10 @@ from servicekit.calendars import BusinessCalendar
 from servicekit.calendars._hours import weekday_indexes
 from servicekit.durations import checked_duration, format_duration
 from servicekit.errors import ConfigError, InvalidInputError
+from servicekit.routing import AgentState
 from servicekit.staffing._plan import Goal, agents_required
 from servicekit.staffing._queue import Load, QueueMetrics, queue_metrics
 from servicekit.staffing._table import StaffingTable
-
-if TYPE_CHECKING:
-    from servicekit.routing import AgentState
-    from servicekit.simulation import Team
 
 MAX_VARIABLES = 40_000
 """The most variables one schedule's programme may have (shift starts, tours, slack
@@ -402,46 +399,35 @@ class Schedule:
             calendars += [calendar] * line.agents
         return tuple(calendars)
 
-    def to_team(
-        self,
-        *,
-        agent: AgentState,
-        tz: str | ZoneInfo = "UTC",
-        **team: Any,
-    ) -> Team:
-        """A :class:`~servicekit.simulation.Team` whose agents work this schedule.
+    def roster(
+        self, *, agent: AgentState, tz: str | ZoneInfo = "UTC"
+    ) -> tuple[tuple[AgentState, BusinessCalendar], ...]:
+        """Each agent of the schedule with the calendar of their shifts: what a
+        simulator team is made of (``AgentPlan(agent, calendar)`` for each pair).
 
         Args:
             agent: the template every agent copies (skills, capacity); ids become
                 ``"<id>-1"``, ``"<id>-2"``...
             tz: the zone the schedule's clock times are read in.
-            team: the other :class:`~servicekit.simulation.Team` arguments
-                (``arrivals``, ``handle_times``, ...).
 
         >>> from servicekit.routing import AgentState
-        >>> from servicekit.simulation import Arrivals, HandleTime
+        >>> from servicekit.simulation import AgentPlan, Arrivals, HandleTime, Team
         >>> from servicekit.staffing import staffing_table
         >>> table = staffing_table([30] * 48, interval="30m", aht="4m", target="20s")
         >>> plan = schedule(table, shifts=[Shift(length="12h", every="12h")])
-        >>> team = plan.to_team(agent=AgentState(id="a", capacity={"chat": 1}),
-        ...                     arrivals=Arrivals(weekly=60, channels={"chat": 1}),
-        ...                     handle_times={"chat": HandleTime.exponential("4m")})
-        >>> len(team.agents) == plan.agents
-        True
+        >>> pairs = plan.roster(agent=AgentState(id="a", capacity={"chat": 1}))
+        >>> team = Team(agents=[AgentPlan(a, shift) for a, shift in pairs],
+        ...             arrivals=Arrivals(weekly=60, channels={"chat": 1}),
+        ...             handle_times={"chat": HandleTime.exponential("4m")})
+        >>> len(team.agents) == plan.agents, pairs[0][0].id
+        (True, 'a-1')
         """
-        from servicekit.routing import AgentState as Agent  # noqa: PLC0415
-        from servicekit.simulation import AgentPlan, Team  # noqa: PLC0415
-
-        if not isinstance(agent, Agent):
+        if not isinstance(agent, AgentState):
             raise InvalidInputError(f"agent must be an AgentState template, got {agent!r}"[:120])
-        plans = [
-            AgentPlan(attrs.evolve(agent, id=f"{agent.id}-{n}"), shift)
+        return tuple(
+            (attrs.evolve(agent, id=f"{agent.id}-{n}"), shift)
             for n, shift in enumerate(self.shift_calendars(tz), start=1)
-        ]
-        try:
-            return Team(agents=plans, **team)
-        except TypeError as exc:  # an argument Team does not take
-            raise InvalidInputError(f"to_team: {exc}"[:120]) from exc
+        )
 
 
 # -- the programme ---------------------------------------------------------------------
