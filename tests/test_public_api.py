@@ -21,6 +21,7 @@ PUBLIC_MODULES = [
     "servicekit.escalation",
     "servicekit.insights",
     "servicekit.importers",
+    "servicekit.forecast",
     "servicekit.kpi",
     "servicekit.report",
     "servicekit.qa",

@@ -10,6 +10,8 @@
   servicekit's JSON lines, with the import report on stderr.
 - ``servicekit crosscheck zendesk EVENTS.jsonl METRIC_EVENTS.json --config team.toml``:
   servicekit's SLA clocks against the vendor's own.
+- ``servicekit plan EVENTS.jsonl --config team.toml``: next week's forecast per slot,
+  staffing table and shift schedule (needs the ``wfm`` extra for the schedule).
 
 Bad input prints one line naming the file, line and field, and exits with 2.
 """
@@ -29,7 +31,7 @@ from zoneinfo import ZoneInfo
 
 from servicekit import importers, simulation, sla
 from servicekit._time import zone
-from servicekit.calendars import Calendar, HolidaySet
+from servicekit.calendars import BusinessCalendar, Calendar, HolidaySet
 from servicekit.durations import format_duration, parse_duration
 from servicekit.errors import ConfigError, HolidayCoverageError, ServicekitError
 from servicekit.kpi import period_start
@@ -311,6 +313,7 @@ def _parser() -> argparse.ArgumentParser:
         question.add_argument("--config", type=Path, required=True)
         question.add_argument("--calendar", help="a calendar name (default: business_hours)")
         question.set_defaults(handler=calendar)
+    _add_plan_parser(commands)
     return parser
 
 
@@ -645,3 +648,148 @@ def _import_parsers(commands: Any) -> None:
     check.add_argument("--config", type=Path, required=True, help="settings with SLA policies")
     _lenient_options(check)
     check.set_defaults(handler=crosscheck_)
+
+
+# -- plan: forecast, staffing table and schedule ---------------------------------------------
+
+
+def _plan_calendar(config: ReportConfig, name: str | None, source: Path) -> Calendar:
+    if name is None and config.business_hours is None and not config.calendars:
+        return BusinessCalendar.always(config.tz)
+    return _pick_calendar(config, name, source)
+
+
+def _plan_queue(config: ReportConfig, tickets: Sequence[Ticket], source: Path) -> dict[str, Any]:
+    """The staffing goal as one queue: the channels' AHTs weighted by their tickets, the
+    strictest answer-time target."""
+    goal = config.staffing
+    if goal is None:
+        _fail(str(source), "plan needs a [staffing] section (channels with aht and target)")
+    counts = dict.fromkeys(goal.aht, 0)
+    for ticket in tickets:
+        if ticket.channel in counts:
+            counts[ticket.channel] += 1
+    total = sum(counts.values())
+    weights = {c: (n / total if total else 1 / len(counts)) for c, n in counts.items()}
+    aht = sum((goal.aht[c] * w for c, w in weights.items()), timedelta())
+    return {
+        "aht": aht,
+        "target": min(goal.target.values()),
+        "service_level": goal.service_level,
+        "slot": goal.interval,
+        "channels": set(goal.aht),
+    }
+
+
+def plan(args: argparse.Namespace) -> None:
+    from servicekit import forecast, staffing  # noqa: PLC0415 - only this command needs them
+
+    config = read_config(args.config)
+    tickets = read_tickets(args.events)
+    if not tickets:
+        _fail(str(args.events), "no tickets, so nothing to forecast from")
+    queue = _plan_queue(config, tickets, args.config)
+    calendar = _plan_calendar(config, args.calendar, args.config)
+    tz = calendar.tz
+    contacts = [t for t in tickets if t.channel in queue["channels"]]
+    first = min(t.created_at for t in tickets).astimezone(tz).date()
+    last = max(t.updated_at for t in tickets).astimezone(tz).date()
+    if args.start is None:
+        start = last + timedelta(days=7 - last.weekday())  # the Monday after the last event
+    else:
+        try:
+            start = date.fromisoformat(args.start)
+        except ValueError:
+            _fail("--start", f"{args.start!r} is not a date (YYYY-MM-DD)")
+    try:
+        history = forecast.contacts_per_slot(
+            contacts,
+            calendar=calendar,
+            start=first,
+            days=max(1, min((start - first).days, forecast.MAX_DAYS)),
+            slot=queue["slot"],
+        )
+        ahead = forecast.weekly_average(history, start=start, days=7, weeks=args.weeks)
+        table = ahead.to_staffing(
+            aht=queue["aht"], target=queue["target"], service_level=queue["service_level"]
+        )
+        shifts = [
+            staffing.Shift(length=length, earliest=args.earliest, latest=args.latest)
+            for length in args.shift or ["8h"]
+        ]
+        rota = staffing.schedule(
+            table,
+            shifts=shifts,
+            tours=args.tours,
+            goal=args.goal,
+            week_start=("mon", "tue", "wed", "thu", "fri", "sat", "sun")[start.weekday()],
+            time_limit=args.time_limit,
+        )
+    except ServicekitError as exc:
+        _fail(str(args.events), str(exc))
+    except ImportError as exc:
+        _fail("plan", f"{exc.name or 'scipy'} is missing: pip install 'servicekit[wfm]'")
+    if args.format == "csv":
+        _plan_csv(ahead, table, rota)
+    else:
+        _plan_text(ahead, table, rota, queue)
+
+
+def _plan_text(ahead: Any, table: Any, rota: Any, queue: Mapping[str, Any]) -> None:
+    print(
+        f"Forecast ({ahead.method} of the same slot; AHT {format_duration(queue['aht'])}, "
+        f"{queue['service_level']:.0%} within {format_duration(queue['target'])})"
+    )
+    print(ahead.explain())
+    print("\nStaffing (open intervals)")
+    print(f"{'interval':<10} {'calls':>7} {'agents':>7} {'scheduled':>9}")
+    for cover, row in zip(rota.coverage, table.rows, strict=True):
+        if row.calls:
+            print(
+                f"{cover.label:<10} {row.calls:>7.1f} {row.plan.agents:>7} {row.plan.scheduled:>9}"
+            )
+    print(f"\nSchedule\n{rota.explain()}")
+
+
+def _plan_csv(ahead: Any, table: Any, rota: Any) -> None:
+    fields = ["interval", "calls", "agents", "needed", "staffed", "uncovered", "service_level"]
+    writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for cover, row in zip(rota.coverage, table.rows, strict=True):
+        writer.writerow(
+            {
+                "interval": cover.label,
+                "calls": round(row.calls, 3),
+                "agents": row.plan.agents,
+                "needed": cover.needed,
+                "staffed": cover.staffed,
+                "uncovered": cover.uncovered,
+                "service_level": round(cover.metrics.service_level, 4),
+            }
+        )
+    print()
+    shifts = ["shift", "days", "start", "end", "agents", "tour", "paid_hours"]
+    writer = csv.DictWriter(sys.stdout, fieldnames=shifts, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rota.to_rows())
+
+
+def _add_plan_parser(commands: Any) -> None:
+    cmd = commands.add_parser(
+        "plan", help="next week's forecast, staffing table and schedule from ticket events"
+    )
+    cmd.add_argument("events", type=Path, help="ticket events, one JSON object per line")
+    cmd.add_argument("--config", type=Path, required=True, help="settings with [staffing]")
+    cmd.add_argument("--calendar", help="a calendar name (default: business_hours, else 24/7)")
+    cmd.add_argument("--start", help="first day to plan, YYYY-MM-DD (default: next Monday)")
+    cmd.add_argument("--weeks", type=int, default=4, help="weeks to average (default 4)")
+    cmd.add_argument(
+        "--shift", action="append", default=None, help="a shift length, repeatable (default 8h)"
+    )
+    cmd.add_argument("--earliest", default="00:00", help="earliest shift start, HH:MM")
+    cmd.add_argument("--latest", default=None, help="latest shift start, HH:MM")
+    cmd.add_argument("--tours", action="append", help="weekly tours, e.g. 5/2 (repeatable)")
+    cmd.add_argument("--goal", choices=["interval", "week"], default="interval")
+    cmd.add_argument("--time-limit", type=float, default=10.0, help="solver seconds (10)")
+    cmd.add_argument("--format", choices=["text", "csv"], default="text")
+    cmd.set_defaults(handler=plan)

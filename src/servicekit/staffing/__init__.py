@@ -1,5 +1,7 @@
 """Staffing math: Erlang B, C and A, the fewest agents for a service level, a staffing
-table per forecast interval, and whether a team can meet an SLA target.
+table per forecast interval, whether a team can meet an SLA target, and shifts or
+weekly tours covering a table with the fewest paid hours (:func:`schedule`, extra
+``wfm``).
 
 Stable for 20,000 agents and beyond: Erlang B by its recursion, Erlang A by a
 birth-death sum on a log scale; no factorial, no overflow, no NaN.
@@ -21,11 +23,27 @@ from servicekit.staffing._queue import (
     TargetLike,
     queue_metrics,
 )
+from servicekit.staffing._schedule import (
+    MAX_NONZEROS,
+    MAX_STEPS,
+    MAX_TIME_LIMIT,
+    MAX_VARIABLES,
+    Coverage,
+    Schedule,
+    Shift,
+    ShiftLine,
+    schedule,
+)
 from servicekit.staffing._table import IntervalPlan, StaffingTable, staffing_table
 
 __all__ = [
     "MAX_AGENTS",
+    "MAX_NONZEROS",
+    "MAX_STEPS",
+    "MAX_TIME_LIMIT",
     "MAX_TRAFFIC",
+    "MAX_VARIABLES",
+    "Coverage",
     "DurationLike",
     "Feasibility",
     "HasDuration",
@@ -33,6 +51,9 @@ __all__ = [
     "IntervalPlan",
     "Limit",
     "QueueMetrics",
+    "Schedule",
+    "Shift",
+    "ShiftLine",
     "StaffingPlan",
     "StaffingTable",
     "TargetLike",
@@ -41,5 +62,6 @@ __all__ = [
     "erlang_c",
     "feasibility",
     "queue_metrics",
+    "schedule",
     "staffing_table",
 ]
