@@ -16,10 +16,13 @@ The report is a consumer of every other subpackage, so it lives apart from
 """
 
 from servicekit.report._config import ReportConfig, StaffingGoal
+from servicekit.report._sla import SLARow
 from servicekit.report._summary import Report, report
-from servicekit.report._weekly import SLARow, StaffingAdvice, WeeklyReport, weekly_report
+from servicekit.report._trend import PeriodRow
+from servicekit.report._weekly import StaffingAdvice, WeeklyReport, weekly_report
 
 __all__ = [
+    "PeriodRow",
     "Report",
     "ReportConfig",
     "SLARow",
