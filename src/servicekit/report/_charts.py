@@ -108,7 +108,7 @@ def sla_bars(
     unique = dict(zip(names, handles, strict=True))
     if unique:
         axes.legend(unique.values(), unique.keys(), loc="lower left", ncols=len(unique),
-                    fontsize=8, frameon=True)  # fmt: skip
+                    bbox_to_anchor=(0.0, 1.0), fontsize=8, frameon=False)  # fmt: skip
     return _svg(figure, title)
 
 

@@ -146,7 +146,8 @@ def _sla_section(weekly: WeeklyReport) -> str:
         f"{words.count(total.achieved + total.breached, 'SLA target')} were met. "
     )  # fmt: skip
     if worst is not None:
-        said += f"Lowest: {worst[1]} in the {noun} of {worst[2]} ({worst[0]:.0%}). "
+        when = {"day": "on", "week": "in the week of", "month": "in"}[noun]
+        said += f"Lowest: {worst[1]} {when} {worst[2]} ({worst[0]:.0%}). "
     said += "Whiskers show the 95% Wilson interval."
     table = _table("sla", [noun, "priority", "met", "breached", "met (%)", "95% interval"],
                    rows)  # fmt: skip

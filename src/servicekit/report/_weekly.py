@@ -222,7 +222,7 @@ class WeeklyReport:
         """One row per figure, for CSV: ``section``, ``period`` (the start of a trend
         period, empty for the whole report), ``name`` (machine name), ``label`` (as the
         text says it), ``value``, ``unit`` (``tickets``, ``seconds``, ``fraction``,
-        ``points``, ``agents``, ``events``) and ``count`` (what a fraction or a
+        ``points``, ``targets``, ``agents``, ``events``) and ``count`` (what a fraction or a
         duration is taken over)."""
         rows = [_row("summary", "", figure) for figure in _figures(self.summary)]
         rows += [
