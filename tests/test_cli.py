@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import fcntl
 import functools
+import io
 import json
 import os
 import pty
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from servicekit import __version__
+from servicekit import __version__, cli
 from servicekit.cli import _parser, main
 
 TEAM_TOML = """\
@@ -349,3 +350,33 @@ class TestPolish:
         assert "simulating" in text
         assert "2/2" in text
         assert "days" in text
+
+
+class TestWithoutExtras:
+    def test_html_without_matplotlib_is_one_line(self, tmp_path: Path, team: Path) -> None:
+        script = (
+            "import sys\n"
+            "sys.modules['matplotlib'] = None\n"
+            "from servicekit.cli import main\n"
+            f"raise SystemExit(main(['report', {str(_valid(tmp_path))!r}, '--config', "
+            f"{str(team)!r}, '--format', 'html']))\n"
+        )
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                              check=False, timeout=300)  # fmt: skip
+        message = _one_error_line(done)
+        assert message == (
+            "servicekit: --format html: needs matplotlib: pip install 'servicekit[report]'"
+        )
+
+    def test_no_tqdm_hints_once_and_draws_no_bar(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        class Terminal(io.StringIO):
+            def isatty(self) -> bool:
+                return True
+
+        terminal = Terminal()
+        monkeypatch.setattr(sys, "stderr", terminal)
+        monkeypatch.setitem(sys.modules, "tqdm", None)
+        monkeypatch.setattr(cli, "_hinted", [])
+        assert list(cli._progress(range(3), 3, "lines", "reading")) == [0, 1, 2]
+        assert cli._bar(3, "days", "simulating") is None
+        assert terminal.getvalue() == "servicekit: install servicekit[cli] for a progress bar\n"

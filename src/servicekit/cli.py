@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import importlib.util
 import json
 import os
 import sys
@@ -234,10 +235,9 @@ def _write_report(
 
 
 def _html(weekly: WeeklyReport) -> str:
-    try:
-        return weekly.to_html()
-    except ImportError as exc:
-        _fail("--format html", f"needs matplotlib: pip install 'servicekit[report]' ({exc})")
+    if importlib.util.find_spec("matplotlib") is None:
+        _fail("--format html", "needs matplotlib: pip install 'servicekit[report]'")
+    return weekly.to_html()
 
 
 def demo(args: argparse.Namespace) -> None:

@@ -19,7 +19,7 @@ from servicekit import simulation
 from servicekit.kpi import period_start
 from servicekit.report import ReportConfig, WeeklyReport, weekly_report
 from servicekit.report._sla import by_priority
-from servicekit.report._weekly import _figures
+from servicekit.report._weekly import figures
 from tests.report.test_html import CHARTS, tables_of
 
 pytest.importorskip("matplotlib")
@@ -128,7 +128,7 @@ def test_every_table_holds_the_reports_numbers(dom: tuple[str, Path], weekly: We
     values, shown = parsed.values, parsed.tables
     summary = [row[1] for row in values["summary"][1:]]
     assert summary == [
-        None if value is None else repr(value) for _, _, value, _, _ in _figures(weekly.summary)
+        None if value is None else repr(value) for _, _, value, _, _ in figures(weekly.summary)
     ]
     expected_sla = [
         (repr(share.successes), repr(share.value))

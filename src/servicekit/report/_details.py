@@ -48,6 +48,12 @@ class AgentRow:
         csat: satisfaction ratings given in the period on their tickets.
         fcr: one-touch resolution of their tickets solved in the period.
         reopened: the share of those solved tickets that were reopened.
+
+    >>> from servicekit.kpi import Proportion, first_reply_times
+    >>> AgentRow(agent="ana", tickets=0, first_reply=first_reply_times([]),
+    ...          csat=Proportion.of(0, 0), fcr=Proportion.of(0, 0),
+    ...          reopened=Proportion.of(0, 0)).first_reply.count
+    0
     """
 
     agent: str
@@ -70,6 +76,9 @@ class ShortfallCell:
         needed: agents needed by the staffing goal, summed over its channels
             (``None`` if the goal is out of reach at that volume).
         seen: agents who took those tickets, averaged over the occurrences.
+
+    >>> ShortfallCell(weekday=0, hour=9, contacts=12.0, needed=3, seen=1.5).shortfall
+    1.5
     """
 
     weekday: int
@@ -85,8 +94,15 @@ class ShortfallCell:
 
 
 @attrs.frozen(kw_only=True)
-class Details:
-    """The figures behind the report's charts (see the module docstring).
+class ReportDetails:
+    """The figures behind the report's charts: ``WeeklyReport.details``.
+
+    >>> from datetime import datetime, UTC
+    >>> from servicekit.report import weekly_report
+    >>> details = weekly_report([], start=datetime(2026, 3, 2, tzinfo=UTC),
+    ...                         end=datetime(2026, 3, 4, tzinfo=UTC)).details
+    >>> [count for _, count in details.backlog], details.agents
+    ([0, 0], ())
 
     Attributes:
         backlog: ``(instant, open tickets)`` at each day's end for periods up to two
@@ -253,10 +269,10 @@ def details(
     tz: ZoneInfo,
     calendar: Calendar | None,
     goal: StaffingGoal | None,
-) -> Details:
+) -> ReportDetails:
     """The figures behind the charts of the report of ``[start, end)``."""
     created = [t for t in tickets if start <= t.created_at < end]
-    return Details(
+    return ReportDetails(
         backlog=_backlog(tickets, periods, start, end, tz),
         first_reply_bins=_bins(created, calendar),
         business_hours=calendar is not None,

@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING, Any
 from servicekit.kpi import Period, Proportion
 from servicekit.report import _charts as charts
 from servicekit.report import _wording as words
+from servicekit.report._details import ReportDetails
+from servicekit.report._details import details as details_of
 from servicekit.report._sla import by_priority
+from servicekit.report._weekly import figures
 from servicekit.tickets import Priority
 
 if TYPE_CHECKING:
-    from servicekit.report._details import Details
     from servicekit.report._trend import PeriodRow
     from servicekit.report._weekly import WeeklyReport
 
@@ -91,10 +93,8 @@ def _label(row: PeriodRow, weekly: WeeklyReport) -> str:
 
 
 def _summary_section(weekly: WeeklyReport) -> str:
-    from servicekit.report._weekly import _figures  # noqa: PLC0415 - shared, no cycle at import
-
     rows = []
-    for _name, label, value, unit, count in _figures(weekly.summary):
+    for _name, label, value, unit, count in figures(weekly.summary):
         if value is None:
             shown = "n/a"
         elif unit == "seconds":
@@ -161,7 +161,7 @@ def _empty(ident: str, title: str, message: str) -> str:
     )
 
 
-def _backlog_section(weekly: WeeklyReport, details: Details) -> str:
+def _backlog_section(weekly: WeeklyReport, details: ReportDetails) -> str:
     title = "Backlog over time"
     points = details.backlog
     labels = [f"{words.day(at - timedelta(hours=12), weekly.tz, year=False)}" for at, _ in points]
@@ -188,7 +188,7 @@ def _bin_label(low: timedelta, high: timedelta | None) -> str:
     return f"{words.duration(low)} – {words.duration(high)}"
 
 
-def _first_reply_section(weekly: WeeklyReport, details: Details) -> str:
+def _first_reply_section(weekly: WeeklyReport, details: ReportDetails) -> str:
     hours = "business hours" if details.business_hours else "calendar hours"
     title = f"First reply times ({hours})"
     labels = [_bin_label(low, high) for low, high, _ in details.first_reply_bins]
@@ -232,7 +232,7 @@ def _csat_section(weekly: WeeklyReport) -> str:
     return _chart("csat-chart", title, said, svg, table)
 
 
-def _shortfall_section(weekly: WeeklyReport, details: Details) -> str:
+def _shortfall_section(weekly: WeeklyReport, details: ReportDetails) -> str:
     title = "Staffing shortfall by hour of the week"
     if not details.shortfall:
         return _empty("shortfall-chart", title, "No staffing goal in the settings.")
@@ -263,7 +263,7 @@ def _shortfall_section(weekly: WeeklyReport, details: Details) -> str:
                   "</details>")  # fmt: skip
 
 
-def _agents_section(details: Details) -> str:
+def _agents_section(details: ReportDetails) -> str:
     rows = (
         [_cell(a.agent), _cell(a.tickets), _duration_cell(a.first_reply.median),
          _duration_cell(a.first_reply.percentile(90)), _share_cell(a.csat),
@@ -291,8 +291,6 @@ def _text_section(weekly: WeeklyReport) -> str:
 
 def page(weekly: WeeklyReport, *, title: str | None = None) -> str:
     """The HTML page of ``weekly`` (see the module docstring)."""
-    from servicekit.report._details import details as details_of  # noqa: PLC0415
-
     heading = f"Support report {words.period(weekly.summary.start, weekly.summary.end, weekly.tz)}"
     details = weekly.details
     if details is None:  # a report built by hand: charts of the trend only

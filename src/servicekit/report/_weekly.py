@@ -14,7 +14,7 @@ import attrs
 from servicekit.kpi import Period, Proportion, sla_attainment
 from servicekit.report import _wording as words
 from servicekit.report._config import ReportConfig, StaffingGoal
-from servicekit.report._details import Details, agents_on, details
+from servicekit.report._details import ReportDetails, agents_on, details
 from servicekit.report._escalations import recorded, would_fire
 from servicekit.report._sla import SLARow, sla_rows
 from servicekit.report._summary import Report, decided_tickets, report, ticket_clocks
@@ -91,6 +91,8 @@ class WeeklyReport:
             they were evaluated (``evaluate_rules``), else ``None``.
         staffing_channels: the channels of the staffing goal.
         staffing: per channel, the advice for its worst interval.
+        details: the figures behind the web page's charts (backlog over time,
+            first-reply bands, staffing shortfall by hour of week, agents).
     """
 
     summary: Report
@@ -104,7 +106,7 @@ class WeeklyReport:
     would_fire: tuple[tuple[str, int], ...] | None = None
     staffing_channels: tuple[str, ...] = ()
     staffing: tuple[StaffingAdvice, ...]
-    details: Details | None = None
+    details: ReportDetails | None = None
 
     def to_html(self, *, title: str | None = None) -> str:
         """The report as one self-contained HTML page: inline SVG charts (drawn with
@@ -224,7 +226,7 @@ class WeeklyReport:
         text says it), ``value``, ``unit`` (``tickets``, ``seconds``, ``fraction``,
         ``points``, ``targets``, ``agents``, ``events``) and ``count`` (what a fraction or a
         duration is taken over)."""
-        rows = [_row("summary", "", figure) for figure in _figures(self.summary)]
+        rows = [_row("summary", "", figure) for figure in figures(self.summary)]
         rows += [
             _row("sla", "", (f"{row.metric.value}/{row.priority.value}",
                  f"SLA {words.metric_label(row.metric)} {row.priority.value}",
@@ -248,7 +250,7 @@ class WeeklyReport:
         if len(self.periods) > 1:
             for period in self.periods:
                 day = period.summary.start.astimezone(self.tz).date().isoformat()
-                rows += [_row("trend", day, figure) for figure in _figures(period.summary)]
+                rows += [_row("trend", day, figure) for figure in figures(period.summary)]
         return rows
 
 
@@ -268,7 +270,7 @@ def _seconds(value: timedelta | None) -> float | None:
     return None if value is None else value.total_seconds()
 
 
-def _figures(s: Report) -> list[Figure]:
+def figures(s: Report) -> list[Figure]:
     """(name, label, value, unit, count) of each figure of a summary."""
     hours = "business hours" if s.business_hours else "calendar hours"
     figures: list[Figure] = [
