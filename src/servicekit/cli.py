@@ -222,7 +222,7 @@ def _write_report(
     weekly: WeeklyReport, form: str, out: TextIO, extra: Mapping[str, Any] | None = None
 ) -> None:
     if form == "json":
-        data = weekly.to_dict() if extra is None else {"report": weekly.to_dict(), **extra}
+        data = {**weekly.to_dict(), **(extra or {})}  # the demo adds "simulation"
         out.write(json.dumps(data, indent=2) + "\n")
     elif form == "csv":
         writer = csv.DictWriter(out, fieldnames=list(REPORT_COLUMNS), lineterminator="\n")
