@@ -52,3 +52,14 @@ def checked_items(value: object, kind: type[T], what: str) -> tuple[T, ...]:
         if not isinstance(item, kind):
             raise InvalidInputError(f"not {'an' if what[0] in 'aeiou' else 'a'} {what}: {item!r}")
     return found
+
+
+# -- report: plain (non-attrs) argument checks ------------------------------------------
+
+
+def boolean(name: str, value: object) -> bool:
+    """``value`` if it is ``True`` or ``False`` (not merely truthy); the error names
+    ``name``."""
+    if not isinstance(value, bool):
+        raise InvalidInputError(f"{name} must be true or false, got {value!r}")
+    return value

@@ -238,3 +238,16 @@ class TestTrend:
     def test_unknown_period_is_an_error(self) -> None:
         with pytest.raises(InvalidInputError, match="fortnight"):
             weekly_report([], start=MONDAY, end=WEEK, by="fortnight")
+
+
+class TestArguments:
+    @pytest.mark.parametrize(
+        ("kwargs", "message"),
+        [({"config": {"tz": "UTC"}}, "config must be a ReportConfig"),
+         ({"evaluate_rules": "yes"}, "evaluate_rules must be true or false"),
+         ({"tickets": ["T-1"]}, "not a ticket: 'T-1'")],
+    )  # fmt: skip
+    def test_wrong_kinds_are_named(self, kwargs: dict[str, Any], message: str) -> None:
+        arguments: dict[str, Any] = {"tickets": [], "start": MONDAY, "end": WEEK, **kwargs}
+        with pytest.raises(InvalidInputError, match=message):
+            weekly_report(**arguments)

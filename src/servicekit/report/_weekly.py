@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
+from servicekit._checks import boolean, checked_items
+from servicekit.errors import InvalidInputError
 from servicekit.kpi import Period, Proportion, sla_attainment
 from servicekit.report import _wording as words
 from servicekit.report._config import ReportConfig, StaffingGoal
@@ -390,8 +392,9 @@ def weekly_report(
       volume needed.
 
     Raises:
-        InvalidInputError: ``end`` is not after ``start``, an unknown ``by``, or more
-            than 1000 periods; NaiveDatetimeError: either without a time zone.
+        InvalidInputError: ``end`` is not after ``start``, an unknown ``by``, more
+            than 1000 periods, something other than tickets, settings or a flag where
+            they belong; NaiveDatetimeError: either without a time zone.
 
     >>> from datetime import datetime, UTC
     >>> from servicekit import Ticket
@@ -402,8 +405,11 @@ def weekly_report(
     (1, (), 1)
     """
     config = ReportConfig() if config is None else config
+    if not isinstance(config, ReportConfig):
+        raise InvalidInputError(f"config must be a ReportConfig or None, got {config!r:.80}")
+    evaluate_rules = boolean("evaluate_rules", evaluate_rules)
     period = member(Period, by)
-    everything = list(tickets)
+    everything = list(checked_items(tickets, Ticket, "ticket"))
     summary = report(
         everything,
         start=start,
