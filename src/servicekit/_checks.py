@@ -218,3 +218,11 @@ def whole(name: str, value: object, *, low: int | None = None, high: int | None 
             f"got {value}"
         )
     return value
+
+
+def boolean(name: str, value: object) -> bool:
+    """``value`` if it is ``True`` or ``False`` (not merely truthy); the error names
+    ``name``."""
+    if not isinstance(value, bool):
+        raise InvalidInputError(f"{name} must be true or false, got {value!r}")
+    return value

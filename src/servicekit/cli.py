@@ -3,7 +3,7 @@
 - ``servicekit demo``: simulate the built-in example team for a week and print the
   weekly report.
 - ``servicekit report EVENTS.jsonl --config team.toml``: the same report from a file
-  of ticket events.
+  of ticket events (text, JSON, CSV or a self-contained HTML page).
 - ``servicekit calendar add|elapsed|next-open --config team.toml ...``: quick
   business-time questions.
 - ``servicekit import SOURCE FILE... > events.jsonl``: a help desk's export as
@@ -13,35 +13,51 @@
 - ``servicekit plan EVENTS.jsonl --config team.toml``: next week's forecast per slot,
   staffing table and shift schedule (needs the ``wfm`` extra for the schedule).
 
-Bad input prints one line naming the file, line and field, and exits with 2.
+Bad input prints one line naming the file, line and field, and exits with 2. Long work
+shows a progress bar on stderr when stderr is a terminal (with the ``cli`` extra's
+tqdm); output piped into ``head`` ends quietly.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
+import importlib.util
 import json
+import os
 import sys
 import tomllib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TextIO, TypeVar
 from zoneinfo import ZoneInfo
 
-from servicekit import importers, simulation, sla
+from servicekit import __version__, importers, simulation, sla
 from servicekit._time import zone
 from servicekit.calendars import BusinessCalendar, Calendar, HolidaySet
 from servicekit.durations import format_duration, parse_duration
 from servicekit.errors import ConfigError, HolidayCoverageError, ServicekitError
 from servicekit.kpi import period_start
 from servicekit.report import ReportConfig, WeeklyReport, weekly_report
+from servicekit.report import _wording as words
+from servicekit.report._weekly import COLUMNS as REPORT_COLUMNS
 from servicekit.tickets import Created, Event, Ticket, event_from_dict, event_to_dict
 
 __all__ = ["main"]
 
 DEMO_START = date(2026, 11, 23)  # a Monday, with US Thanksgiving on the Thursday
-LONG_RUN_DAYS = 7  # longer demos report their progress on stderr
+FORMATS = ("text", "json", "csv", "html")
+
+DESCRIPTION = """\
+Customer-service numbers from ticket histories: the weekly support report (SLA
+targets met, first reply and resolution times, CSAT, backlog, escalations, staffing
+advice, a week-by-week trend) and business-hour calendar questions.
+
+Try `servicekit demo` for the report of a simulated team, then
+`servicekit report EVENTS.jsonl --config team.toml` on your own tickets.
+"""
 
 
 class UsageError(Exception):
@@ -80,7 +96,8 @@ def read_tickets(path: Path) -> list[Ticket]:
     except (OSError, UnicodeDecodeError) as exc:
         _fail(str(path), f"cannot read: {getattr(exc, 'strerror', None) or exc}")
     tickets: dict[str, Ticket] = {}
-    for number, line in enumerate(lines, start=1):
+    numbered = _progress(enumerate(lines, start=1), len(lines), "lines", f"reading {path.name}")
+    for number, line in numbered:
         if not line.strip():
             continue
         where = f"{path}:{number}"
@@ -165,64 +182,139 @@ def _period(
 # -- commands ----------------------------------------------------------------------------
 
 
-def _print_report(weekly: WeeklyReport, form: str, extra: Mapping[str, Any] | None) -> None:
+T = TypeVar("T")
+_hinted: list[bool] = []
+
+
+def _bar(total: int, unit: str, desc: str) -> Any:
+    """A tqdm bar on stderr when stderr is a terminal, else ``None``; without tqdm,
+    ``None`` and a one-time hint."""
+    if not sys.stderr.isatty():
+        return None
+    try:
+        from tqdm import tqdm  # noqa: PLC0415 - the cli extra, optional
+    except ImportError:
+        if not _hinted:
+            _hinted.append(True)
+            print("servicekit: install servicekit[cli] for a progress bar", file=sys.stderr)
+        return None
+    return tqdm(total=total, unit=unit, desc=desc, file=sys.stderr, leave=False)
+
+
+def _progress(items: Iterable[T], total: int, unit: str, desc: str) -> Iterator[T]:
+    """``items``, with a progress bar over ``total`` of them on a terminal."""
+    bar = _bar(total, unit, desc)
+    if bar is None:
+        yield from items
+        return
+    with bar:
+        for done, item in enumerate(items, start=1):
+            if done % 500 == 0 or done == total:
+                bar.update(done - bar.n)
+            yield item
+
+
+def _output(args: argparse.Namespace) -> contextlib.AbstractContextManager[TextIO]:
+    """``--output`` opened for writing, or stdout."""
+    path: Path | None = args.output
+    if path is None:
+        return contextlib.nullcontext(sys.stdout)
+    try:
+        return path.open("w", encoding="utf-8")
+    except OSError as exc:
+        _fail(str(path), f"cannot write: {exc.strerror}")
+
+
+def _write_report(
+    weekly: WeeklyReport, form: str, out: TextIO, extra: Mapping[str, Any] | None = None
+) -> None:
     if form == "json":
-        data = weekly.to_dict() if extra is None else {"report": weekly.to_dict(), **extra}
-        print(json.dumps(data, indent=2))
+        data = {**weekly.to_dict(), **(extra or {})}  # the demo adds "simulation"
+        out.write(json.dumps(data, indent=2) + "\n")
     elif form == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=["section", "name", "value", "count"])
+        writer = csv.DictWriter(out, fieldnames=list(REPORT_COLUMNS), lineterminator="\n")
         writer.writeheader()
         writer.writerows(weekly.to_rows())
+    elif form == "html":
+        out.write(_html(weekly))
     else:
-        print(weekly.to_text())
+        out.write(weekly.to_text() + "\n")
+
+
+def _html(weekly: WeeklyReport) -> str:
+    if importlib.util.find_spec("matplotlib") is None:
+        _fail("--format html", "needs matplotlib: pip install 'servicekit[report]'")
+    return weekly.to_html()
 
 
 def demo(args: argparse.Namespace) -> None:
     config = ReportConfig.from_dict(simulation.EXAMPLE_CONFIG)
     day = DEMO_START if args.start is None else date.fromisoformat(args.start)
     start = _local_midnight(day, config.tz)
+    bar = _bar(args.days, "days", "simulating")
 
     def progress(done: int, days: int) -> None:
-        print(f"servicekit demo: simulated {done} of {days} days", file=sys.stderr)
+        if bar is not None:
+            bar.update(done - bar.n)
 
-    result = simulation.simulate(
-        simulation.example_team(),
-        start=start,
-        days=args.days,
-        seed=args.seed,
-        progress=progress if args.days > LONG_RUN_DAYS else None,
-    )
+    with contextlib.nullcontext() if bar is None else bar:
+        result = simulation.simulate(
+            simulation.example_team(),
+            start=start,
+            days=args.days,
+            seed=args.seed,
+            progress=progress,
+        )
     if args.save is not None:
         args.save.mkdir(parents=True, exist_ok=True)
         write_events(result.tickets, args.save / "events.jsonl")
         (args.save / "team.json").write_text(json.dumps(simulation.EXAMPLE_CONFIG, indent=2))
-    weekly = weekly_report(result.tickets, start=result.start, end=result.end, config=config)
+    weekly = weekly_report(
+        result.tickets,
+        start=result.start,
+        end=result.end,
+        config=config,
+        by=args.by,
+        evaluate_rules=args.evaluate_rules,
+    )
+    if args.html is not None:
+        page = _html(weekly)
+        try:
+            args.html.write_text(page, encoding="utf-8")
+        except OSError as exc:
+            _fail(str(args.html), f"cannot write: {exc.strerror}")
     chat_level = result.service_level("2m", channel="chat")
     chat_abandoned = result.abandonment_rate(channel="chat")
-    stints = {
+    simulated = {
         "seed": args.seed,
         "queue_stints": len(result.contacts),
         "chat_answered_within_2m": chat_level.value,
         "chat_abandoned": chat_abandoned.value,
     }
-    if args.json:
-        _print_report(weekly, "json", {"simulation": stints})
-        return
-    print(
-        f"servicekit demo: the example team (New York and Manila following the sun), "
-        f"{args.days} days from {day}, seed {args.seed}\n"
-    )
-    print(weekly.to_text())
-    print(
-        f"\nQueue (simulated): {len(result.contacts)} stints; chat answered within 2m "
-        f"{_share(chat_level.value)}, abandoned {_share(chat_abandoned.value)}"
-    )
-    if args.save is not None:
-        print(
-            f"\nSaved {args.save / 'events.jsonl'} and {args.save / 'team.json'}; the same "
-            f"report: servicekit report {args.save / 'events.jsonl'} "
-            f"--config {args.save / 'team.json'}"
+    form = "json" if args.json else args.format
+    with _output(args) as out:
+        if form != "text":
+            _write_report(weekly, form, out, {"simulation": simulated} if form == "json" else None)
+            return
+        out.write(
+            f"servicekit demo: the example team (New York and Manila following the sun), "
+            f"{words.count(args.days, 'day')} from {words.day(start, config.tz)}, "
+            f"seed {args.seed}\n\n"
         )
+        out.write(weekly.to_text() + "\n")
+        out.write(
+            f"\nQueue (simulated): {len(result.contacts):,} times a ticket waited for an "
+            f"agent; chat answered within 2 min {_share(chat_level.value)}, "
+            f"abandoned {_share(chat_abandoned.value)}\n"
+        )
+        if args.html is not None:
+            out.write(f"\nWrote the report as a web page: {args.html}\n")
+        if args.save is not None:
+            out.write(
+                f"\nSaved {args.save / 'events.jsonl'} and {args.save / 'team.json'}; the same "
+                f"report: servicekit report {args.save / 'events.jsonl'} "
+                f"--config {args.save / 'team.json'}\n"
+            )
 
 
 def _share(value: float | None) -> str:
@@ -236,12 +328,20 @@ def report(args: argparse.Namespace) -> None:
     )
     start, end = _period(tickets, args, config.tz, args.events)
     try:
-        weekly = weekly_report(tickets, start=start, end=end, config=config)
+        weekly = weekly_report(
+            tickets,
+            start=start,
+            end=end,
+            config=config,
+            by=args.by,
+            evaluate_rules=args.evaluate_rules,
+        )
     except HolidayCoverageError as exc:
         _fail(str(args.config), _holiday_fault(config, exc))
     except ServicekitError as exc:
         _fail(str(args.events), str(exc))
-    _print_report(weekly, args.format, None)
+    with _output(args) as out:
+        _write_report(weekly, args.format, out)
 
 
 def _pick_calendar(config: ReportConfig, name: str | None, source: Path) -> Calendar:
@@ -275,42 +375,116 @@ def calendar(args: argparse.Namespace) -> None:
         print(cal.next_open(_instant(args.at, tz, "AT")).isoformat())
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="servicekit", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
+def _report_options(command: argparse.ArgumentParser) -> None:
+    """The options ``demo`` and ``report`` share."""
+    command.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text to read (default), json or csv for machines, html for a page with charts",
+    )
+    command.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="write the report to FILE instead of the terminal",
+    )
+    command.add_argument(
+        "--by",
+        choices=["week", "day", "month"],
+        default="week",
+        help="cut a period longer than one of these into a trend (default: week)",
+    )
+    command.add_argument(
+        "--evaluate-rules",
+        action="store_true",
+        help="also say what the escalation rules in the settings would have fired "
+        "(slower: replays every ticket's history)",
+    )
 
-    run = commands.add_parser("demo", help="simulate the example team and print its report")
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="servicekit",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"servicekit {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser(
+        "demo",
+        help="simulate an example support team and print its weekly report",
+        description="Simulate the built-in example team (New York and Manila following the "
+        "sun, chat and email, three priorities) and print the report of the tickets it "
+        "handled.",
+    )
     run.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     run.add_argument("--days", type=int, default=7, help="days to simulate (default 7)")
-    run.add_argument("--start", help=f"first day, YYYY-MM-DD (default {DEMO_START})")
-    run.add_argument("--json", action="store_true", help="print JSON instead of text")
     run.add_argument(
-        "--save", type=Path, help="also write events.jsonl and team.json into this folder"
+        "--start", metavar="DATE", help=f"first day, YYYY-MM-DD (default {DEMO_START})"
+    )
+    _report_options(run)
+    run.add_argument("--json", action="store_true", help="the same as --format json")
+    run.add_argument(
+        "--html", type=Path, metavar="FILE", help="also write the report as a web page to FILE"
+    )
+    run.add_argument(
+        "--save",
+        type=Path,
+        metavar="DIR",
+        help="also write the simulated events.jsonl and team.json into DIR",
     )
     run.set_defaults(handler=demo)
 
-    rep = commands.add_parser("report", help="the weekly report of a file of ticket events")
-    rep.add_argument("events", type=Path, help="ticket events, one JSON object per line")
-    rep.add_argument("--config", type=Path, required=True, help="settings (.toml or .json)")
-    rep.add_argument("--format", choices=["text", "json", "csv"], default="text")
-    rep.add_argument("--start", help="period start (date or date-time; default: first day)")
-    rep.add_argument("--end", help="period end, exclusive (default: after the last event)")
+    rep = commands.add_parser(
+        "report",
+        help="the weekly report of a file of ticket events",
+        description="The support report of your own ticket events: tickets created and "
+        "solved, first reply and resolution times, SLA targets met, CSAT, backlog, "
+        "escalations and staffing advice, with a trend for periods longer than a week.",
+    )
+    rep.add_argument(
+        "events",
+        type=Path,
+        metavar="EVENTS.jsonl",
+        help="ticket events, one JSON object per line (see the report docs)",
+    )
+    rep.add_argument(
+        "--config",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="the team's settings: calendars, SLA policies, rules, staffing (.toml or .json)",
+    )
+    rep.add_argument(
+        "--start", help="period start, a date or date-time (default: the first ticket's day)"
+    )
+    rep.add_argument("--end", help="period end, excluded (default: the day after the last event)")
+    _report_options(rep)
     _lenient_options(rep)
     rep.set_defaults(handler=report)
     _import_parsers(commands)
 
-    cal = commands.add_parser("calendar", help="business-time questions on a calendar")
-    questions = cal.add_subparsers(dest="question", required=True)
+    cal = commands.add_parser(
+        "calendar",
+        help="business-time questions on a calendar of the settings",
+        description="Business-time arithmetic on a calendar of a settings file.",
+    )
+    questions = cal.add_subparsers(dest="question", required=True, metavar="QUESTION")
     add = questions.add_parser("add", help="START plus DURATION of business time")
-    add.add_argument("start")
-    add.add_argument("duration")
+    add.add_argument("start", metavar="START", help="a date or date-time")
+    add.add_argument("duration", metavar="DURATION", help="business time to add, e.g. 4h30m")
     elapsed = questions.add_parser("elapsed", help="business time from START to END")
-    elapsed.add_argument("start")
-    elapsed.add_argument("end")
+    elapsed.add_argument("start", metavar="START", help="a date or date-time")
+    elapsed.add_argument("end", metavar="END", help="a date or date-time")
     next_open = questions.add_parser("next-open", help="AT if open, else the next opening")
-    next_open.add_argument("at")
+    next_open.add_argument("at", metavar="AT", help="a date or date-time")
     for question in (add, elapsed, next_open):
-        question.add_argument("--config", type=Path, required=True)
+        question.add_argument(
+            "--config", type=Path, required=True, metavar="FILE", help="settings (.toml or .json)"
+        )
         question.add_argument("--calendar", help="a calendar name (default: business_hours)")
         question.set_defaults(handler=calendar)
     _add_plan_parser(commands)
@@ -325,9 +499,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo":
             _check_demo(args)
         handler(args)
+        sys.stdout.flush()
     except (UsageError, ServicekitError) as exc:
         print(f"servicekit: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader (``| head``) left: end quietly, and keep Python's exit flush from
+        # failing again on the closed pipe.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return 0
 
 
@@ -789,7 +969,15 @@ def _add_plan_parser(commands: Any) -> None:
     cmd.add_argument("--earliest", default="00:00", help="earliest shift start, HH:MM")
     cmd.add_argument("--latest", default=None, help="latest shift start, HH:MM")
     cmd.add_argument("--tours", action="append", help="weekly tours, e.g. 5/2 (repeatable)")
-    cmd.add_argument("--goal", choices=["interval", "week"], default="interval")
+    cmd.add_argument(
+        "--goal",
+        choices=["interval", "week"],
+        default="interval",
+        help="meet the service level in every interval, or over the whole week with a floor "
+        "per interval (fewer paid hours)",
+    )
     cmd.add_argument("--time-limit", type=float, default=10.0, help="solver seconds (10)")
-    cmd.add_argument("--format", choices=["text", "csv"], default="text")
+    cmd.add_argument(
+        "--format", choices=["text", "csv"], default="text", help="text for people, CSV rows"
+    )
     cmd.set_defaults(handler=plan)

@@ -26,9 +26,10 @@ class TestReport:
         assert week.nps is not None
         assert round(week.nps.score or 0) == 33
         text = week.to_text()
-        assert "CSAT                 50% (n=2)" in text
-        assert "one-touch FCR        25% (n=4)" in text
-        assert "first reply (business hours) p50 30m" in text
+        assert "CSAT                 50% of 2 ratings" in text
+        assert "solved in one touch  25% of 4 solved tickets" in text
+        assert "first reply          p50 30 min, p90 " in text
+        assert "NPS                  +33 ± " in text
         data = week.to_dict()
         assert data["fcr"] == {"value": 0.25, "successes": 1, "count": 4}
         assert data["first_reply"]["p50"] == 1800.0
@@ -36,3 +37,10 @@ class TestReport:
     def test_period_must_be_forward(self) -> None:
         with pytest.raises(InvalidInputError, match="is not after start"):
             report([], start=MON, end=MON)
+
+
+def test_an_empty_period_says_so() -> None:
+    text = report([], start=MON, end=MON + timedelta(days=7)).to_text()
+    assert "CSAT                 n/a (no ratings)" in text
+    assert "first reply          n/a (no tickets)" in text
+    assert "backlog at end       0 open tickets" in text

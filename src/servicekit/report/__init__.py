@@ -1,6 +1,7 @@
 """The weekly support report: the metrics a support lead reads every Monday, built from
 ticket histories and the team's settings (calendars, SLA policies, escalation rules and a
-staffing goal), rendered as text, JSON-ready data or CSV rows.
+staffing goal), rendered as text, JSON-ready data, CSV rows or a self-contained web
+page with charts (``to_html``, with the ``report`` extra's matplotlib).
 
 The report is a consumer of every other subpackage, so it lives apart from
 :mod:`servicekit.kpi`: a notebook that imports ``kpi`` gets metrics only.
@@ -16,13 +17,20 @@ The report is a consumer of every other subpackage, so it lives apart from
 """
 
 from servicekit.report._config import ReportConfig, StaffingGoal
+from servicekit.report._details import AgentRow, ReportDetails, ShortfallCell
+from servicekit.report._sla import SLARow
 from servicekit.report._summary import Report, report
-from servicekit.report._weekly import SLARow, StaffingAdvice, WeeklyReport, weekly_report
+from servicekit.report._trend import PeriodRow
+from servicekit.report._weekly import StaffingAdvice, WeeklyReport, weekly_report
 
 __all__ = [
+    "AgentRow",
+    "PeriodRow",
     "Report",
     "ReportConfig",
+    "ReportDetails",
     "SLARow",
+    "ShortfallCell",
     "StaffingAdvice",
     "StaffingGoal",
     "WeeklyReport",

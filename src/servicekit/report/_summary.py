@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import attrs
 
 from servicekit._time import require_aware
 from servicekit.calendars import Calendar
-from servicekit.durations import format_duration
 from servicekit.errors import InvalidInputError
 from servicekit.kpi import (
     NPS,
@@ -27,13 +27,19 @@ from servicekit.kpi import (
     sla_attainment,
 )
 from servicekit.kpi import nps as nps_of
-from servicekit.sla import Clock, PolicySet
+from servicekit.report import _wording as words
+from servicekit.sla import Clock, ClockState, PolicySet
 from servicekit.tickets import Ticket
 
 
 @attrs.frozen(kw_only=True)
 class Report:
-    """The metrics of the tickets of one period ``[start, end)``; see :func:`report`."""
+    """The metrics of the tickets of one period ``[start, end)``; see :func:`report`.
+
+    ``sla`` counts SLA targets (clocks: a ticket has one per metric, and one per cycle
+    of a cycling metric); ``sla_tickets`` counts the tickets with at least one target
+    met or breached.
+    """
 
     start: datetime
     end: datetime
@@ -48,6 +54,7 @@ class Report:
     backlog: Backlog
     reopen_rate: Proportion
     fcr: Proportion
+    sla_tickets: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data: instants as ISO 8601, durations in seconds,
@@ -70,57 +77,72 @@ class Report:
                            "margin_of_error": self.nps.margin_of_error}  # fmt: skip
         if self.sla is not None:
             data["sla"] = {"achieved": self.sla.achieved, "breached": self.sla.breached,
-                           "still_open": self.sla.still_open, "value": self.sla.value}  # fmt: skip
+                           "still_open": self.sla.still_open, "value": self.sla.value,
+                           "tickets": self.sla_tickets}  # fmt: skip
         return data
 
-    def to_text(self) -> str:
-        """The report as a support lead reads it."""
+    def to_text(self, tz: ZoneInfo | None = None) -> str:
+        """The report as a support lead reads it, days and times in ``tz`` (by default
+        the zone of ``start``)."""
+        where = _zone_of(self.start) if tz is None else tz
         hours = "business hours" if self.business_hours else "calendar hours"
         lines = [
-            f"Support report {self.start.date()} to {self.end.date()}",
-            f"  tickets created      {self.created}",
-            f"  tickets solved       {self.solved}",
-            f"  CSAT                 {_percent(self.csat)}",
+            f"Support report {words.period(self.start, self.end, where)}",
+            f"  tickets created      {self.created:,}",
+            f"  tickets solved       {self.solved:,}",
+            f"  CSAT                 {_share(self.csat, 'rating')}",
         ]
         if self.nps is not None:
             score = "n/a" if self.nps.score is None else f"{self.nps.score:+.0f}"
             margin = (
                 "" if self.nps.margin_of_error is None else f" ± {self.nps.margin_of_error:.0f}"
             )
-            lines.append(f"  NPS                  {score}{margin} (n={self.nps.count})")
-        lines += [
-            f"  first reply ({hours}) {_p50_p90(self.first_reply)}",
-            f"  resolution ({hours})  {_p50_p90(self.resolution)}",
-        ]
-        if self.sla is not None:
             lines.append(
-                f"  SLA attainment       {_percent(self.sla.proportion)}"
-                f" ({self.sla.still_open} clocks still running, not counted)"
+                f"  NPS                  {score}{margin} ({words.count(self.nps.count, 'answer')})"
             )
         lines += [
-            f"  backlog at end       {self.backlog.count}"
-            + ("" if not self.backlog.count else f" (oldest {_fmt(self.backlog.age.max)})"),
-            f"  reopen rate          {_percent(self.reopen_rate)}",
-            f"  one-touch FCR        {_percent(self.fcr)}",
+            f"  first reply          {_p50_p90(self.first_reply, hours)}",
+            f"  resolution           {_p50_p90(self.resolution, hours)}",
+        ]
+        if self.sla is not None:
+            decided = self.sla.achieved + self.sla.breached
+            running = (
+                f" ({self.sla.still_open:,} more still running)" if self.sla.still_open else ""
+            )
+            lines.append(
+                f"  SLA targets met      {words.percent(self.sla.proportion)} of "
+                f"{words.count(decided, 'SLA target')} on "
+                f"{words.count(self.sla_tickets, 'ticket')}{running}"
+            )
+        oldest = (
+            "" if not self.backlog.count else f" (oldest {words.duration(self.backlog.age.max)})"
+        )
+        lines += [
+            f"  backlog at end       {words.count(self.backlog.count, 'open ticket')}{oldest}",
+            f"  reopened             {_share(self.reopen_rate, 'solved ticket')}",
+            f"  solved in one touch  {_share(self.fcr, 'solved ticket')}",
         ]
         return "\n".join(lines)
 
 
-def _fmt(value: timedelta | None) -> str:
-    """A duration to the second, for reading."""
+def _zone_of(instant: datetime) -> ZoneInfo:
+    return instant.tzinfo if isinstance(instant.tzinfo, ZoneInfo) else ZoneInfo("UTC")
+
+
+def _share(proportion: Proportion, noun: str) -> str:
+    """``87% of 189 ratings``; ``no ratings`` when there are none."""
+    if not proportion.count:
+        return f"n/a (no {words.count(0, noun).removeprefix('0 ')})"
+    return f"{words.percent(proportion)} of {words.count(proportion.count, noun)}"
+
+
+def _p50_p90(summary: DurationSummary, hours: str) -> str:
+    if not summary.count:
+        return "n/a (no tickets)"
     return (
-        "n/a" if value is None else format_duration(timedelta(seconds=round(value.total_seconds())))
+        f"p50 {words.duration(summary.median)}, p90 {words.duration(summary.percentile(90))} "
+        f"({words.count(summary.count, 'ticket')}, {hours})"
     )
-
-
-def _p50_p90(summary: DurationSummary) -> str:
-    return f"p50 {_fmt(summary.median)}, p90 {_fmt(summary.percentile(90))} (n={summary.count})"
-
-
-def _percent(proportion: Proportion) -> str:
-    if proportion.value is None:
-        return "n/a (n=0)"
-    return f"{proportion.value:.0%} (n={proportion.count})"
 
 
 def _seconds(value: timedelta | None) -> float | None:
@@ -141,18 +163,32 @@ def _proportion(proportion: Proportion) -> dict[str, Any]:
             "count": proportion.count}  # fmt: skip
 
 
-def _positive(score: int, scale: tuple[int, int]) -> bool:
+def positive(score: int, scale: tuple[int, int]) -> bool:
     """Top-two-box on scales of five points or more, top box on shorter ones."""
     low, high = scale
     return score >= high - 1 if high - low >= 4 else score == high
 
 
+def ticket_clocks(
+    tickets: Iterable[Ticket], policies: PolicySet, end: datetime
+) -> list[tuple[Ticket, tuple[Clock, ...]]]:
+    """Each ticket with its SLA clocks as a report at ``end`` counts them: evaluated at
+    ``end``, or at its last event if later."""
+    return [(t, policies.evaluate(t, now=max(end, t.updated_at)).clocks) for t in tickets]
+
+
 def sla_clocks(tickets: Iterable[Ticket], policies: PolicySet, end: datetime) -> list[Clock]:
-    """The SLA clocks of ``tickets`` as a report at ``end`` counts them: each ticket
-    evaluated at ``end``, or at its last event if later."""
-    return [
-        clock for t in tickets for clock in policies.evaluate(t, now=max(end, t.updated_at)).clocks
-    ]
+    """The SLA clocks of ``tickets`` as a report at ``end`` counts them (see
+    :func:`ticket_clocks`)."""
+    return [clock for _, clocks in ticket_clocks(tickets, policies, end) for clock in clocks]
+
+
+def decided_tickets(per_ticket: Iterable[tuple[Ticket, tuple[Clock, ...]]]) -> int:
+    """How many tickets have at least one SLA target met or breached."""
+    return sum(any(c.state in _DECIDED for c in clocks) for _, clocks in per_ticket)
+
+
+_DECIDED = frozenset({ClockState.ACHIEVED, ClockState.BREACHED})
 
 
 def report(
@@ -197,8 +233,9 @@ def report(
         for t in everything
         if t.facts.satisfaction is not None and start <= t.facts.satisfaction.at < end
     ]
-    good = sum(_positive(r.score, r.scale) for r in ratings)
-    clocks = None if policies is None else sla_attainment(sla_clocks(created, policies, end))
+    good = sum(positive(r.score, r.scale) for r in ratings)
+    per_ticket = [] if policies is None else ticket_clocks(created, policies, end)
+    clocks = None if policies is None else sla_attainment(c for _, cs in per_ticket for c in cs)
     return Report(
         start=start,
         end=end,
@@ -210,6 +247,7 @@ def report(
         resolution=TicketTimeTally("full", calendar=calendar).update(solved).result(),
         business_hours=calendar is not None,
         sla=clocks,
+        sla_tickets=decided_tickets(per_ticket),
         backlog=backlog(everything, now=end),
         reopen_rate=reopen_rate(solved),
         fcr=fcr(solved, definition=FCRDefinition.ONE_TOUCH),

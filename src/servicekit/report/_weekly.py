@@ -1,35 +1,28 @@
-"""The weekly report: the KPI summary, SLA attainment by metric and priority, the rules
-that escalated most, and staffing advice for the worst interval. What
-``servicekit demo`` and ``servicekit report`` print."""
+"""The weekly report: the KPI summary, SLA attainment by metric and priority, the
+escalations, staffing advice for the worst interval, and a period-by-period trend.
+What ``servicekit demo`` and ``servicekit report`` print."""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import attrs
 
-from servicekit.durations import format_duration
-from servicekit.escalation import RuleSet
-from servicekit.kpi import Proportion, SLAAttainment, sla_attainment
+from servicekit._checks import boolean, checked_items, member
+from servicekit.errors import InvalidInputError
+from servicekit.kpi import Period, Proportion, sla_attainment
+from servicekit.report import _wording as words
 from servicekit.report._config import ReportConfig, StaffingGoal
-from servicekit.report._summary import Report, report, sla_clocks
-from servicekit.sla import Clock, Metric
+from servicekit.report._details import ReportDetails, agents_on, details
+from servicekit.report._escalations import recorded, would_fire
+from servicekit.report._sla import SLARow, sla_rows
+from servicekit.report._summary import Report, decided_tickets, report, ticket_clocks
+from servicekit.report._trend import PeriodRow, period_bounds, trend
 from servicekit.staffing import StaffingPlan, agents_required
-from servicekit.tickets import Escalated, Priority, Ticket
-
-
-@attrs.frozen(kw_only=True)
-class SLARow:
-    """SLA attainment of one metric at one priority (the priority in force when the
-    clock was evaluated)."""
-
-    metric: Metric
-    priority: Priority
-    attainment: SLAAttainment
+from servicekit.tickets import Ticket
 
 
 @attrs.frozen(kw_only=True)
@@ -42,7 +35,8 @@ class StaffingAdvice:
         start, end: the interval, ``[start, end)``.
         contacts: tickets created on the channel in the interval.
         answered_within: the share whose first agent reply came within the target.
-        agents_seen: the agents who picked up those tickets.
+        agents_seen: the agents who took those tickets (were assigned one, or wrote a
+            public reply on one).
         plan: the fewest agents meeting the goal for that many contacts.
     """
 
@@ -55,64 +49,165 @@ class StaffingAdvice:
     plan: StaffingPlan
 
     def to_text(self, tz: ZoneInfo) -> str:
+        """One line: the worst interval of the channel and the agents it needed."""
         local = self.start.astimezone(tz)
         within = self.answered_within.value or 0.0
+        answered = "none" if not self.answered_within.successes else f"{within:.0%}"
         return (
-            f"  {self.channel}: worst hour {local:%a %Y-%m-%d %H:%M} {local.tzname()}: "
-            f"{self.contacts} contacts, {within:.0%} answered within "
-            f"{format_duration(self.plan.metrics.target)}, {self.agents_seen} agents took "
-            f"them; Erlang C: {self.plan.reason}"
+            f"  {self.channel}: worst hour {words.day(local, tz)} {local:%H:%M} "
+            f"{local.tzname()}: {words.count(self.contacts, 'contact')}, {answered} answered "
+            f"within {words.duration(self.plan.metrics.target)}, "
+            f"{words.count(self.agents_seen, 'agent')} took them; "
+            f"Erlang C: {_needed(self.plan)}"
         )
+
+
+def _needed(plan: StaffingPlan) -> str:
+    """The Erlang C answer in the report's words."""
+    metrics = plan.metrics
+    return (
+        f"{words.count(plan.agents, 'agent')} would answer {metrics.service_level:.0%} within "
+        f"{words.duration(metrics.target)} (goal {plan.service_level:.0%})"
+    )
+
+
+_BY_TITLE = {Period.DAY: "Day by day", Period.WEEK: "Week by week", Period.MONTH: "Month by month"}
 
 
 @attrs.frozen(kw_only=True)
 class WeeklyReport:
-    """What a support lead reads on Monday; see :func:`weekly_report`."""
+    """What a support lead reads on Monday; see :func:`weekly_report`.
+
+    Attributes:
+        summary: the whole period.
+        tz: the zone days and hours are read in.
+        by: the length of the trend's periods.
+        periods: the trend, one row per local day, week or month.
+        sla: SLA attainment per metric and priority (empty without SLA policies).
+        has_policies: whether the settings have SLA policies.
+        rules: the names of the configured escalation rules.
+        escalations: the rules of the ``escalated`` events recorded in the period,
+            with their counts, most first.
+        would_fire: what the configured rules would have fired in the period, if
+            they were evaluated (``evaluate_rules``), else ``None``.
+        staffing_channels: the channels of the staffing goal.
+        staffing: per channel, the advice for its worst interval.
+        details: the figures behind the web page's charts (backlog over time,
+            first-reply bands, staffing shortfall by hour of week, agents).
+    """
 
     summary: Report
     tz: ZoneInfo
+    by: Period = Period.WEEK
+    periods: tuple[PeriodRow, ...] = ()
     sla: tuple[SLARow, ...]
+    has_policies: bool = False
+    rules: tuple[str, ...] = ()
     escalations: tuple[tuple[str, int], ...]
-    quiet_rules: tuple[str, ...]
+    would_fire: tuple[tuple[str, int], ...] | None = None
+    staffing_channels: tuple[str, ...] = ()
     staffing: tuple[StaffingAdvice, ...]
+    details: ReportDetails | None = None
+
+    def to_html(self, *, title: str | None = None) -> str:
+        """The report as one self-contained HTML page: inline SVG charts (drawn with
+        matplotlib, the ``report`` extra), each with a title, a summary sentence and a
+        table of its numbers; no JavaScript and no reference to anything outside the
+        page. The same report gives the same bytes.
+
+        Raises:
+            ImportError: matplotlib is not installed.
+
+        >>> from datetime import datetime, UTC
+        >>> page = weekly_report([], start=datetime(2026, 3, 2, tzinfo=UTC),
+        ...                      end=datetime(2026, 3, 9, tzinfo=UTC)).to_html()
+        >>> page.startswith("<!DOCTYPE html>"), "<script" in page
+        (True, False)
+        """
+        from servicekit.report._html import page  # noqa: PLC0415 - matplotlib is optional
+
+        return page(self, title=title)
 
     def to_text(self) -> str:
-        """The report as plain text."""
-        lines = [self.summary.to_text(), "", "SLA attainment by metric and priority"]
-        if not self.sla:
-            lines.append("  no SLA policies given")
+        """The report as plain text, in the words of a support lead."""
+        lines = [self.summary.to_text(self.tz)]
+        if len(self.periods) > 1:
+            lines += ["", *self._trend_text()]
+        lines += ["", "SLA targets met by metric and priority"]
+        if not self.has_policies:
+            lines.append("  no SLA policies in the settings")
+        elif not self.sla:
+            lines.append("  no tickets with SLA targets in this period")
         for row in self.sla:
-            value = row.attainment.value
-            shown = "n/a" if value is None else f"{value:.0%}"
+            attainment = row.attainment
+            running = f", {attainment.still_open} still running" if attainment.still_open else ""
             lines.append(
-                f"  {row.metric.value:<16} {row.priority.value:<7} {shown:>4} "
-                f"({row.attainment.achieved} met, {row.attainment.breached} breached, "
-                f"{row.attainment.still_open} running)"
+                f"  {words.metric_label(row.metric):<16} {row.priority.value:<7} "
+                f"{words.percent(attainment.proportion):>4}  ({attainment.achieved:,} met, "
+                f"{attainment.breached:,} breached{running})"
             )
-        lines += ["", "Top escalations"]
-        lines += [f"  {count:>5}  {rule}" for rule, count in self.escalations[:5]]
-        if not self.escalations:
-            lines.append("  none")
-        if self.quiet_rules:
-            lines.append(f"  never fired: {', '.join(self.quiet_rules)}")
-        lines += ["", "Staffing advice"]
+        lines += ["", *self._escalations_text(), "", "Staffing advice"]
         lines += [advice.to_text(self.tz) for advice in self.staffing]
-        if not self.staffing:
-            lines.append("  no staffing goal given (set [staffing] in the config)")
+        if not self.staffing_channels:
+            lines.append("  no staffing goal in the settings")
+        elif not self.staffing:
+            lines.append(f"  no {' or '.join(self.staffing_channels)} tickets in this period")
         return "\n".join(lines)
 
+    def _trend_text(self) -> list[str]:
+        def label(row: PeriodRow) -> str:
+            if self.by is Period.MONTH:
+                return f"{row.summary.start.astimezone(self.tz):%b %Y}"
+            return words.day(row.summary.start, self.tz)
+
+        width = max(len(label(row)) for row in self.periods)
+        head = (
+            f"  {'':<{width}}  created  solved  first reply p50          p90  SLA met  CSAT"
+            "  backlog"
+        )
+        lines = [_BY_TITLE[self.by], head.rstrip()]
+        for row in self.periods:
+            s = row.summary
+            sla = "" if s.sla is None else words.percent(s.sla.proportion)
+            lines.append(
+                f"  {label(row):<{width}}  {s.created:>7,}  {s.solved:>6,}  "
+                f"{words.duration(s.first_reply.median):>15}  "
+                f"{words.duration(s.first_reply.percentile(90)):>11}  {sla:>7}  "
+                f"{words.percent(s.csat):>4}  {s.backlog.count:>7,}"
+            )
+        return lines
+
+    def _escalations_text(self) -> list[str]:
+        lines = ["Escalations recorded in this period"]
+        lines += [f"  {count:>5}  {rule}" for rule, count in self.escalations[:5]]
+        if not self.escalations:
+            lines.append("  none recorded")
+        unrecorded = [rule for rule in self.rules if rule not in dict(self.escalations)]
+        if unrecorded and self.would_fire is None:
+            lines.append(f"  configured, none recorded: {', '.join(unrecorded)}")
+            lines.append("  (rules not evaluated: --evaluate-rules shows what they would fire)")
+        if self.would_fire is not None:
+            lines += ["", "Escalations the configured rules would have fired"]
+            lines += [f"  {count:>5}  {rule}" for rule, count in self.would_fire]
+            if not self.would_fire:
+                lines.append("  no rules in the settings")
+        return lines
+
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready data: the summary as :meth:`Report.to_dict`, then the sections."""
+        """JSON-ready data with machine names: the period and its ``by``, the summary
+        as :meth:`Report.to_dict`, the sections, and the ``trend`` (a summary and SLA
+        rows per period)."""
         return {
+            "period": {"start": self.summary.start.isoformat(),
+                       "end": self.summary.end.isoformat(), "tz": self.tz.key,
+                       "by": self.by.value},
             "summary": self.summary.to_dict(),
-            "sla": [
-                {"metric": row.metric.value, "priority": row.priority.value,
-                 "achieved": row.attainment.achieved, "breached": row.attainment.breached,
-                 "still_open": row.attainment.still_open, "value": row.attainment.value}
-                for row in self.sla
-            ],
+            "sla": _sla_dicts(self.sla),
             "escalations": [{"rule": rule, "count": count} for rule, count in self.escalations],
-            "quiet_rules": list(self.quiet_rules),
+            "rules": list(self.rules),
+            "would_fire": None if self.would_fire is None else [
+                {"rule": rule, "count": count} for rule, count in self.would_fire
+            ],
             "staffing": [
                 {"channel": a.channel, "start": a.start.isoformat(), "end": a.end.isoformat(),
                  "contacts": a.contacts, "answered_within": a.answered_within.value,
@@ -120,72 +215,105 @@ class WeeklyReport:
                  "reason": a.plan.reason}
                 for a in self.staffing
             ],
+            "trend": [
+                {"summary": row.summary.to_dict(), "sla": _sla_dicts(row.sla)}
+                for row in self.periods
+            ],
         }  # fmt: skip
 
     def to_rows(self) -> list[dict[str, Any]]:
-        """One row per figure (``section``, ``name``, ``value``, ``count``), for CSV."""
-        rows = [
-            {"section": "summary", "name": name, "value": value, "count": None}
-            for name, value in _flat(self.summary.to_dict())
-        ]
+        """One row per figure, for CSV: ``section``, ``period`` (the start of a trend
+        period, empty for the whole report), ``name`` (machine name), ``label`` (as the
+        text says it), ``value``, ``unit`` (``tickets``, ``seconds``, ``fraction``,
+        ``points``, ``targets``, ``agents``, ``events``) and ``count`` (what a fraction or a
+        duration is taken over)."""
+        rows = [_row("summary", "", figure) for figure in figures(self.summary)]
         rows += [
-            {"section": "sla", "name": f"{row.metric.value}/{row.priority.value}",
-             "value": row.attainment.value,
-             "count": row.attainment.achieved + row.attainment.breached}
+            _row("sla", "", (f"{row.metric.value}/{row.priority.value}",
+                 f"SLA {words.metric_label(row.metric)} {row.priority.value}",
+                 row.attainment.value, "fraction",
+                 row.attainment.achieved + row.attainment.breached))
             for row in self.sla
         ]  # fmt: skip
         rows += [
-            {"section": "escalations", "name": rule, "value": count, "count": count}
+            _row("escalations", "", (rule, f"recorded: {rule}", count, "events", count))
             for rule, count in self.escalations
         ]
         rows += [
-            {"section": "staffing", "name": a.channel, "value": a.plan.agents,
-             "count": a.contacts}
+            _row("would_fire", "", (rule, f"would fire: {rule}", count, "events", count))
+            for rule, count in self.would_fire or ()
+        ]
+        rows += [
+            _row("staffing", "", (a.channel, f"{a.channel}: agents needed in the worst hour",
+                 a.plan.agents, "agents", a.contacts))
             for a in self.staffing
         ]  # fmt: skip
+        if len(self.periods) > 1:
+            for period in self.periods:
+                day = period.summary.start.astimezone(self.tz).date().isoformat()
+                rows += [_row("trend", day, figure) for figure in figures(period.summary)]
         return rows
 
 
-def _flat(data: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
-    items: list[tuple[str, Any]] = []
-    for key, value in data.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, Mapping):
-            items += _flat(value, f"{name}.")
-        else:
-            items.append((name, value))
-    return items
+COLUMNS = ("section", "period", "name", "label", "value", "unit", "count")
+"""The CSV columns of :meth:`WeeklyReport.to_rows`."""
 
 
-def _sla_rows(clocks: list[Clock]) -> tuple[SLARow, ...]:
-    groups: dict[tuple[Metric, Priority], list[Clock]] = {}
-    for clock in clocks:
-        groups.setdefault((clock.metric, clock.priority), []).append(clock)
-    metrics = list(Metric)
-    return tuple(
-        SLARow(metric=metric, priority=priority, attainment=sla_attainment(group))
-        for (metric, priority), group in sorted(
-            groups.items(), key=lambda item: (metrics.index(item[0][0]), -_rank(item[0][1]))
-        )
-    )
+Figure = tuple[str, str, Any, str, int | None]
 
 
-def _rank(priority: Priority) -> int:
-    return list(Priority).index(priority)
+def _row(section: str, period: str, figure: Figure) -> dict[str, Any]:
+    """A CSV row of a figure (name, label, value, unit, count)."""
+    return dict(zip(COLUMNS, (section, period, *figure), strict=True))
 
 
-def _escalations(
-    tickets: list[Ticket], rules: RuleSet | None, start: datetime, end: datetime
-) -> tuple[tuple[tuple[str, int], ...], tuple[str, ...]]:
-    counts = Counter(
-        event.rule
-        for ticket in tickets
-        for event in ticket.history
-        if isinstance(event, Escalated) and start <= event.at < end
-    )
-    ranked = tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
-    quiet = () if rules is None else tuple(name for name in rules.names if name not in counts)
-    return ranked, quiet
+def _seconds(value: timedelta | None) -> float | None:
+    return None if value is None else value.total_seconds()
+
+
+def figures(s: Report) -> list[Figure]:
+    """(name, label, value, unit, count) of each figure of a summary."""
+    hours = "business hours" if s.business_hours else "calendar hours"
+    figures: list[Figure] = [
+        ("created", "tickets created", s.created, "tickets", None),
+        ("solved", "tickets solved", s.solved, "tickets", None),
+        ("csat", "CSAT", s.csat.value, "fraction", s.csat.count),
+    ]
+    if s.nps is not None:
+        figures.append(("nps", "NPS", s.nps.score, "points", s.nps.count))
+    for name, label, times in (("first_reply", "first reply", s.first_reply),
+                               ("resolution", "resolution", s.resolution)):  # fmt: skip
+        figures += [
+            (f"{name}.p50", f"{label} p50 ({hours})", _seconds(times.median), "seconds",
+             times.count),
+            (f"{name}.p90", f"{label} p90 ({hours})", _seconds(times.percentile(90)),
+             "seconds", times.count),
+        ]  # fmt: skip
+    if s.sla is not None:
+        figures += [
+            ("sla", "SLA targets met", s.sla.value, "fraction",
+             s.sla.achieved + s.sla.breached),
+            ("sla.still_open", "SLA targets still running", s.sla.still_open, "targets", None),
+            ("sla.tickets", "tickets with SLA targets met or breached", s.sla_tickets,
+             "tickets", None),
+        ]  # fmt: skip
+    figures += [
+        ("backlog", "backlog at end", s.backlog.count, "tickets", None),
+        ("backlog.oldest", "oldest open ticket", _seconds(s.backlog.age.max), "seconds",
+         s.backlog.count),
+        ("reopen_rate", "reopened", s.reopen_rate.value, "fraction", s.reopen_rate.count),
+        ("fcr", "solved in one touch", s.fcr.value, "fraction", s.fcr.count),
+    ]  # fmt: skip
+    return figures
+
+
+def _sla_dicts(rows: Iterable[SLARow]) -> list[dict[str, Any]]:
+    return [
+        {"metric": row.metric.value, "priority": row.priority.value,
+         "achieved": row.attainment.achieved, "breached": row.attainment.breached,
+         "still_open": row.attainment.still_open, "value": row.attainment.value}
+        for row in rows
+    ]  # fmt: skip
 
 
 def _answered_within(ticket: Ticket, target: timedelta) -> bool:
@@ -216,12 +344,7 @@ def _advice(
         )
         group = buckets[worst]
         interval_start = start + worst * goal.interval
-        agents = {
-            event.agent
-            for ticket in group
-            for event in ticket.facts.assignments
-            if event.agent is not None
-        }
+        agents = set().union(*(agents_on(ticket) for ticket in group))
         advice.append(
             StaffingAdvice(
                 channel=str(channel),
@@ -249,31 +372,43 @@ def weekly_report(
     end: datetime,
     config: ReportConfig | None = None,
     nps_scores: Iterable[Any] | None = None,
+    by: Period | str = Period.WEEK,
+    evaluate_rules: bool = False,
 ) -> WeeklyReport:
     """The report of ``[start, end)``: :func:`report`'s summary (in business hours on the
     config's ``business_hours`` calendar, SLA under its policies), then
 
+    - the trend: the period cut at local day, week or month starts (``by``, in the
+      config's ``tz``), each part with its own summary and SLA rows;
     - SLA attainment per metric and priority, for tickets created in the period;
-    - the escalation rules that fired in the period, most first, and the configured
-      rules that never did;
+    - the escalation rules whose ``escalated`` events fall in the period, most first;
+      with ``evaluate_rules``, also what the configured rules would have fired:
+      evaluated along each ticket's history (after each instant's events and at each
+      decision's next-change instant), recorded ``escalated`` events set aside;
     - per channel of the config's staffing goal: the interval (of the goal's length,
       counted from ``start``) whose tickets got their first agent reply within the
-      target least often, and the agents Erlang C says that volume needed.
+      target least often, the agents who took them, and the agents Erlang C says that
+      volume needed.
 
     Raises:
-        InvalidInputError: ``end`` is not after ``start``; NaiveDatetimeError: either
-            without a time zone.
+        InvalidInputError: ``end`` is not after ``start``, an unknown ``by``, more
+            than 1000 periods, something other than tickets, settings or a flag where
+            they belong; NaiveDatetimeError: either without a time zone.
 
     >>> from datetime import datetime, UTC
     >>> from servicekit import Ticket
     >>> t = Ticket.create(id="T-1", at=datetime(2026, 3, 2, 9, tzinfo=UTC), requester="c")
     >>> weekly = weekly_report([t], start=datetime(2026, 3, 2, tzinfo=UTC),
     ...                        end=datetime(2026, 3, 9, tzinfo=UTC))
-    >>> weekly.summary.created, weekly.escalations
-    (1, ())
+    >>> weekly.summary.created, weekly.escalations, len(weekly.periods)
+    (1, (), 1)
     """
     config = ReportConfig() if config is None else config
-    everything = list(tickets)
+    if not isinstance(config, ReportConfig):
+        raise InvalidInputError(f"config must be a ReportConfig or None, got {config!r:.80}")
+    evaluate_rules = boolean("evaluate_rules", evaluate_rules)
+    period = member(Period, by)
+    everything = list(checked_items(tickets, Ticket, "ticket"))
     summary = report(
         everything,
         start=start,
@@ -281,16 +416,46 @@ def weekly_report(
         calendar=config.business_hours,
         nps_scores=nps_scores,
     )
+    bounds = period_bounds(summary.start, summary.end, period, config.tz)
     created = [t for t in everything if start <= t.created_at < end]
-    clocks = [] if config.policies is None else sla_clocks(created, config.policies, end)
+    per_ticket = [] if config.policies is None else ticket_clocks(created, config.policies, end)
+    clocks = [clock for _, cs in per_ticket for clock in cs]
     if config.policies is not None:  # the clocks of the rows, evaluated once, in the summary
-        summary = attrs.evolve(summary, sla=sla_attainment(clocks))
-    escalations, quiet = _escalations(everything, config.rules, start, end)
+        summary = attrs.evolve(
+            summary, sla=sla_attainment(clocks), sla_tickets=decided_tickets(per_ticket)
+        )
+    rules = config.rules
+    periods = trend(
+        everything,
+        None if config.policies is None else {id(t): cs for t, cs in per_ticket},
+        bounds,
+        config.business_hours,
+    )
     return WeeklyReport(
         summary=summary,
         tz=config.tz,
-        sla=_sla_rows(clocks),
-        escalations=escalations,
-        quiet_rules=quiet,
+        by=period,
+        periods=periods,
+        sla=sla_rows(clocks),
+        has_policies=config.policies is not None,
+        rules=() if rules is None else rules.names,
+        escalations=recorded(everything, start, end),
+        would_fire=None
+        if not evaluate_rules
+        else ()
+        if rules is None
+        else would_fire(everything, rules, start=start, end=end, sla=config.policies),
+        staffing_channels=()
+        if config.staffing is None
+        else tuple(str(channel) for channel in config.staffing.aht),
         staffing=() if config.staffing is None else _advice(created, config.staffing, start, end),
+        details=details(
+            everything,
+            periods,
+            start=summary.start,
+            end=summary.end,
+            tz=config.tz,
+            calendar=config.business_hours,
+            goal=config.staffing,
+        ),
     )
