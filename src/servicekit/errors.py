@@ -19,6 +19,7 @@ __all__ = [
     "InvalidInputError",
     "InvalidRecordError",
     "InvalidTransitionError",
+    "MissingExtraError",
     "NaiveDatetimeError",
     "NeverOpensError",
     "ServicekitError",
@@ -181,4 +182,16 @@ class InvalidRecordError(ConfigError):
     Traceback (most recent call last):
     ...
     servicekit.errors.InvalidRecordError: events[0].at: naive datetime 2026-03-02 09:00:00: ...
+    """
+
+
+class MissingExtraError(ServicekitError, ImportError):
+    """An optional feature was called without its extra installed (numpy and pandas
+    for :mod:`servicekit.columns`); the message names the ``pip install`` command.
+
+    >>> raise MissingExtraError("servicekit.columns needs numpy and pandas: "
+    ...                         "pip install servicekit[columns]")
+    Traceback (most recent call last):
+    ...
+    servicekit.errors.MissingExtraError: servicekit.columns needs ... servicekit[columns]
     """
