@@ -29,6 +29,8 @@ from servicekit.columns._business import (
     next_open,
     subtract,
 )
+from servicekit.columns._clocks import sla_clocks
+from servicekit.columns._tickets import tickets, tickets_from_timestamps
 
 __all__ = [
     "add",
@@ -37,5 +39,8 @@ __all__ = [
     "is_open",
     "next_close",
     "next_open",
+    "sla_clocks",
     "subtract",
+    "tickets",
+    "tickets_from_timestamps",
 ]
