@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit docs bench clean
+.PHONY: demo test test-integration lint typecheck unit docs bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,12 @@ demo: $(STAMP)
 	$(BIN)/python -m servicekit demo
 
 test: lint typecheck unit docs
+
+# Beyond one machine, for real: a local Spark session (pyspark + Java 17 or newer).
+# Not part of `make test`, which stays pure pip; fails (never skips) without Java.
+test-integration: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
+	$(BIN)/python -m pytest -p no:cacheprovider tests/integration
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -70,6 +71,11 @@ class TestMissing:
         assert kpi.fcr(items, definition="one_touch").missing == 2
         assert kpi.backlog(items, at=t0 + timedelta(hours=1)).missing == 2
         assert kpi.sla_attainment(items[1:]).missing == 2
+
+    def test_pickled_tallies_keep_missing_apart(self) -> None:
+        tally = pickle.loads(pickle.dumps(kpi.NPSTally().update([10, None])))
+        merged = pickle.loads(pickle.dumps(tally.merge(kpi.NPSTally().update([NAN]))))
+        assert (merged.result().count, merged.result().missing) == (1, 2)
 
     def test_tallies_merge_missing_counts(self) -> None:
         a = kpi.CSATTally().update([5, None])

@@ -126,9 +126,13 @@ def split_missing(values: Iterable[Any]) -> tuple[Iterable[Any], int]:
 
 
 class _Missing:
-    """The key missing inputs are counted under in a counting tally."""
+    """The key missing inputs are counted under in a counting tally: one object, also
+    after pickling (tallies travel to Dask and Spark workers and back)."""
 
     def __repr__(self) -> str:
+        return "MISSING"
+
+    def __reduce__(self) -> str:
         return "MISSING"
 
 
