@@ -269,3 +269,37 @@ class TestBadInput:
         for call in calls:
             with contextlib.suppress(ServicekitError):
                 call()
+
+
+class TestLargeColumns:
+    """Columns of 4,096 rows and more search a grid over the segment table."""
+
+    @settings(max_examples=15)
+    @given(any_calendar(), st.integers(0, 2**32))
+    def test_grid_search_equals_binary_search(self, cal: Calendar, seed: int) -> None:
+        from servicekit.columns._table import Table  # noqa: PLC0415
+
+        rng = np.random.default_rng(seed)
+        low = int(pd.Timestamp("2026-01-01", tz="UTC").value // 1000)
+        us = rng.integers(low, low + 60 * 86_400_000_000, 5_000)
+        table = Table(cal, int(us.min()), int(us.max()) + 1)
+        edges = np.concatenate([table.starts, table.ends, table.starts - 1, table.ends - 1])
+        edges = edges[(edges >= us.min()) & (edges <= us.max())]
+        probe = np.concatenate([us, edges])
+        expected = np.searchsorted(table.starts, probe, side="right") - 1
+        assert (table.segment_of(probe) == expected).all()
+
+    def test_a_million_rows_equal_the_scalar_api_on_a_sample(self) -> None:
+        rng = np.random.default_rng(5)
+        low = int(pd.Timestamp("2025-06-01", tz="UTC").value // 1000)
+        us = rng.integers(low, low + 400 * 86_400_000_000, 20_000)
+        t = pd.Series(pd.DatetimeIndex(us.view("datetime64[us]")).tz_localize("UTC"))
+        end = t + pd.Timedelta(days=3)
+        spent = columns.elapsed(NINE_TO_FIVE, t, end)
+        due = columns.add(NINE_TO_FIVE, t, timedelta(hours=37))
+        back = columns.subtract(NINE_TO_FIVE, t, timedelta(hours=37))
+        for row in range(0, 20_000, 397):
+            start = t.iloc[row].to_pydatetime()
+            assert spent.iloc[row] == NINE_TO_FIVE.elapsed(start, end.iloc[row].to_pydatetime())
+            assert due.iloc[row] == NINE_TO_FIVE.add(start, timedelta(hours=37))
+            assert back.iloc[row] == NINE_TO_FIVE.subtract(start, timedelta(hours=37))

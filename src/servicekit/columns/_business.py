@@ -30,7 +30,7 @@ from servicekit.columns._instants import (
     spread,
 )
 from servicekit.columns._table import Table, duration, instant
-from servicekit.errors import InvalidInputError
+from servicekit.errors import InvalidInputError, NeverOpensError
 
 _DAY_US = 86_400_000_000
 _HORIZON_US = HORIZON // timedelta(microseconds=1)
@@ -377,6 +377,13 @@ def add_business_days(cal: Calendar, t: Any, n: Any) -> Any:
     missing = t_missing | n_missing
     result = us.copy()
     rows = np.flatnonzero(~missing)
+    beyond = rows[np.abs(steps[rows]) > HORIZON.days]
+    if len(beyond):  # fewer dates than that lie within the horizon
+        row = int(beyond[0])
+        raise NeverOpensError(
+            f"no {abs(int(steps[row]))} dates with open hours within {HORIZON.days} days "
+            f"of {instant(us[row]).astimezone(cal.tz)}"
+        )
     if len(rows):
         present, step = us[rows], steps[rows]
         wall = present + _offsets(present, cal)

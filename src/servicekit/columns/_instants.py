@@ -170,6 +170,8 @@ def integers(value: object, name: str) -> Column:
     """
     np, pd = numpy_and_pandas()
     if isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_):
+        if not -(2**62) < int(value) < 2**62:
+            raise InvalidInputError(f"{name}: {value} is out of range")
         return Column(
             values=np.array([int(value)], dtype=np.int64), missing=np.zeros(1, bool),
             kind="scalar", name=name,
