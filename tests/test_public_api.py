@@ -15,6 +15,7 @@ from servicekit.errors import ServicekitError
 PUBLIC_MODULES = [
     "servicekit",
     "servicekit.calendars",
+    "servicekit.columns",
     "servicekit.conditions",
     "servicekit.durations",
     "servicekit.errors",

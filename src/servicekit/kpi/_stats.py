@@ -270,7 +270,7 @@ def to_frame(results: Iterable[Any] | Mapping[Any, Any]) -> Any:
     """KPI results as a pandas DataFrame: one row per result, one column per field,
     intervals as ``low``/``high`` columns (see each result's ``to_dict``). A mapping
     (``{week: result}``, as from :func:`by_period` and a metric) gives the keys as the
-    index. Needs pandas (``pip install servicekit[columns]``).
+    index (tuple keys, as from a ``groupby`` on several columns, a MultiIndex). Needs pandas (``pip install servicekit[columns]``).
 
     Raises:
         InvalidInputError: an item that is not a KPI result.
@@ -299,4 +299,7 @@ def to_frame(results: Iterable[Any] | Mapping[Any, Any]) -> Any:
         ):
             raise InvalidInputError(f"results[{position}] is not a KPI result: {item!r:.60}")
         rows.append(flat(item))
-    return pandas.DataFrame.from_records(rows, index=keys)
+    index: Any = keys
+    if keys and all(isinstance(key, tuple) for key in keys):
+        index = pandas.MultiIndex.from_tuples(keys)  # from a groupby on several columns
+    return pandas.DataFrame.from_records(rows, index=index)
