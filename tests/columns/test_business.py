@@ -282,12 +282,22 @@ class TestLargeColumns:
         rng = np.random.default_rng(seed)
         low = int(pd.Timestamp("2026-01-01", tz="UTC").value // 1000)
         us = rng.integers(low, low + 60 * 86_400_000_000, 5_000)
+        if cal.elapsed(
+            pd.Timestamp(low, unit="us", tz="UTC"),
+            pd.Timestamp(low, unit="us", tz="UTC") + timedelta(days=60),
+        ) == timedelta(0):
+            return
         table = Table(cal, int(us.min()), int(us.max()) + 1)
         edges = np.concatenate([table.starts, table.ends, table.starts - 1, table.ends - 1])
         edges = edges[(edges >= us.min()) & (edges <= us.max())]
         probe = np.concatenate([us, edges])
         expected = np.searchsorted(table.starts, probe, side="right") - 1
         assert (table.segment_of(probe) == expected).all()
+        totals = rng.integers(0, table.total + 1, 5_000)
+        totals = np.concatenate([totals, table.after, table.after - 1, table.after + 1])
+        totals = totals[(totals >= 0) & (totals <= table.total)]
+        expected = np.searchsorted(table.after, totals, side="left")
+        assert (table.first_reaching(totals) == expected).all()
 
     def test_a_million_rows_equal_the_scalar_api_on_a_sample(self) -> None:
         rng = np.random.default_rng(5)

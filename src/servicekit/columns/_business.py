@@ -103,7 +103,7 @@ def _forward(cal: Calendar, us: Array, amount: Array) -> Array:
         furthest = cal.add(instant(us[row]), duration(amount[row]))
         table = Table(cal, int(us.min()), int(instants(furthest, "t").values[0]) + 1)
         target = table.open_before(us) + amount
-    j = np.searchsorted(table.after, target, side="left")
+    j = table.first_reaching(target)
     result: Array = table.starts[j] + target - table.before[j]
     return result
 

@@ -17,6 +17,39 @@ from servicekit.columns._deps import numpy_and_pandas
 from servicekit.columns._instants import Array
 
 
+class Grid:
+    """``np.searchsorted(values, queries, side)`` for many queries at once.
+
+    A million random queries are a million cache-missing binary searches. Cells of
+    equal width over ``[low, high)`` hold the answer at each cell's start, so a query
+    takes one lookup and then steps past the few values inside its cell (at most
+    ``steps``, the most any cell holds). Values bunched into few cells (more than 6 in
+    one), short columns and queries outside ``[low, high)`` use ``searchsorted``.
+    """
+
+    def __init__(self, values: Array, low: int, high: int, side: str) -> None:
+        np, _ = numpy_and_pandas()
+        self.values, self.low, self.high, self.side = values, low, high, side
+        cells = min(4 * len(values) + 1, 1 << 22)
+        self.width = max(-(-(high - low) // cells), 1)
+        edges = low + self.width * np.arange(cells + 1, dtype=np.int64)
+        self.first = np.searchsorted(values, edges, side=side)
+        inside = np.bincount((values[(values >= low) & (values < high)] - low) // self.width)
+        self.steps = int(inside.max()) if len(inside) else 0
+        self.padded = np.append(values, np.iinfo(np.int64).max)
+
+    def search(self, queries: Array) -> Array:
+        """``np.searchsorted(values, queries, side)``."""
+        np, _ = numpy_and_pandas()
+        small = len(queries) < 4096 or self.steps > 6
+        if small or int(queries.min()) < self.low or int(queries.max()) >= self.high:
+            return np.searchsorted(self.values, queries, side=self.side)
+        j = self.first[(queries - self.low) // self.width]
+        for _ in range(self.steps):
+            j += self.padded[j] <= queries if self.side == "right" else self.padded[j] < queries
+        return j
+
+
 class Table:
     """Open segments of ``calendar`` over at least ``[low, high)`` (microseconds)."""
 
@@ -30,9 +63,8 @@ class Table:
         self.after = self.before + (self.ends - self.starts)
         self.count = len(self.starts)
         self.total = int(self.after[-1]) if self.count else 0
-        self._cells: tuple[int, int, Array, int] | tuple[()] | None = None
-        big = np.iinfo(np.int64).max
-        self._padded = np.append(self.starts, big)  # starts, then one that never comes
+        self._starts_grid: Grid | None = None
+        self._after_grid: Grid | None = None
         # Segment j at index j + 1, after an empty one at ``low`` (for instants before
         # the first segment), so open time is three lookups and no branch.
         self._starts1 = np.append(np.int64(self.low), self.starts)
@@ -40,40 +72,19 @@ class Table:
         self._before1 = np.append(np.int64(0), self.before)
 
     def segment_of(self, us: Array) -> Array:
-        """Index of the last segment starting at or before each instant (-1: none).
+        """Index of the last segment starting at or before each instant (-1: none)."""
+        if self._starts_grid is None:
+            self._starts_grid = Grid(self.starts, self.low, self.high, "right")
+        result: Array = self._starts_grid.search(us) - 1
+        return result
 
-        ``searchsorted`` over a million random instants is a million cache-missing
-        binary searches; a grid over the table's span answers most of each search in
-        one lookup (the last segment starting before the instant's cell), then moves
-        on past the few segments that start inside the cell."""
-        np, _ = numpy_and_pandas()
-        if len(us) < 4096 or not self.count:
-            return np.searchsorted(self.starts, us, side="right") - 1
-        grid = self._grid()
-        if grid is None:
-            return np.searchsorted(self.starts, us, side="right") - 1
-        origin, width, first, steps = grid
-        if int(us.min()) < origin:
-            return np.searchsorted(self.starts, us, side="right") - 1
-        j = first[(np.minimum(us, self.high) - origin) // width]
-        for _ in range(steps):  # at most `steps` segments start within one cell
-            j += self._padded[j + 1] <= us
-        return j
-
-    def _grid(self) -> tuple[int, int, Array, int] | None:
-        """Cells of equal width over ``[low, high]``: for each, the last segment
-        starting at or before its start, and the most segments starting inside one."""
-        if self._cells is not None:
-            return self._cells or None
-        np, _ = numpy_and_pandas()
-        cells = min(4 * self.count + 1, 1 << 22)
-        width = max(-(-(self.high - self.low + 1) // cells), 1)
-        edges = self.low + width * np.arange(cells + 1, dtype=np.int64)
-        first = np.searchsorted(self.starts, edges, side="right") - 1
-        inside = np.bincount((self.starts - self.low) // width, minlength=cells + 1)
-        steps = int(inside.max())
-        self._cells = (self.low, width, first, steps) if steps <= 6 else ()
-        return self._cells or None
+    def first_reaching(self, total: Array) -> Array:
+        """Index of the first segment whose running total (``after``) reaches each
+        amount of open time (``searchsorted(after, total, "left")``)."""
+        if self._after_grid is None:
+            self._after_grid = Grid(self.after, 0, self.total + 1, "left")
+        result: Array = self._after_grid.search(total)
+        return result
 
     def open_before(self, us: Array) -> Array:
         """Open time in ``[low, us)`` for instants within the table."""
