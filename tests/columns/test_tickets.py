@@ -236,3 +236,39 @@ class TestSLAClocks:
             columns.sla_clocks(["T-1"], POLICY, now=T0)  # type: ignore[list-item]
         with pytest.raises(ServicekitError, match="naive"):
             columns.sla_clocks([], POLICY, now=datetime(2026, 3, 2))  # noqa: DTZ001
+
+
+CELLS = st.one_of(
+    st.none(),
+    st.text(max_size=4),
+    st.integers(-3, 12),
+    st.floats(allow_nan=True),
+    st.booleans(),
+    st.sampled_from(["created", "replied", "agent", "customer", "solved", "T-1", "high"]),
+    st.sampled_from(["2026-03-02T09:00:00+00:00", "2026-03-02", "tomorrow"]),
+    st.lists(st.text(max_size=2), max_size=2),
+)
+NAMES = st.sampled_from(
+    ["ticket_id", "type", "at", "by", "status", "priority", "requester", "tags", "junk"]
+)
+
+
+class TestFuzz:
+    @settings(max_examples=60)
+    @given(st.dictionaries(NAMES, st.lists(CELLS, min_size=2, max_size=2), max_size=7))
+    def test_long_tables_raise_only_servicekit_errors(self, data: dict[str, list[Any]]) -> None:
+        frame = pd.DataFrame(data) if data else pd.DataFrame({"x": [1]})
+        with contextlib.suppress(ServicekitError):
+            columns.tickets(frame)
+
+    @given(st.one_of(st.none(), st.integers(), st.text(), st.lists(st.none())))
+    def test_other_entry_points_raise_only_servicekit_errors(self, junk: Any) -> None:
+        for call in (
+            lambda: columns.tickets(junk),
+            lambda: columns.tickets_from_timestamps(junk, created="c"),
+            lambda: columns.sla_clocks(junk, POLICY, now=T0),
+            lambda: columns.sla_clocks([], junk, now=T0),
+            lambda: columns.sla_clocks([], POLICY, now=junk),
+        ):
+            with contextlib.suppress(ServicekitError):
+                call()

@@ -79,6 +79,8 @@ def sla_clocks(tickets: Iterable[Ticket], policies: PolicySet | SLAPolicy, *, no
         raise InvalidInputError(
             f"policies must be a PolicySet or an SLAPolicy, got {type(policies).__name__}"
         )
+    if not isinstance(now, datetime):
+        raise InvalidInputError(f"now must be a tz-aware datetime, got {now!r:.80}")
     zone = require_aware(now, "now").tzinfo
     if isinstance(tickets, Ticket) or not isinstance(tickets, Iterable):
         raise InvalidInputError(f"tickets must be a collection of tickets, got {tickets!r:.80}")

@@ -270,7 +270,8 @@ def to_frame(results: Iterable[Any] | Mapping[Any, Any]) -> Any:
     """KPI results as a pandas DataFrame: one row per result, one column per field,
     intervals as ``low``/``high`` columns (see each result's ``to_dict``). A mapping
     (``{week: result}``, as from :func:`by_period` and a metric) gives the keys as the
-    index (tuple keys, as from a ``groupby`` on several columns, a MultiIndex). Needs pandas (``pip install servicekit[columns]``).
+    index (tuple keys, as from a ``groupby`` on several columns, a MultiIndex). Needs
+    pandas (``pip install servicekit[columns]``).
 
     Raises:
         InvalidInputError: an item that is not a KPI result.
