@@ -15,7 +15,7 @@ import math
 import typing
 from collections.abc import Hashable
 from datetime import UTC, datetime, tzinfo
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import attrs
 
@@ -202,20 +202,38 @@ def _add_row(found: dict[str, Ticket], record: dict[str, Any], where: str) -> No
 # -- wide tables ------------------------------------------------------------------------
 
 
-_FIELDS: dict[type[Event], tuple[tuple[str, Any], ...]] = {}
+class _Maker(Generic[E]):
+    """Builds events of one type from values the caller has checked already (column
+    by column), without running the per-field converters again: each value goes
+    straight into its slot. ``fields`` names the values ``__call__`` takes, in order;
+    they must be the event type's fields, in order, so a change to the event classes
+    fails here at first use rather than building wrong events."""
+
+    def __init__(self, kind: type[E], fields: tuple[str, ...]) -> None:
+        found = tuple(field.name for field in attrs.fields(kind))
+        if found != fields:
+            raise AssertionError(f"{kind.__name__} fields are {found}, not {fields}")
+        self.kind = kind
+        self.setters = tuple(getattr(kind, name).__set__ for name in fields)
+
+    def __call__(self, *values: Any) -> E:
+        event = object.__new__(self.kind)
+        for setter, value in zip(self.setters, values, strict=True):
+            setter(event, value)
+        return event
 
 
-def _event(kind: type[E], **values: Any) -> E:
-    """An event of values the caller has checked already (column-wise): built without
-    running the per-field converters again. Fields not given take their defaults."""
-    fields = _FIELDS.get(kind)
-    if fields is None:
-        fields = tuple((f.name, f.default) for f in attrs.fields(kind))
-        _FIELDS[kind] = fields
-    event = object.__new__(kind)
-    for name, default in fields:
-        object.__setattr__(event, name, values.get(name, default))
-    return event
+@functools.cache
+def _makers() -> tuple[_Maker[Created], _Maker[Assigned], _Maker[Replied], _Maker[StatusChanged]]:
+    return (
+        _Maker(
+            Created,
+            ("at", "ticket_id", "requester", "channel", "priority", "by", "author_id", "tags"),
+        ),
+        _Maker(Assigned, ("at", "agent", "group")),
+        _Maker(Replied, ("at", "by", "public", "author_id")),
+        _Maker(StatusChanged, ("at", "status", "by", "author_id")),
+    )
 
 
 def _names(frame: Any, column: object, argument: str, check: Any) -> list[Any]:
@@ -329,24 +347,33 @@ def tickets_from_timestamps(
     groups = (
         none if group is None else _names(frame, group, "group", lambda v: check_name(v, "group"))
     )
-    found: list[Ticket] = []
     columns = [ids, born, priorities, channels, people, groups, *(m[1] for m in milestones)]
-    labels = [label for label, _ in milestones]
+    return _replayed(columns, [label for label, _ in milestones])
+
+
+def _replayed(columns: list[list[Any]], labels: list[str]) -> list[Ticket]:
+    """One ticket per row of checked columns (ids, creation instants, priorities,
+    channels, requesters, groups, then the milestones named by ``labels``)."""
+    found: list[Ticket] = []
+    make_created, assigned, replied, status_changed = _makers()
+    agent, customer, no_tags = Author.AGENT, Author.CUSTOMER, frozenset[str]()
+    stops = {"solved": Status.SOLVED, "closed": Status.CLOSED}
     for row, (ticket_id, at, rank, via, who, team, *marks) in enumerate(zip(*columns, strict=True)):
         person = who if who is not None else ticket_id
         history: list[Event] = [
-            _event(
-                Created,
-                at=at,
-                ticket_id=ticket_id,
-                requester=person,
-                channel=via if via is not None else Channel.EMAIL,
-                priority=rank if rank is not None else Priority.NORMAL,
-                author_id=person,
+            make_created(
+                at,
+                ticket_id,
+                person,
+                via if via is not None else Channel.EMAIL,
+                rank if rank is not None else Priority.NORMAL,
+                customer,
+                person,
+                no_tags,
             )
         ]
         if team is not None:
-            history.append(_event(Assigned, at=at, group=team))
+            history.append(assigned(at, None, team))
         later: list[tuple[datetime, int, Event]] = []
         for order, (label, mark) in enumerate(zip(labels, marks, strict=True)):
             if mark is None:
@@ -355,17 +382,17 @@ def tickets_from_timestamps(
                 raise InvalidRecordError(
                     f"row {row}", f"{label} {mark.isoformat()} is before creation {at.isoformat()}"
                 )
-            later.append((mark, order, _milestone(label, mark)))
-        later.sort(key=lambda item: (item[0], item[1]))
+            event: Event = (
+                replied(mark, agent, True, None)
+                if label == "first_reply"
+                else status_changed(mark, stops[label], agent, None)
+            )
+            later.append((mark, order, event))
+        if len(later) > 1:
+            later.sort(key=lambda item: (item[0], item[1]))
         history += [event for _, _, event in later]
         try:
             found.append(Ticket(history))
         except InvalidTransitionError as exc:
             raise InvalidRecordError(f"row {row}", str(exc)) from None
     return found
-
-
-def _milestone(label: str, at: datetime) -> Event:
-    if label == "first_reply":
-        return _event(Replied, at=at, by=Author.AGENT)
-    return _event(StatusChanged, at=at, status=Status(label), by=Author.AGENT)
