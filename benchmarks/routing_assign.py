@@ -75,7 +75,7 @@ def timed(
     queue: list[Task], team: list[AgentState], *, explain: bool
 ) -> tuple[dict[str, str], float]:
     start = time.perf_counter()
-    result = assign(queue, team, NOW, router=ROUTER, explain=explain)
+    result = assign(queue, team, now=NOW, router=ROUTER, explain=explain)
     return dict(result.assigned), time.perf_counter() - start
 
 

@@ -20,6 +20,6 @@ def test_readme_examples_run(capsys: pytest.CaptureFixture[str]) -> None:
         "achieved",
         "not met: sla first_reply used >= 75% -> 2026-03-09 11:00:00-04:00",
         "14 agents answer 88.8% within 20s (goal 80%); schedule 20 for 30% shrinkage",
-        "  capacity: kept 1, dropped 1: ana (chat 2/2 full)",
+        "  has_capacity: kept 1, dropped 1: ana (chat 2/2 full)",
         "NPS +50 ± 61 (n=6)",
     ]

@@ -3,7 +3,7 @@
 The names most users need are here; the rest live in their namespaces
 (``servicekit.calendars``, ``servicekit.tickets``, ``servicekit.sla``,
 ``servicekit.conditions``, ``servicekit.escalation``, ``servicekit.routing``,
-``servicekit.kpi``, ``servicekit.staffing``, ``servicekit.simulation``,
+``servicekit.kpi``, ``servicekit.report``, ``servicekit.staffing``, ``servicekit.simulation``,
 ``servicekit.testing``, ``servicekit.errors``, ``servicekit.durations``).
 
 >>> import servicekit

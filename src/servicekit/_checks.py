@@ -1,17 +1,66 @@
-"""Argument checks shared by the value classes of several packages: a flag, a fraction,
-an optional value of a kind, and one or several items of a kind as a tuple. Each raises
-:class:`~servicekit.errors.InvalidInputError` naming the argument and the value."""
+"""The one place argument checks live: names, enum members, flags, fractions, counts,
+instants, one or several items of a kind, and the re-raise of an input error as a
+config error at a path. Every public entry point validates through these; each raises
+:class:`~servicekit.errors.InvalidInputError` (or :class:`~servicekit.errors.ConfigError`)
+naming the argument and the value."""
 
 from __future__ import annotations
 
+import enum
+import math
 from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 import attrs
 
-from servicekit.errors import InvalidInputError
+from servicekit._time import require_aware
+from servicekit.errors import ConfigError, InvalidInputError, join_path
 
 T = TypeVar("T")
+E = TypeVar("E", bound=enum.StrEnum)
+
+
+def checked_name(value: object, what: str) -> str:
+    """``value`` if it is a name: a non-empty string without surrounding whitespace."""
+    if not isinstance(value, str) or not value or value.strip() != value:
+        raise InvalidInputError(f"{what} must be a non-empty name, got {value!r}")
+    return value
+
+
+def named(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """attrs validator: ``value`` is a name (see :func:`checked_name`)."""
+    checked_name(value, attribute.name)
+
+
+def optional_named(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """attrs validator: ``value`` is ``None`` or a name."""
+    if value is not None:
+        checked_name(value, attribute.name)
+
+
+def member(kind: type[E], value: object) -> E:
+    """The member of ``kind`` named ``value``.
+
+    Raises:
+        InvalidInputError: no such member; the message lists the valid names.
+
+    >>> from servicekit.tickets import Priority
+    >>> member(Priority, "top")
+    Traceback (most recent call last):
+    ...
+    servicekit.errors.InvalidInputError: 'top' is not a valid priority; expected one of ...
+    """
+    if isinstance(value, str):
+        try:
+            return kind(value)
+        except ValueError:
+            pass
+    names = ", ".join(kind)
+    raise InvalidInputError(
+        f"{value!r} is not a valid {kind.__name__.lower()}; expected one of {names}"
+    )
 
 
 def flag(_: object, attribute: attrs.Attribute[bool], value: object) -> None:
@@ -29,6 +78,50 @@ def fraction(name: str, value: object, low: float, high: float, *, closed_high: 
         bracket = "]" if closed_high else ")"
         raise InvalidInputError(f"{name} must be in ({low:g}, {high:g}{bracket}, got {value!r}")
     return float(value)
+
+
+def count(value: object, what: str) -> int:
+    """A whole number >= 0 (``True`` is not a number here)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidInputError(f"{what} must be a whole number >= 0, got {value!r}")
+    return value
+
+
+def counts(value: object, what: str) -> Mapping[str, int]:
+    """A read-only mapping of names to whole numbers >= 0."""
+    if not isinstance(value, Mapping):
+        raise InvalidInputError(f"{what} must be a mapping of names to numbers, got {value!r}")
+    return MappingProxyType(
+        {
+            checked_name(key, what): count(number, f"{what}[{key!r}]")
+            for key, number in value.items()
+        }
+    )
+
+
+def names(value: object, what: str) -> frozenset[str]:
+    """A set of names from one name or an iterable of names."""
+    return frozenset(ordered_names(value, what))
+
+
+def ordered_names(value: object, what: str) -> tuple[str, ...]:
+    """Names in order, each once (the first occurrence wins), from one name or several."""
+    items = (value,) if isinstance(value, str) else value
+    if not isinstance(items, Iterable) or isinstance(items, Mapping):
+        raise InvalidInputError(f"{what} must be names, got {value!r}")
+    return tuple(dict.fromkeys(checked_name(item, what) for item in items))
+
+
+def instant(value: object, what: str) -> datetime:
+    """A tz-aware datetime; a naive one is an error, never assumed UTC."""
+    if not isinstance(value, datetime):
+        raise InvalidInputError(f"{what} must be a datetime, got {value!r}")
+    return require_aware(value, what)
+
+
+def optional_instant(value: object, what: str) -> datetime | None:
+    """``None`` or a tz-aware datetime."""
+    return None if value is None else instant(value, what)
 
 
 def optional_of(kind: type[Any], name: str) -> Callable[[object, Any, object], None]:
@@ -52,3 +145,76 @@ def checked_items(value: object, kind: type[T], what: str) -> tuple[T, ...]:
         if not isinstance(item, kind):
             raise InvalidInputError(f"not {'an' if what[0] in 'aeiou' else 'a'} {what}: {item!r}")
     return found
+
+
+def distinct(items: Iterable[T], key: Callable[[T], str], clash: str) -> list[T]:
+    """``items`` as a list, refusing two with one ``key``; ``clash`` is the message, with
+    ``{key!r}`` where the repeated key goes (``"two tasks have the id {key!r}"``)."""
+    found: list[T] = []
+    seen: set[str] = set()
+    for item in items:
+        if key(item) in seen:
+            raise InvalidInputError(clash.format(key=key(item)))
+        seen.add(key(item))
+        found.append(item)
+    return found
+
+
+def config_object(
+    data: object, path: str, what: str, *, keys: Iterable[str], required: Iterable[str] = ()
+) -> Mapping[Any, Any]:
+    """``data`` as a config object (a mapping) with no key outside ``keys`` and every
+    ``required`` key; an unknown or missing key is named by its own path."""
+    if not isinstance(data, Mapping):
+        raise ConfigError(path, f"expected {what}, got {data!r}")
+    known = tuple(keys)
+    for key in data:
+        if key not in known:
+            raise ConfigError(
+                join_path(path, str(key)), f"unknown key; expected one of {', '.join(known)}"
+            )
+    for key in required:
+        if key not in data:
+            raise ConfigError(join_path(path, key), "missing")
+    return data
+
+
+def located(path: str, build: Callable[[], T]) -> T:
+    """``build()``, with an :class:`InvalidInputError` re-raised as a :class:`ConfigError`
+    at ``path``: how every config reader turns a Python-API error into a located one."""
+    try:
+        return build()
+    except InvalidInputError as exc:
+        raise ConfigError(path, str(exc)) from exc
+
+
+def located_at(path: str, key: str, build: Callable[[], T]) -> T:
+    """:func:`located` at ``path.key``."""
+    return located(join_path(path, key), build)
+
+
+def short(value: object, limit: int = 80) -> str:
+    """``repr(value)`` cut to about ``limit`` characters, for error messages."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def finite(name: str, value: object, *, low: float | None = None) -> float:
+    """``value`` as a finite ``float`` (not a bool), at least ``low`` when given."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise InvalidInputError(f"{name} must be a finite number, got {short(value)}")
+    if low is not None and value < low:
+        raise InvalidInputError(f"{name} must be at least {low:g}, got {short(value)}")
+    return float(value)
+
+
+def whole(name: str, value: object, *, low: int | None = None, high: int | None = None) -> int:
+    """``value`` as an ``int`` (not a bool) in ``[low, high]`` where given."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInputError(f"{name} must be a whole number, got {short(value)}")
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise InvalidInputError(
+            f"{name} must be in [{'' if low is None else low}, {'' if high is None else high}], "
+            f"got {value}"
+        )
+    return value

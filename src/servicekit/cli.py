@@ -27,7 +27,8 @@ from servicekit import simulation
 from servicekit.calendars import Calendar
 from servicekit.durations import format_duration, parse_duration
 from servicekit.errors import ConfigError, ServicekitError
-from servicekit.kpi import ReportConfig, WeeklyReport, period_start, weekly_report
+from servicekit.kpi import period_start
+from servicekit.report import ReportConfig, WeeklyReport, weekly_report
 from servicekit.tickets import Created, Ticket, event_from_dict, event_to_dict
 
 __all__ = ["main"]
@@ -92,7 +93,7 @@ def read_tickets(path: Path) -> list[Ticket]:
             if isinstance(event, Created):
                 if ticket_id in tickets:
                     _fail(where, f"ticket {ticket_id!r} is created twice")
-                tickets[ticket_id] = Ticket([event])
+                tickets[ticket_id] = Ticket.replay([event])
             elif ticket_id not in tickets:
                 _fail(where, f"field 'ticket_id': ticket {ticket_id!r} has no created event yet")
             else:

@@ -185,13 +185,15 @@ class InvalidRecordError(ConfigError):
     """
 
 
-class MissingExtraError(ServicekitError, ImportError):
-    """An optional feature was called without its extra installed (numpy and pandas
-    for :mod:`servicekit.columns`); the message names the ``pip install`` command.
+# --- optional extras (qa-insights branch) ------------------------------------------------
 
-    >>> raise MissingExtraError("servicekit.columns needs numpy and pandas: "
-    ...                         "pip install servicekit[columns]")
+
+class MissingExtraError(ServicekitError, ImportError):
+    """A function needs an optional dependency that is not installed; the message names
+    the extra to install (``pip install 'servicekit[insights]'``).
+
+    >>> raise MissingExtraError("rising_topics needs scipy: pip install 'servicekit[insights]'")
     Traceback (most recent call last):
     ...
-    servicekit.errors.MissingExtraError: servicekit.columns needs ... servicekit[columns]
+    servicekit.errors.MissingExtraError: rising_topics needs scipy: ...
     """

@@ -61,7 +61,7 @@ class TestLongTable:
                 author_id=first.author_id,
                 tags=first.tags,
             )
-            built.append(Ticket([renamed, *events[1:]]))
+            built.append(Ticket.replay([renamed, *events[1:]]))
         found = columns.tickets(long_frame(built))
         assert [t.id for t in found] == [t.id for t in built]
         for got, want in zip(found, built, strict=True):

@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from servicekit import Ticket
+from servicekit import BusinessCalendar, Ticket
 from servicekit.conditions import (
     ALWAYS,
+    Changed,
     Condition,
     Context,
+    FieldCondition,
+    TimeSince,
     all_of,
     any_of,
     condition_from_dict,
     not_,
+    time_since,
     where,
 )
 from servicekit.errors import ConfigError, InvalidInputError
+from servicekit.sla import Metric, SLACondition
 from servicekit.tickets import Assigned, FieldChanged
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
@@ -157,3 +163,37 @@ def test_in_and_not_in_agree_with_comparing_one_by_one(actual: Any, values: list
     expected = any(actual is v or actual == v for v in values)
     assert where("fields.x", "in", values).holds(context) is expected
     assert where("fields.x", "not_in", values).holds(context) is not expected
+
+
+class TestConstruction:
+    """The condition classes refuse at construction what would only fail in holds."""
+
+    @pytest.mark.parametrize(
+        "build",
+        [
+            lambda: FieldCondition("colour", "is", 1),
+            lambda: FieldCondition("priority", "~", "high"),  # type: ignore[arg-type]
+            lambda: FieldCondition("priority", "is", "top"),
+            lambda: FieldCondition("group", "in", "billing"),
+            lambda: FieldCondition("group", "contains", "billing"),
+            lambda: Changed("channel", to="chat"),
+            lambda: Changed("status", to="sleeping"),
+            lambda: TimeSince("birthday", ">=", timedelta(hours=1)),
+            lambda: TimeSince("created", ">=", "1h"),  # type: ignore[arg-type]
+            lambda: TimeSince("created", "~", timedelta(hours=1)),  # type: ignore[arg-type]
+            lambda: SLACondition("first_reply", "used", ">=", 0.5),  # type: ignore[arg-type]
+            lambda: SLACondition(Metric.FIRST_REPLY, "used", ">=", "1h"),  # type: ignore[arg-type]
+        ],
+        ids=range(12),
+    )
+    def test_invalid_state_is_refused(self, build: Callable[[], object]) -> None:
+        with pytest.raises(InvalidInputError):
+            build()
+
+    def test_time_since_equality_sees_the_calendar(self) -> None:
+        nine_to_five = BusinessCalendar(tz="UTC", weekly={"mon-fri": ["09:00-17:00"]})
+        always = time_since("created", ">=", "4h", calendar=BusinessCalendar.always())
+        assert time_since("created", ">=", "4h", calendar=nine_to_five) != always
+        same = time_since("created", ">=", "4h", calendar=nine_to_five)
+        assert same == time_since("created", ">=", "4h", calendar=nine_to_five)
+        assert hash(same) == hash(time_since("created", ">=", "4h", calendar=nine_to_five))

@@ -1,5 +1,5 @@
 """Escalation: tiered rules on SLA clocks, guards against firing twice, passes, the
-trace, and an honest next_check_at."""
+trace, and an honest next_change_at."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from servicekit import BusinessCalendar, SLAPolicy, Ticket
-from servicekit.conditions import Condition, changed, sla_clock, time_since, where
+from servicekit.conditions import Condition, changed, time_since, where
 from servicekit.errors import InvalidInputError
 from servicekit.escalation import (
     AddTag,
     Assign,
-    Decision,
+    EscalationDecision,
     EscalationRule,
     Notify,
     RuleOutcome,
@@ -26,6 +26,7 @@ from servicekit.escalation import (
     SetPriority,
     evaluate,
 )
+from servicekit.sla import sla_clock
 from servicekit.testing.strategies import ticket_histories
 from servicekit.tickets import Created, Escalated, Event, Replied, StatusChanged
 
@@ -59,8 +60,8 @@ def new_ticket(*events: Event) -> Ticket:
     return Ticket.replay([Created(at=MON, ticket_id="T-1", requester="c"), *events])
 
 
-def follow(rules: RuleSet, ticket: Ticket, until: datetime) -> list[Decision]:
-    """Evaluate at every next_check_at up to ``until``, appending the decided events,
+def follow(rules: RuleSet, ticket: Ticket, until: datetime) -> list[EscalationDecision]:
+    """Evaluate at every next_change_at up to ``until``, appending the decided events,
     as an app that schedules its wake-ups would."""
     decisions = []
     now = ticket.updated_at
@@ -68,9 +69,9 @@ def follow(rules: RuleSet, ticket: Ticket, until: datetime) -> list[Decision]:
         decision = evaluate(rules, ticket, now=now, sla=POLICY)
         decisions.append(decision)
         ticket = decision.ticket
-        if decision.next_check_at is None:
+        if decision.next_change_at is None:
             break
-        now = decision.next_check_at
+        now = decision.next_change_at
     return decisions
 
 
@@ -86,13 +87,25 @@ class TestTieredEscalation:
         final = decisions[-1].ticket
         assert final.fields["escalation_level"] == 3
         assert final.priority == "urgent"
-        assert decisions[-1].next_check_at is None
+        assert decisions[-1].next_change_at is None
+
+    @pytest.mark.parametrize("hours", [0, 2, 3, 4, 6])
+    def test_a_ready_sla_evaluation_decides_as_the_policy_does(self, hours: int) -> None:
+        ticket, now = new_ticket(), MON + timedelta(hours=hours)
+        ready = evaluate(TIERED, ticket, now=now, sla=POLICY.evaluate(ticket, now=now))
+        assert ready == evaluate(TIERED, ticket, now=now, sla=POLICY)
+
+    def test_a_ready_sla_evaluation_must_be_at_now(self) -> None:
+        ticket = new_ticket()
+        stale = POLICY.evaluate(ticket, now=MON + timedelta(hours=1))
+        with pytest.raises(InvalidInputError, match=r"evaluation is at .* not at now"):
+            evaluate(TIERED, ticket, now=MON + timedelta(hours=2), sla=stale)
 
     def test_a_reply_stops_the_tiers(self) -> None:
         replied = new_ticket(Replied(at=MON + timedelta(hours=1), by="agent"))
         decision = evaluate(TIERED, replied, now=MON + timedelta(hours=5), sla=POLICY)
         assert decision.fired == ()
-        assert decision.next_check_at is None
+        assert decision.next_change_at is None
 
     def test_trace_explains_every_rule(self) -> None:
         decision = evaluate(TIERED, new_ticket(), now=MON + timedelta(hours=2), sla=POLICY)
@@ -106,7 +119,7 @@ class TestTieredEscalation:
         assert str(decision.trace[1].conditions[0]) == (
             "[ ] sla first_reply used >= 75%  (first reply: 50% used)"
         )
-        assert decision.next_check_at == MON + timedelta(hours=3)
+        assert decision.next_change_at == MON + timedelta(hours=3)
         assert "do: Notify(target='l1', message=None) (rule L1 at 50%)" in decision.explain()
         assert decision.events == (
             Escalated(at=MON + timedelta(hours=2), rule="L1 at 50%"),
@@ -132,7 +145,7 @@ class TestGuards:
                                 actions=[Notify("team")], once=False, cooldown="2h")]  # fmt: skip
         first = evaluate(rules, new_ticket(), now=MON + timedelta(hours=1))
         assert first.fired == ("ping",)
-        assert first.next_check_at == MON + timedelta(hours=3)
+        assert first.next_change_at == MON + timedelta(hours=3)
         cooling = evaluate(rules, first.ticket, now=MON + timedelta(hours=2))
         assert cooling.trace[0].outcome is RuleOutcome.COOLING_DOWN
         assert evaluate(rules, first.ticket, now=MON + timedelta(hours=3)).fired == ("ping",)
@@ -284,7 +297,7 @@ class TestProperties:
         decision = evaluate(rules, t, now=t.updated_at + timedelta(minutes=minutes), sla=POLICY)
         after = decision.ticket
         baseline = evaluate(rules, after, now=decision.now, sla=POLICY)
-        horizon = decision.next_check_at or decision.now + timedelta(days=20)
+        horizon = decision.next_change_at or decision.now + timedelta(days=20)
         for fraction in samples:
             sample = decision.now + (horizon - decision.now) * fraction
             if sample >= horizon:  # a fraction near 1 can round up to the horizon itself
@@ -294,7 +307,7 @@ class TestProperties:
 
 
 def _values(trace: RuleTrace) -> tuple[object, ...]:
-    """What may not change before next_check_at: a rule's outcome, and unless it is a
+    """What may not change before next_change_at: a rule's outcome, and unless it is a
     ``once`` rule that already fired (which never fires again) its conditions."""
     if trace.outcome is RuleOutcome.ALREADY_FIRED:
         return (trace.outcome,)

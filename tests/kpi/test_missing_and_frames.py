@@ -69,7 +69,7 @@ class TestMissing:
         assert kpi.first_reply_times(items).missing == 2
         assert kpi.reopen_rate(items).missing == 2
         assert kpi.fcr(items, definition="one_touch").missing == 2
-        assert kpi.backlog(items, at=t0 + timedelta(hours=1)).missing == 2
+        assert kpi.backlog(items, now=t0 + timedelta(hours=1)).missing == 2
         assert kpi.sla_attainment(items[1:]).missing == 2
 
     def test_pickled_tallies_keep_missing_apart(self) -> None:

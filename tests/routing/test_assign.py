@@ -46,10 +46,10 @@ class Quiet(Filter):
 
     name = "quiet"
 
-    def keeps(self, task: Task, requirements: Requirements, agent: AgentState) -> bool:
+    def holds(self, task: Task, requirements: Requirements, agent: AgentState) -> bool:
         return agent.open_items < 2
 
-    def why(self, task: Task, requirements: Requirements, agent: AgentState) -> str:
+    def describe(self, task: Task, requirements: Requirements, agent: AgentState) -> str:
         return f"{agent.open_items} open"
 
 
@@ -78,7 +78,7 @@ def sequential(queue: list[Task], team: list[AgentState], router: Router) -> lis
     current = {agent.id: agent for agent in team}
     chosen = []
     for task in sorted(queue, key=lambda t: router.queue.key(t, NOW)):
-        agent_id = route(task, current.values(), NOW, router=router).agent_id
+        agent_id = route(task, current.values(), now=NOW, router=router).agent_id
         if agent_id is not None:
             current[agent_id] = current[agent_id].with_assigned(task, NOW)
         chosen.append(agent_id)
@@ -90,21 +90,21 @@ class TestAgreesWithRoute:
     def test_indexed_equals_route_task_by_task(
         self, queue: list[Task], team: list[AgentState], router: Router
     ) -> None:
-        fast = assign(queue, team, NOW, router=router)
+        fast = assign(queue, team, now=NOW, router=router)
         assert sequential(queue, team, router) == [d.agent_id for d in fast.decisions]
 
     @given(queues, teams, routers)
     def test_explain_gives_the_same_agents_and_snapshots(
         self, queue: list[Task], team: list[AgentState], router: Router
     ) -> None:
-        fast = assign(queue, team, NOW, router=router)
-        slow = assign(queue, team, NOW, router=router, explain=True)
+        fast = assign(queue, team, now=NOW, router=router)
+        slow = assign(queue, team, now=NOW, router=router, explain=True)
         assert (fast.assigned, fast.agents) == (slow.assigned, slow.agents)
         for quick, full in zip(fast.decisions, slow.decisions, strict=True):
-            assert (quick.eligibility, quick.sticky, quick.next_check_at) == (
+            assert (quick.eligibility, quick.sticky, quick.next_change_at) == (
                 full.eligibility,
                 full.sticky,
-                full.next_check_at,
+                full.next_change_at,
             )
             if not quick.sticky:
                 assert quick.ranking == full.ranking[:1]
@@ -113,7 +113,7 @@ class TestAgreesWithRoute:
 class TestProperties:
     @given(queues, teams)
     def test_never_beyond_capacity(self, queue: list[Task], team: list[AgentState]) -> None:
-        result = assign(queue, team, NOW)
+        result = assign(queue, team, now=NOW)
         before = {agent.id: agent for agent in team}
         for agent in result.agents:
             for channel, held in agent.load.items():
@@ -125,7 +125,7 @@ class TestProperties:
     @given(queues, teams)
     def test_only_eligible_agents(self, queue: list[Task], team: list[AgentState]) -> None:
         by_id = {agent.id: agent for agent in team}
-        for decision in assign(queue, team, NOW).decisions:
+        for decision in assign(queue, team, now=NOW).decisions:
             if decision.agent_id is not None:
                 agent, task = by_id[decision.agent_id], decision.task
                 assert agent.status == "online"
@@ -138,8 +138,8 @@ class TestProperties:
     def test_same_input_same_output(
         self, queue: list[Task], team: list[AgentState], router: Router
     ) -> None:
-        first = assign(queue, team, NOW, router=router)
-        again = assign(list(reversed(queue)), list(reversed(team)), NOW, router=router)
+        first = assign(queue, team, now=NOW, router=router)
+        again = assign(list(reversed(queue)), list(reversed(team)), now=NOW, router=router)
         assert first.decisions == again.decisions
         assert sorted(first.agents, key=lambda a: a.id) == sorted(again.agents, key=lambda a: a.id)
 
@@ -148,7 +148,7 @@ class TestProperties:
         team = [AgentState(id=f"a{n:02d}") for n in range(agents)]
         queue = [Task(id=f"T-{n}", channel="email", arrived_at=NOW - timedelta(seconds=n))
                  for n in range(tasks)]  # fmt: skip
-        counts = [a.open_items for a in assign(queue, team, NOW, router=Router()).agents]
+        counts = [a.open_items for a in assign(queue, team, now=NOW, router=Router()).agents]
         assert max(counts) - min(counts) <= 1
 
     def test_aging_serves_every_task_eventually(self) -> None:
@@ -165,7 +165,7 @@ class TestProperties:
                 waiting.append(Task(id=f"u{minute}", channel="chat", priority="urgent",
                                     arrived_at=now))  # fmt: skip
                 agent = AgentState(id="solo", capacity={"chat": 1})
-                result = assign(waiting, [agent], now, router=router)
+                result = assign(waiting, [agent], now=now, router=router)
                 if "low" in result.assigned:
                     low_served_at = minute
                     break
@@ -181,8 +181,12 @@ class TestExamples:
         queue = [Task(id=f"T-{n}", channel="chat", arrived_at=NOW - timedelta(minutes=n))
                  for n in (1, 2, 3)]  # fmt: skip
         agent = [AgentState(id="solo", capacity={"chat": 1})]
-        assert assign(queue, agent, NOW, router=Router(queue=fifo())).assigned == {"T-3": "solo"}
-        assert assign(queue, agent, NOW, router=Router(queue=lifo())).assigned == {"T-1": "solo"}
+        assert assign(queue, agent, now=NOW, router=Router(queue=fifo())).assigned == {
+            "T-3": "solo"
+        }
+        assert assign(queue, agent, now=NOW, router=Router(queue=lifo())).assigned == {
+            "T-1": "solo"
+        }
 
     def test_balanced_assignment_with_a_limit(self) -> None:
         # Least loaded with a cap of 3 chats: loads fill evenly, then the rest waits.
@@ -191,7 +195,7 @@ class TestExamples:
                 AgentState(id="c", capacity={"chat": 3}, load={"chat": 1})]  # fmt: skip
         queue = [Task(id=f"T-{n}", channel="chat", arrived_at=NOW - timedelta(minutes=9 - n))
                  for n in range(8)]  # fmt: skip
-        result = assign(queue, team, NOW, router=Router(keys=[least_loaded()]))
+        result = assign(queue, team, now=NOW, router=Router(keys=[least_loaded()]))
         assert list(result.assigned.values()) == ["b", "b", "c", "a", "b", "c"]
         assert [t.id for t in result.unassigned] == ["T-6", "T-7"]
         assert [a.load["chat"] for a in result.agents] == [3, 3, 3]
@@ -200,7 +204,7 @@ class TestExamples:
         team = [AgentState(id="a", capacity={"chat": 1}), AgentState(id="b", capacity={"chat": 1})]
         old = Task(id="old", channel="chat", arrived_at=NOW - timedelta(minutes=10))
         new = Task(id="new", channel="chat", arrived_at=NOW - timedelta(minutes=1))
-        result = assign([new, old.excluding("a")], team, NOW, router=Router(queue=fifo()))
+        result = assign([new, old.excluding("a")], team, now=NOW, router=Router(queue=fifo()))
         assert result.assigned == {"old": "b", "new": "a"}
 
     def test_next_check_is_the_earliest_overflow(self) -> None:
@@ -208,12 +212,12 @@ class TestExamples:
         queue = [Task(id="x", channel="chat", skills={"sso": 9}, arrived_at=NOW),
                  Task(id="y", channel="chat", skills={"sso": 9},
                       arrived_at=NOW - timedelta(minutes=4))]  # fmt: skip
-        result: Assignment = assign(queue, [AgentState(id="a")], NOW, router=router)
-        assert NOW + timedelta(minutes=6) == result.next_check_at
+        result: Assignment = assign(queue, [AgentState(id="a")], now=NOW, router=router)
+        assert NOW + timedelta(minutes=6) == result.next_change_at
 
     def test_fast_explanation_names_only_the_chosen_agent(self) -> None:
         result = assign([Task(id="x", channel="chat", arrived_at=NOW)],
-                        [AgentState(id="a"), AgentState(id="b")], NOW)  # fmt: skip
+                        [AgentState(id="a"), AgentState(id="b")], now=NOW)  # fmt: skip
         decision = result.decisions[0]
         assert (decision.detailed, decision.agent_id) == (False, "a")
         assert "1. a: never assigned" in decision.explain()
@@ -221,4 +225,4 @@ class TestExamples:
     def test_duplicate_tasks(self) -> None:
         task = Task(id="x", channel="chat", arrived_at=NOW)
         with pytest.raises(InvalidInputError, match="two tasks in the queue have the id 'x'"):
-            assign([task, task], [], NOW)
+            assign([task, task], [], now=NOW)

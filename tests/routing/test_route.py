@@ -44,12 +44,12 @@ TASK = Task(id="T-7", channel="chat", skills={"billing": 5}, language="en",
 
 class TestRoute:
     def test_stages_keep_and_drop_with_reasons(self) -> None:
-        decision = route(TASK, TEAM, NOW)
+        decision = route(TASK, TEAM, now=NOW)
         stages = {stage.name: stage for stage in decision.stages}
         assert (
             decision.agent_id,
             stages["online"].kept,
-            stages["capacity"].kept,
+            stages["has_capacity"].kept,
         ) == ("dee", ("ana", "bo", "dee"), ("ana", "dee"))
         assert [f"{d.agent_id}: {d.reason}" for s in decision.stages for d in s.dropped] == [
             "cy: away",
@@ -58,16 +58,16 @@ class TestRoute:
         assert [ranked.agent_id for ranked in decision.ranking] == ["dee", "ana"]
 
     def test_explanation(self) -> None:
-        assert route(TASK, TEAM, NOW).explain() == "\n".join(
+        assert route(TASK, TEAM, now=NOW).explain() == "\n".join(
             [
                 "T-7 (chat, normal, waiting 2m) -> dee",
                 "  needs: chat, billing >= 5, speaks en",
                 "  online: kept 3, dropped 1: cy (away)",
-                "  capacity: kept 2, dropped 1: bo (chat 2/2 full)",
-                "  skills: kept 2",
-                "  language: kept 2",
-                "  groups: kept 2",
-                "  excluded: kept 2",
+                "  has_capacity: kept 2, dropped 1: bo (chat 2/2 full)",
+                "  has_skills: kept 2",
+                "  speaks_language: kept 2",
+                "  in_groups: kept 2",
+                "  not_excluded: kept 2",
                 "  eligible: online; chat 0/2; billing 6 >= 5; speaks en; no group required; "
                 "not excluded",
                 "  ranked by round robin, then agent id:",
@@ -77,17 +77,17 @@ class TestRoute:
         )
 
     def test_nobody_eligible(self) -> None:
-        decision = route(TASK.excluding("ana").excluding("dee"), TEAM, NOW)
+        decision = route(TASK.excluding("ana").excluding("dee"), TEAM, now=NOW)
         assert (decision.agent_id, decision.ranking) == (None, ())
         assert "-> nobody" in decision.explain().splitlines()[0]
 
     def test_sticky_preferred_agent_first(self) -> None:
         sticky = attrs.evolve(TASK, preferred_agents=["cy", "ana"])
-        decision = route(sticky, TEAM, NOW)
+        decision = route(sticky, TEAM, now=NOW)
         # cy is away, so the first *eligible* preferred agent, ana, wins over dee.
         assert (decision.agent_id, decision.sticky) == ("ana", True)
         assert "sticky: ana is the first eligible preferred agent" in decision.explain()
-        plain = route(sticky, TEAM, NOW, router=Router(sticky=False))
+        plain = route(sticky, TEAM, now=NOW, router=Router(sticky=False))
         assert (plain.agent_id, plain.sticky) == ("dee", False)
 
     def test_custom_strategy(self) -> None:
@@ -97,7 +97,7 @@ class TestRoute:
             AgentState(id="b", attributes={"tenure": 9}),
             AgentState(id="c", attributes={"tenure": 20}, load={"email": 1}),
         ]
-        decision = route(Task(id="x", channel="chat", arrived_at=NOW), team, NOW, router=router)
+        decision = route(Task(id="x", channel="chat", arrived_at=NOW), team, now=NOW, router=router)
         assert decision.agent_id == "b"
         assert "ranked by least loaded, then by attribute, then agent id:" in decision.explain()
 
@@ -112,7 +112,7 @@ class TestRoute:
     )
     def test_bad_arguments(self, agents: Any, now: datetime, error: type, message: str) -> None:
         with pytest.raises(error, match=message):
-            route(TASK, agents, now)
+            route(TASK, agents, now=now)
 
     @given(queued_tasks(), teams, st.randoms(use_true_random=False))
     def test_agent_order_does_not_matter(
@@ -120,11 +120,11 @@ class TestRoute:
     ) -> None:
         shuffled = list(team)
         rng.shuffle(shuffled)
-        assert route(task, team, NOW) == route(task, shuffled, NOW)
+        assert route(task, team, now=NOW) == route(task, shuffled, now=NOW)
 
     @given(queued_tasks(), teams)
     def test_chosen_agent_passes_every_filter(self, task: Task, team: list[AgentState]) -> None:
-        decision = route(task, team, NOW)
+        decision = route(task, team, now=NOW)
         kept_by_all = set.intersection(
             {a.id for a in team}, *(set(s.kept) for s in decision.stages)
         )
@@ -145,7 +145,7 @@ class TestOffers:
     def test_reject_keeps_age_and_excludes(self) -> None:
         back = self.OFFER.rejected()
         assert (TASK.arrived_at, frozenset({"dee"})) == (back.arrived_at, back.excluded_agents)
-        assert route(back, TEAM, NOW).agent_id == "ana"
+        assert route(back, TEAM, now=NOW).agent_id == "ana"
 
     def test_timeout_boundary(self) -> None:
         assert not self.OFFER.expired(NOW + timedelta(seconds=19, microseconds=999_999))
@@ -159,7 +159,7 @@ class TestOffers:
 
 
 CONFIG: dict[str, Any] = {
-    "filters": ["online", "capacity", "skills", "excluded"],
+    "filters": ["online", "has_capacity", "has_skills", "not_excluded"],
     "rank": ["best_skill", {"by_attribute": "tenure", "descending": True}, "round_robin"],
     "queue": {"type": "priority_with_aging", "rate": 0.5,
               "weights": {"low": 0, "normal": 10, "high": 20, "urgent": 40}},

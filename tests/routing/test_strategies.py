@@ -86,13 +86,13 @@ class TestFilters:
     ) -> None:
         requirements = Requirements.of(work)
         assert (kept, why) == (
-            check.keeps(work, requirements, agent),
-            check.why(work, requirements, agent),
+            check.holds(work, requirements, agent),
+            check.describe(work, requirements, agent),
         )
 
     def test_language(self) -> None:
         speaker = AgentState(id="a", languages={"de"})
-        decision = route(task(language="fr"), [speaker], NOW)
+        decision = route(task(language="fr"), [speaker], now=NOW)
         assert decision.agent_id is None
         assert decision.stages[3].dropped[0].reason == "does not speak fr"
 
@@ -164,7 +164,7 @@ class TestRankKeys:
 
     def test_ties_fall_to_agent_id(self) -> None:
         agents = [AgentState(id=name) for name in ("c", "a", "b")]
-        assert route(task(), agents, NOW).agent_id == "a"
+        assert route(task(), agents, now=NOW).agent_id == "a"
 
 
 class TestQueueOrders:
@@ -257,19 +257,19 @@ class TestOverflow:
         )
 
     def test_next_check_is_the_next_step(self) -> None:
-        decision = route(self.TASK, [], NOW + timedelta(minutes=6), router=self.ROUTER)
-        assert NOW + timedelta(minutes=15) == decision.next_check_at
-        last = route(self.TASK, [], NOW + timedelta(hours=2), router=self.ROUTER)
-        assert last.next_check_at is None
+        decision = route(self.TASK, [], now=NOW + timedelta(minutes=6), router=self.ROUTER)
+        assert NOW + timedelta(minutes=15) == decision.next_change_at
+        last = route(self.TASK, [], now=NOW + timedelta(hours=2), router=self.ROUTER)
+        assert last.next_change_at is None
 
     def test_overflow_reaches_a_junior_agent(self) -> None:
         junior = AgentState(id="junior", skills={"billing": 4, "sso": 1}, groups={"tier1"},
                             languages={"de"})  # fmt: skip
         assert (
-            route(self.TASK, [junior], NOW + timedelta(minutes=4), router=self.ROUTER).agent_id
+            route(self.TASK, [junior], now=NOW + timedelta(minutes=4), router=self.ROUTER).agent_id
             is None
         )
-        late = route(self.TASK, [junior], NOW + timedelta(minutes=5), router=self.ROUTER)
+        late = route(self.TASK, [junior], now=NOW + timedelta(minutes=5), router=self.ROUTER)
         assert (late.agent_id, late.overflow_steps) == ("junior", 1)
 
     def test_group_widening_keeps_any_group_tasks_open(self) -> None:

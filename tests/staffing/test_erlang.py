@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from fractions import Fraction
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from servicekit import staffing
 from servicekit.errors import InvalidInputError
 from servicekit.staffing import MAX_TRAFFIC, erlang_b, erlang_c
 
@@ -102,3 +104,29 @@ class TestErlangBNearTheTraffic:
         for k in range(1, servers + 1):
             blocking = traffic * blocking / (k + traffic * blocking)
         assert erlang_b(traffic, servers) == pytest.approx(blocking, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: staffing.erlang_b(5.0, 10**9),
+        lambda: staffing.erlang_c(5.0, 10**9),
+        lambda: staffing.queue_metrics(
+            calls=10, interval="1h", aht="3m", agents=10**9, target="20s"
+        ),
+        lambda: staffing.feasibility(
+            staffing.staffing_table([10], interval="1h", aht="3m", target="20s"), team=10**9
+        ),
+    ],
+    ids=["erlang_b", "erlang_c", "queue_metrics", "feasibility"],
+)
+def test_agent_counts_are_capped_everywhere(call: Callable[[], object]) -> None:
+    """A huge team is refused at once (it used to run for minutes), as agents_required's
+    search is bounded by the same MAX_AGENTS."""
+    with pytest.raises(InvalidInputError, match="at most 2,000,000"):
+        call()
+
+
+def test_the_cap_itself_is_answered() -> None:
+    assert staffing.erlang_b(5.0, staffing.MAX_AGENTS) == 0.0
+    assert staffing.erlang_b(1_000_000.0, staffing.MAX_AGENTS) < 1e-12

@@ -6,11 +6,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from servicekit.errors import InvalidTransitionError
+from servicekit.errors import InvalidInputError, InvalidTransitionError
 from servicekit.tickets import (
     TRANSITIONS,
     Assigned,
@@ -195,3 +196,28 @@ class TestOrdering:
         with pytest.raises(InvalidTransitionError):
             ticket.apply(Replied(at=T0 - timedelta(seconds=seconds), by="agent"))
         assert ticket.apply(Replied(at=LATER, by="agent")).facts.agent_replies == 1
+
+
+def test_one_way_in_and_one_touch_means_never_reopened() -> None:
+    """``Ticket(...)`` is refused (create, replay, from_dict are the ways in), and a
+    ticket solved with one reply but reopened is not one-touch, as in ``kpi.fcr``."""
+    start = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    with pytest.raises(InvalidInputError, match=r"Ticket\.replay"):
+        Ticket([Created(at=start, ticket_id="T-1", requester="c")])
+    ticket = Ticket.create(id="T-1", at=start, requester="c")
+    for hours, event in enumerate(
+        [
+            Replied(at=start, by="agent"),
+            StatusChanged(at=start, status="solved"),
+            Replied(at=start, by="customer"),
+            StatusChanged(at=start, status="solved"),
+        ]
+    ):
+        ticket = ticket.apply(attrs.evolve(event, at=start + timedelta(hours=hours + 1)))
+    facts = ticket.facts
+    assert (facts.agent_replies, facts.reopens, facts.solved_at is not None) == (1, 1, True)
+    assert not facts.one_touch
+    assert facts.reopen_instants == (start + timedelta(hours=3),)
+    assert facts.solve_instants == (start + timedelta(hours=2), start + timedelta(hours=4))
+    assert facts.status_at(start - timedelta(seconds=1)) is None
+    assert facts.status_at(start + timedelta(hours=3)) is Status.OPEN

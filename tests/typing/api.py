@@ -72,6 +72,6 @@ def check_escalation_types() -> None:
         "r", all=[time_since("created", ">=", "1h")], actions=[escalation.Notify("lead")]
     )
     decision = escalation.evaluate([rule], ticket, now=t)
-    assert_type(decision.next_check_at, datetime | None)
+    assert_type(decision.next_change_at, datetime | None)
     assert_type(decision.actions[0].action, escalation.Action)
     assert_type(decision.ticket, Ticket)

@@ -19,6 +19,7 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
+from servicekit._checks import checked_name as check_name
 from servicekit._time import from_us
 from servicekit.columns._deps import numpy_and_pandas
 from servicekit.columns._instants import instants
@@ -44,7 +45,7 @@ from servicekit.tickets import (
     channel_of,
     event_from_dict,
 )
-from servicekit.tickets._enums import check_name, to_priority
+from servicekit.tickets._enums import to_priority
 
 E = TypeVar("E", bound=Event)
 
@@ -182,7 +183,7 @@ def _add_row(found: dict[str, Ticket], record: dict[str, Any], where: str) -> No
         if isinstance(event, Created):
             if ticket_id in found:
                 raise InvalidRecordError(where, f"ticket {ticket_id!r} is created twice")
-            found[ticket_id] = Ticket([event])
+            found[ticket_id] = Ticket.replay([event])
         elif ticket_id not in found:
             raise InvalidRecordError(
                 where, f"field 'ticket_id': ticket {ticket_id!r} has no created event yet"
@@ -392,7 +393,7 @@ def _replayed(columns: list[list[Any]], labels: list[str]) -> list[Ticket]:
             later.sort(key=lambda item: (item[0], item[1]))
         history += [event for _, _, event in later]
         try:
-            found.append(Ticket(history))
+            found.append(Ticket.replay(history))
         except InvalidTransitionError as exc:
             raise InvalidRecordError(f"row {row}", str(exc)) from None
     return found

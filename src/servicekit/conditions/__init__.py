@@ -1,6 +1,7 @@
 """Conditions: yes/no questions about a ticket (its fields, what its latest update
-changed, time since something happened, its SLA clocks), shared by SLA policy selection,
-escalation rules and routing requirements. Time and SLA conditions also say when their
+changed, time since something happened), shared by SLA policy selection,
+escalation rules and routing requirements (:mod:`servicekit.sla` adds conditions on
+SLA clocks). Time conditions also say when their
 answer could next change, so an app can schedule instead of polling.
 
 >>> from datetime import datetime, UTC
@@ -19,41 +20,41 @@ from servicekit.conditions._conditions import (
     OPERATORS,
     AllOf,
     AnyOf,
+    Combination,
     Condition,
     Context,
     FieldCondition,
     Not,
+    SLAClocks,
     all_of,
     any_of,
     not_,
     where,
 )
 from servicekit.conditions._config import condition_from_dict
-from servicekit.conditions._sla import MEASURES, SLACondition, sla_clock
-from servicekit.conditions._time import ANCHORS, COMPARISONS, TimeSince, time_since
+from servicekit.conditions._time_since import ANCHORS, COMPARISONS, TimeSince, time_since
 
 __all__ = [
     "ALWAYS",
     "ANCHORS",
     "ANY",
     "COMPARISONS",
-    "MEASURES",
     "OPERATORS",
     "AllOf",
     "AnyOf",
     "Changed",
+    "Combination",
     "Condition",
     "Context",
     "FieldCondition",
     "Not",
-    "SLACondition",
+    "SLAClocks",
     "TimeSince",
     "all_of",
     "any_of",
     "changed",
     "condition_from_dict",
     "not_",
-    "sla_clock",
     "time_since",
     "where",
 ]

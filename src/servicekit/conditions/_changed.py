@@ -36,6 +36,18 @@ class Changed(Condition):
     to: object = ANY
     from_: object = ANY
 
+    def __attrs_post_init__(self) -> None:
+        """Refuse what could never be true; :func:`changed` converts names."""
+        check_field(self.field)
+        if self.field in ("channel", "requester"):
+            raise InvalidInputError(f"{self.field} never changes after creation")
+        for value in (self.to, self.from_):
+            if value is ANY:
+                continue
+            if self.field == "tags" and not isinstance(value, str):
+                raise InvalidInputError(f"tags: expected a tag, got {value!r}")
+            value_for(self.field, value)
+
     def _values(self, context: Context) -> tuple[object, object] | None:
         previous = context.previous
         if previous is None:
@@ -108,12 +120,7 @@ def changed(field: str, *, to: object = ANY, from_: object = ANY) -> Changed:
     priority changed from 'normal' to 'urgent'
     """
     check_field(field)
-    if field in ("channel", "requester"):
-        raise InvalidInputError(f"{field} never changes after creation")
-    if field == "tags":
-        for value in (to, from_):
-            if value is not ANY and not isinstance(value, str):
-                raise InvalidInputError(f"tags: expected a tag, got {value!r}")
+    if field in ("tags", "channel", "requester"):
         return Changed(field, to, from_)
     return Changed(
         field,

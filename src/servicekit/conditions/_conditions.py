@@ -11,16 +11,13 @@ import abc
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import Any, ClassVar, Literal, Protocol, get_args
 
 import attrs
 
+from servicekit._checks import member
 from servicekit.errors import InvalidInputError
-from servicekit.tickets import Channel, Priority, Status, Ticket
-from servicekit.tickets._enums import channel_of, member
-
-if TYPE_CHECKING:  # servicekit.sla imports this module to select policies
-    from servicekit.sla import SLAEvaluation
+from servicekit.tickets import Channel, Priority, Status, Ticket, channel_of
 
 Operator = Literal["is", "is_not", "in", "not_in", "contains", "not_contains", "<", "<=", ">", ">="]
 """How a field is compared with a value."""
@@ -30,6 +27,15 @@ _ORDERED = ("<", "<=", ">", ">=")
 _FIELDS = ("priority", "status", "channel", "group", "assignee", "requester", "tags")
 
 
+class SLAClocks(Protocol):
+    """What SLA conditions read from :attr:`Context.sla`: a ticket's clocks by metric
+    (:class:`servicekit.sla.SLAEvaluation` is one). Typed here, so conditions need not
+    know the SLA package, which builds on them."""
+
+    def clock(self, metric: Any, /) -> Any:
+        """The metric's latest clock, or ``None``."""
+
+
 @attrs.frozen(kw_only=True)
 class Context:
     """What a condition looks at: the ticket, the instant of evaluation, and the
@@ -37,7 +43,7 @@ class Context:
 
     ticket: Ticket
     now: datetime
-    sla: SLAEvaluation | None = None
+    sla: SLAClocks | None = None
 
     @functools.cached_property
     def previous(self) -> Ticket | None:
@@ -62,7 +68,7 @@ class Condition(abc.ABC):
     def to_dict(self) -> dict[str, Any]:
         """The plain-dict form read by :func:`condition_from_dict`."""
 
-    def next_change(self, context: Context) -> datetime | None:
+    def next_change_at(self, context: Context) -> datetime | None:
         """The earliest instant after ``context.now`` at which :meth:`holds` could
         change with no new event (time and SLA conditions), or ``None``."""
         return None
@@ -104,6 +110,20 @@ class FieldCondition(Condition):
     operator: Operator
     value: Any
     _members: frozenset[Any] | None = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        """Refuse what could only fail later, in ``holds``; :func:`where` converts names."""
+        check_field(self.field)
+        check_operator(self.field, self.operator)
+        if self.operator in ("in", "not_in"):
+            if not isinstance(self.value, tuple):
+                raise InvalidInputError(
+                    f"{self.operator} needs a tuple of values, got {self.value!r}"
+                )
+            for item in self.value:
+                value_for(self.field, item)
+        else:
+            value_for(self.field, self.value)
 
     @_members.default
     def _hashed_members(self) -> frozenset[Any] | None:
@@ -232,41 +252,44 @@ def plain(value: object) -> object:
 
 
 @attrs.frozen(repr=False)
-class AllOf(Condition):
+class Combination(Condition):
+    """Several conditions combined (:class:`AllOf`, :class:`AnyOf`): each says its
+    dict key (``all``, ``any``) and factory, and how it combines answers."""
+
+    key: ClassVar[str]
+    factory: ClassVar[str]
+    conditions: tuple[Condition, ...]
+
+    def next_change_at(self, context: Context) -> datetime | None:
+        return earliest(condition.next_change_at(context) for condition in self.conditions)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {self.key: [condition.to_dict() for condition in self.conditions]}
+
+    def __repr__(self) -> str:
+        return f"{self.factory}({', '.join(map(repr, self.conditions))})"
+
+
+@attrs.frozen(repr=False)
+class AllOf(Combination):
     """True when every condition is (true when there are none); see :func:`all_of`."""
 
-    conditions: tuple[Condition, ...]
+    key: ClassVar[str] = "all"
+    factory: ClassVar[str] = "all_of"
 
     def holds(self, context: Context) -> bool:
         return all(condition.holds(context) for condition in self.conditions)
 
-    def next_change(self, context: Context) -> datetime | None:
-        return earliest(condition.next_change(context) for condition in self.conditions)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"all": [condition.to_dict() for condition in self.conditions]}
-
-    def __repr__(self) -> str:
-        return f"all_of({', '.join(map(repr, self.conditions))})"
-
 
 @attrs.frozen(repr=False)
-class AnyOf(Condition):
+class AnyOf(Combination):
     """True when at least one condition is; see :func:`any_of`."""
 
-    conditions: tuple[Condition, ...]
+    key: ClassVar[str] = "any"
+    factory: ClassVar[str] = "any_of"
 
     def holds(self, context: Context) -> bool:
         return any(condition.holds(context) for condition in self.conditions)
-
-    def next_change(self, context: Context) -> datetime | None:
-        return earliest(condition.next_change(context) for condition in self.conditions)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"any": [condition.to_dict() for condition in self.conditions]}
-
-    def __repr__(self) -> str:
-        return f"any_of({', '.join(map(repr, self.conditions))})"
 
 
 @attrs.frozen(repr=False)
@@ -278,8 +301,8 @@ class Not(Condition):
     def holds(self, context: Context) -> bool:
         return not self.condition.holds(context)
 
-    def next_change(self, context: Context) -> datetime | None:
-        return self.condition.next_change(context)
+    def next_change_at(self, context: Context) -> datetime | None:
+        return self.condition.next_change_at(context)
 
     def to_dict(self) -> dict[str, Any]:
         return {"not": self.condition.to_dict()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+from servicekit._checks import located_at
 from servicekit.calendars import Calendar
 from servicekit.calendars._config import calendar_reference
 from servicekit.conditions._changed import ANY, changed
@@ -17,14 +18,13 @@ from servicekit.conditions._conditions import (
     checked_condition,
     not_,
 )
-from servicekit.conditions._sla import SLACondition, check_measure, check_metric, check_value
-from servicekit.conditions._time import (
+from servicekit.conditions._time_since import (
     TimeSince,
     check_anchor,
     check_comparison,
 )
 from servicekit.durations import checked_duration
-from servicekit.errors import ConfigError, InvalidInputError, join_path
+from servicekit.errors import ConfigError, join_path
 
 T = TypeVar("T")
 
@@ -43,7 +43,7 @@ def condition_from_dict(
       (:func:`time_since`; ``calendar`` optional: a name in ``calendars`` or a
       calendar dict)
     - ``{"sla": "first_reply", "measure": "used", "op": ">=", "value": 0.75}``
-      (:func:`sla_clock`)
+      (:func:`servicekit.sla.sla_clock`; the form ``servicekit.sla`` registers)
     - ``{"all": [...]}``, ``{"any": [...]}``, ``{"not": {...}}``
 
     Raises:
@@ -79,10 +79,10 @@ def condition_from_dict(
             )
     if keys == {"not"}:
         return not_(condition_from_dict(data["not"], join_path(path, "not"), calendars=calendars))
-    for key, allowed, read in _FORMS:
+    for key, (allowed, required, read) in _FORMS.items():
         if key in keys:
             unknown = keys - allowed
-            if unknown or not keys >= _REQUIRED[key]:
+            if unknown or not keys >= required:
                 expected = ", ".join(sorted(allowed))
                 raise ConfigError(
                     path, f"a {key!r} condition has keys {expected}; got {sorted(keys, key=str)}"
@@ -90,23 +90,22 @@ def condition_from_dict(
             return read(data, path, calendars)
     raise ConfigError(
         path,
-        "expected keys field/op/value, changed, since, sla, all, any or not; "
-        f"got {sorted(keys, key=str)}",
+        f"expected keys {', '.join(_form_names())}, all, any or not; got {sorted(keys, key=str)}",
     )
 
 
 def _field(data: Mapping[str, Any], path: str, _: object) -> Condition:
     field, operator = data["field"], data["op"]
-    _located(path, "field", lambda: check_field(field))
-    _located(path, "op", lambda: check_operator(field, operator))
-    return _located(path, "value", lambda: checked_condition(field, operator, data["value"]))
+    located_at(path, "field", lambda: check_field(field))
+    located_at(path, "op", lambda: check_operator(field, operator))
+    return located_at(path, "value", lambda: checked_condition(field, operator, data["value"]))
 
 
 def _changed(data: Mapping[str, Any], path: str, _: object) -> Condition:
     field, to, from_ = data["changed"], data.get("to", ANY), data.get("from", ANY)
-    _located(path, "changed", lambda: changed(field))
-    _located(path, "to", lambda: changed(field, to=to))
-    return _located(path, "from", lambda: changed(field, to=to, from_=from_))
+    located_at(path, "changed", lambda: changed(field))
+    located_at(path, "to", lambda: changed(field, to=to))
+    return located_at(path, "from", lambda: changed(field, to=to, from_=from_))
 
 
 def _since(
@@ -116,40 +115,39 @@ def _since(
     if calendar is not None:
         calendar = calendar_reference(calendar, calendars, join_path(path, "calendar"))
     return TimeSince(
-        _located(path, "since", lambda: check_anchor(data["since"])),
-        _located(path, "op", lambda: check_comparison(data["op"])),
-        _located(path, "value", lambda: checked_duration("value", data["value"])),
+        located_at(path, "since", lambda: check_anchor(data["since"])),
+        located_at(path, "op", lambda: check_comparison(data["op"])),
+        located_at(path, "value", lambda: checked_duration("value", data["value"])),
         calendar,
     )
 
 
-def _sla(data: Mapping[str, Any], path: str, _: object) -> Condition:
-    measure = _located(path, "measure", lambda: check_measure(data["measure"]))
-    return SLACondition(
-        _located(path, "sla", lambda: check_metric(data["sla"])),
-        measure,
-        _located(path, "op", lambda: check_comparison(data["op"])),
-        _located(path, "value", lambda: check_value(measure, data["value"])),
-    )
+Reader = Callable[[Mapping[str, Any], str, "Mapping[str, Calendar] | None"], Condition]
+"""Reads one form of condition dict: ``(data, path, calendars)``."""
+
+# key -> (allowed keys, required keys, reader); other packages add their kinds with
+# register_form (servicekit.sla registers ``sla``), so this package needs none of them.
+_FORMS: dict[str, tuple[frozenset[str], frozenset[str], Reader]] = {}
 
 
-_FORMS: tuple[tuple[str, frozenset[str], Callable[..., Condition]], ...] = (
-    ("field", frozenset({"field", "op", "value"}), _field),
-    ("changed", frozenset({"changed", "to", "from"}), _changed),
-    ("since", frozenset({"since", "op", "value", "calendar"}), _since),
-    ("sla", frozenset({"sla", "measure", "op", "value"}), _sla),
+def register_form(key: str, *, keys: set[str], required: set[str] | None, read: Reader) -> None:
+    """Teach :func:`condition_from_dict` a form of condition dict recognised by ``key``,
+    with its allowed ``keys`` and ``required`` keys (all of ``keys`` when ``None``)."""
+    _FORMS[key] = (frozenset(keys), frozenset(keys if required is None else required), read)
+
+
+register_form("field", keys={"field", "op", "value"}, required=None, read=_field)
+register_form("changed", keys={"changed", "to", "from"}, required={"changed"}, read=_changed)
+register_form(
+    "since",
+    keys={"since", "op", "value", "calendar"},
+    required={"since", "op", "value"},
+    read=_since,
 )
-_REQUIRED = {
-    "field": frozenset({"field", "op", "value"}),
-    "changed": frozenset({"changed"}),
-    "since": frozenset({"since", "op", "value"}),
-    "sla": frozenset({"sla", "measure", "op", "value"}),
-}
 
 
-def _located(path: str, key: str, build: Callable[[], T]) -> T:
-    """``build()``, with an input error re-raised as a config error at ``path.key``."""
-    try:
-        return build()
-    except InvalidInputError as exc:
-        raise ConfigError(join_path(path, key), str(exc)) from exc
+def _form_names() -> list[str]:
+    return [
+        "/".join(sorted(allowed)) if key == "field" else key
+        for key, (allowed, _, _) in (_FORMS.items())
+    ]

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 import attrs
 
+from servicekit._checks import member, named, optional_named
 from servicekit.errors import ConfigError, InvalidInputError, join_path
 from servicekit.tickets import (
     Assigned,
@@ -22,20 +23,10 @@ from servicekit.tickets import (
     TagsChanged,
     Ticket,
 )
-from servicekit.tickets._enums import check_name, to_priority
 
 ESCALATION_LEVEL = "escalation_level"
 """The custom field :class:`SetEscalationLevel` writes (read it with
 ``where("fields.escalation_level", ">=", 2)``)."""
-
-
-def _name(_: object, attribute: attrs.Attribute[str], value: object) -> None:
-    check_name(value, attribute.name)
-
-
-def _optional_name(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        _name(instance, attribute, value)
 
 
 class Action(abc.ABC):
@@ -63,6 +54,10 @@ def _plain(value: object) -> object:
     return value
 
 
+def _priority(value: object) -> Priority:
+    return member(Priority, value)
+
+
 @attrs.frozen
 class Notify(Action):
     """Tell ``target`` (a person, a team, a channel: the app's address) about the ticket.
@@ -72,7 +67,7 @@ class Notify(Action):
     """
 
     kind: ClassVar[str] = "notify"
-    target: str = attrs.field(validator=_name)
+    target: str = attrs.field(validator=named)
     message: str | None = attrs.field(default=None, kw_only=True)
 
 
@@ -85,7 +80,7 @@ class SetPriority(Action):
     """
 
     kind: ClassVar[str] = "set_priority"
-    priority: Priority = attrs.field(converter=to_priority)
+    priority: Priority = attrs.field(converter=_priority)
 
     def events(self, ticket: Ticket, at: datetime) -> tuple[Event, ...]:
         if ticket.priority is self.priority:
@@ -103,8 +98,8 @@ class Assign(Action):
     """
 
     kind: ClassVar[str] = "assign"
-    agent: str | None = attrs.field(default=None, validator=_optional_name)
-    group: str | None = attrs.field(default=None, validator=_optional_name)
+    agent: str | None = attrs.field(default=None, validator=optional_named)
+    group: str | None = attrs.field(default=None, validator=optional_named)
 
     def __attrs_post_init__(self) -> None:
         if self.agent is None and self.group is None:
@@ -125,7 +120,7 @@ class AddTag(Action):
     """
 
     kind: ClassVar[str] = "add_tag"
-    tag: str = attrs.field(validator=_name)
+    tag: str = attrs.field(validator=named)
 
     def events(self, ticket: Ticket, at: datetime) -> tuple[Event, ...]:
         if self.tag in ticket.tags:
@@ -142,7 +137,7 @@ class RemoveTag(Action):
     """
 
     kind: ClassVar[str] = "remove_tag"
-    tag: str = attrs.field(validator=_name)
+    tag: str = attrs.field(validator=named)
 
     def events(self, ticket: Ticket, at: datetime) -> tuple[Event, ...]:
         if self.tag not in ticket.tags:
@@ -187,7 +182,7 @@ class Custom(Action):
     """
 
     kind: ClassVar[str] = "custom"
-    name: str = attrs.field(validator=_name)
+    name: str = attrs.field(validator=named)
     payload: Mapping[str, Any] = attrs.field(
         factory=dict,
         converter=_payload,

@@ -18,7 +18,7 @@ from servicekit.escalation._rules import EscalationRule, RuleSet
 from servicekit.sla import PolicySet, SLAEvaluation, SLAPolicy
 from servicekit.tickets import Escalated, Event, Status, Ticket
 
-SLASource = SLAPolicy | PolicySet
+SLASource = SLAPolicy | PolicySet | SLAEvaluation
 """Where SLA conditions read clocks from: a policy or a policy set, evaluated at ``now``
 (again after each pass, so a priority change re-targets)."""
 
@@ -75,7 +75,7 @@ class DecidedAction:
 
 
 @attrs.frozen(kw_only=True)
-class Decision:
+class EscalationDecision:
     """What the rules decided for a ticket at ``now``.
 
     Attributes:
@@ -86,7 +86,7 @@ class Decision:
             changes of its actions.
         ticket: the ticket with ``events`` applied.
         trace: each rule's outcome per pass, with every condition's value.
-        next_check_at: the earliest instant after ``now`` at which a time or SLA
+        next_change_at: the earliest instant after ``now`` at which a time or SLA
             condition of a rule that may still fire (not a ``once`` rule that already
             fired) could change, or a cooldown ends;
             ``None`` if nothing will change without a new event. Schedule the next
@@ -98,7 +98,7 @@ class Decision:
     events: tuple[Event, ...]
     ticket: Ticket
     trace: tuple[RuleTrace, ...]
-    next_check_at: datetime | None
+    next_change_at: datetime | None
 
     @property
     def fired(self) -> tuple[str, ...]:
@@ -113,14 +113,16 @@ class Decision:
             lines.extend(f"    {condition}" for condition in rule.conditions)
         for decided in self.actions:
             lines.append(f"do: {decided.action!r} (rule {decided.rule})")
-        when = "never" if self.next_check_at is None else self.next_check_at.isoformat()
-        lines.append(f"next check: {when}")
+        when = "never" if self.next_change_at is None else self.next_change_at.isoformat()
+        lines.append(f"next change: {when}")
         return "\n".join(lines)
 
 
 def _context(ticket: Ticket, now: datetime, sla: SLASource | None) -> Context:
-    evaluation: SLAEvaluation | None = None if sla is None else sla.evaluate(ticket, now=now)
-    return Context(ticket=ticket, now=now, sla=evaluation)
+    """What the rules see; a ready :class:`SLAEvaluation` is used as it is."""
+    if sla is None or isinstance(sla, SLAEvaluation):
+        return Context(ticket=ticket, now=now, sla=sla)
+    return Context(ticket=ticket, now=now, sla=sla.evaluate(ticket, now=now))
 
 
 def _judge(
@@ -155,7 +157,7 @@ def _judge(
     )
 
 
-def _next_check(rules: Iterable[EscalationRule], context: Context) -> datetime | None:
+def _next_change_at(rules: Iterable[EscalationRule], context: Context) -> datetime | None:
     """When a rule that may still fire could see a condition change or a cooldown end."""
     instants: list[datetime | None] = []
     for rule in rules:
@@ -164,7 +166,7 @@ def _next_check(rules: Iterable[EscalationRule], context: Context) -> datetime |
             continue
         if rule.cooldown is not None and last is not None and last + rule.cooldown > context.now:
             instants.append(last + rule.cooldown)
-        instants.extend(condition.next_change(context) for condition in rule.conditions)
+        instants.extend(condition.next_change_at(context) for condition in rule.conditions)
     return earliest(instants)
 
 
@@ -175,7 +177,7 @@ def evaluate(
     now: datetime,
     sla: SLASource | None = None,
     passes: int = 1,
-) -> Decision:
+) -> EscalationDecision:
     """Decide which rules fire on ``ticket`` at ``now``, and explain every rule.
 
     Rules are judged in order against the ticket as it is at the start of a pass; the
@@ -189,13 +191,19 @@ def evaluate(
         rules: a :class:`RuleSet` or rules in order.
         ticket: the ticket; its ``Escalated`` events say which rules already fired.
         now: the evaluation instant (aware, not before the ticket's last event).
-        sla: a policy or policy set, for SLA conditions.
+        sla: for SLA conditions: a policy or policy set (clocks are evaluated for the
+            ticket at ``now``, and again after a pass whose actions changed it), or
+            the ticket's ready :class:`~servicekit.sla.SLAEvaluation` at ``now``, so
+            an app computes clocks once per ticket change (then every pass reads
+            those clocks: pass the policies if actions change priority and
+            ``passes > 1``).
         passes: how many passes to make, 1 to :data:`MAX_PASSES`.
 
     Raises:
         NaiveDatetimeError: ``now`` is naive.
         InvalidInputError: ``now`` is before the last event, ``passes`` is out of
-            range, or an SLA condition has no ``sla`` to read.
+            range, an SLA condition has no ``sla`` to read, or the evaluation given
+            as ``sla`` is not at ``now``.
 
     >>> from datetime import datetime, timedelta, UTC
     >>> from servicekit import Ticket
@@ -208,9 +216,9 @@ def evaluate(
     >>> t = Ticket.create(id="T-1", at=datetime(2026, 3, 2, 9, tzinfo=UTC),
     ...                   requester="c", priority="urgent")
     >>> early = evaluate(rules, t, now=t.created_at + timedelta(minutes=20))
-    >>> early.fired, early.next_check_at
+    >>> early.fired, early.next_change_at
     ((), datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.timezone.utc))
-    >>> late = evaluate(rules, t, now=early.next_check_at)
+    >>> late = evaluate(rules, t, now=early.next_change_at)
     >>> late.fired, [d.action for d in late.actions]
     (('urgent unanswered',), [Notify(target='team-lead', message=None), AddTag(tag='escalated')])
     >>> evaluate(rules, late.ticket, now=late.now).trace[0].reason
@@ -222,6 +230,10 @@ def evaluate(
             f"now ({now.isoformat()}) is before the ticket's last event "
             f"({ticket.updated_at.isoformat()})"
         )
+    if isinstance(sla, SLAEvaluation) and sla.now != now:
+        raise InvalidInputError(
+            f"the SLA evaluation is at {sla.now.isoformat()}, not at now ({now.isoformat()})"
+        )
     if isinstance(passes, bool) or not isinstance(passes, int) or not 1 <= passes <= MAX_PASSES:
         raise InvalidInputError(f"passes must be 1 to {MAX_PASSES}, got {passes!r}")
     ruleset = rules if isinstance(rules, RuleSet) else RuleSet(rules)
@@ -231,16 +243,18 @@ def evaluate(
                       "change", conditions=(), round=1)
             for rule in ruleset
         )  # fmt: skip
-        return Decision(
-            now=now, actions=(), events=(), ticket=ticket, trace=closed, next_check_at=None
+        return EscalationDecision(
+            now=now, actions=(), events=(), ticket=ticket, trace=closed, next_change_at=None
         )
     current = ticket
     traces: list[RuleTrace] = []
     actions: list[DecidedAction] = []
     events: list[Event] = []
     done: set[str] = set()
+    context = _context(current, now, sla)
     for number in range(1, passes + 1):
-        context = _context(current, now, sla)
+        if current is not context.ticket:  # the previous pass changed the ticket
+            context = _context(current, now, sla)
         stopped_by: str | None = None
         fired: list[EscalationRule] = []
         for rule in ruleset:
@@ -264,11 +278,13 @@ def evaluate(
             events.extend(changes)
         if not fired or stopped_by is not None:
             break
-    return Decision(
+    return EscalationDecision(
         now=now,
         actions=tuple(actions),
         events=tuple(events),
         ticket=current,
         trace=tuple(traces),
-        next_check_at=_next_check(ruleset, _context(current, now, sla)),
+        next_change_at=_next_change_at(
+            ruleset, context if current is context.ticket else _context(current, now, sla)
+        ),
     )

@@ -8,20 +8,15 @@ from typing import Any, TypeVar
 
 import attrs
 
-from servicekit._checks import checked_items, flag
+from servicekit._checks import checked_items, config_object, distinct, flag, located, named
 from servicekit.calendars import Calendar
 from servicekit.conditions import Condition, condition_from_dict
 from servicekit.durations import checked_duration, format_duration
 from servicekit.errors import ConfigError, InvalidInputError, join_path
 from servicekit.escalation._actions import Action, action_from_dict
 from servicekit.tickets import Ticket
-from servicekit.tickets._enums import check_name
 
 T = TypeVar("T")
-
-
-def _name(_: object, attribute: attrs.Attribute[str], value: object) -> None:
-    check_name(value, attribute.name)
 
 
 def _conditions(value: object) -> tuple[Condition, ...]:
@@ -62,7 +57,7 @@ class EscalationRule:
     (priority is 'urgent', time since public agent reply >= 1h)
     """
 
-    name: str = attrs.field(validator=_name)
+    name: str = attrs.field(validator=named)
     all: tuple[Condition, ...] = attrs.field(default=(), converter=_conditions, kw_only=True)
     any: tuple[Condition, ...] = attrs.field(default=(), converter=_conditions, kw_only=True)
     actions: tuple[Action, ...] = attrs.field(default=(), converter=_actions, kw_only=True)
@@ -111,15 +106,7 @@ def rule_from_dict(
     data: object, path: str, calendars: Mapping[str, Calendar] | None
 ) -> EscalationRule:
     """See :meth:`RuleSet.from_dict`."""
-    if not isinstance(data, Mapping):
-        raise ConfigError(path, f"expected a rule object, got {data!r}")
-    for key in data:
-        if key not in _RULE_KEYS:
-            raise ConfigError(
-                join_path(path, str(key)), f"unknown key; expected one of {', '.join(_RULE_KEYS)}"
-            )
-    if "name" not in data:
-        raise ConfigError(join_path(path, "name"), "missing")
+    data = config_object(data, path, "a rule object", keys=_RULE_KEYS, required=["name"])
     arguments: dict[str, Any] = {}
     for part in ("all", "any", "actions"):
         items = data.get(part, [])
@@ -131,10 +118,7 @@ def rule_from_dict(
     for key in ("once", "cooldown", "stop_processing"):
         if key in data:
             arguments[key] = data[key]
-    try:
-        return EscalationRule(data["name"], **arguments)
-    except InvalidInputError as exc:
-        raise ConfigError(path, str(exc)) from exc
+    return located(path, lambda: EscalationRule(data["name"], **arguments))
 
 
 def _condition_reader(calendars: Mapping[str, Calendar] | None) -> Any:
@@ -147,15 +131,12 @@ def _condition_reader(calendars: Mapping[str, Calendar] | None) -> Any:
 def _rules(value: object) -> tuple[EscalationRule, ...]:
     if not isinstance(value, Iterable) or isinstance(value, str | Mapping):
         raise InvalidInputError(f"expected escalation rules, got {value!r}")
-    rules = tuple(value)
-    seen: set[str] = set()
-    for rule in rules:
-        if not isinstance(rule, EscalationRule):
-            raise InvalidInputError(f"not an escalation rule: {rule!r}")
-        if rule.name in seen:
-            raise InvalidInputError(f"two rules are named {rule.name!r}; names must be unique")
-        seen.add(rule.name)
-    return rules
+    rules = checked_items(value, EscalationRule, "escalation rule")
+    return tuple(distinct(rules, _rule_name, "two rules are named {key!r}; names must be unique"))
+
+
+def _rule_name(rule: EscalationRule) -> str:
+    return rule.name
 
 
 @attrs.frozen
@@ -214,10 +195,7 @@ class RuleSet:
         rules = [
             rule_from_dict(item, f"rules[{index}]", calendars) for index, item in enumerate(items)
         ]
-        try:
-            return cls(rules)
-        except InvalidInputError as exc:
-            raise ConfigError("rules", str(exc)) from exc
+        return located("rules", lambda: cls(rules))
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data that :meth:`from_dict` reads back (calendars inline)."""

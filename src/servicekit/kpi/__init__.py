@@ -10,7 +10,6 @@ Dask or Spark; where the industry disagrees, the convention is a required argume
 True
 """
 
-from servicekit.kpi._config import ReportConfig, StaffingGoal
 from servicekit.kpi._contact import (
     AbandonmentTally,
     Convention,
@@ -24,7 +23,6 @@ from servicekit.kpi._contact import (
     service_level,
 )
 from servicekit.kpi._periods import Period, by_period, period_start, segment_by, summarize
-from servicekit.kpi._report import Report, report
 from servicekit.kpi._stats import (
     CES,
     NPS,
@@ -53,7 +51,6 @@ from servicekit.kpi._tickets import (
     resolution_times,
     sla_attainment,
 )
-from servicekit.kpi._weekly import SLARow, StaffingAdvice, WeeklyReport, weekly_report
 
 __all__ = [
     "CES",
@@ -76,18 +73,12 @@ __all__ = [
     "Period",
     "Proportion",
     "ReopenTally",
-    "Report",
-    "ReportConfig",
     "Resolution",
     "SLAAttainment",
     "SLAAttainmentTally",
-    "SLARow",
     "ServiceLevelTally",
-    "StaffingAdvice",
-    "StaffingGoal",
     "Tally",
     "TicketTimeTally",
-    "WeeklyReport",
     "abandonment_rate",
     "aht",
     "asa",
@@ -101,14 +92,12 @@ __all__ = [
     "occupancy",
     "period_start",
     "reopen_rate",
-    "report",
     "resolution_times",
     "segment_by",
     "service_level",
     "sla_attainment",
     "summarize",
     "to_frame",
-    "weekly_report",
     "wilson_interval",
     "z_score",
 ]

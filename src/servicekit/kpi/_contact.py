@@ -10,12 +10,12 @@ from typing import Any, Self
 
 import attrs
 
+from servicekit._checks import member
 from servicekit.durations import checked_duration
 from servicekit.errors import InvalidInputError
 from servicekit.kpi._inputs import optional_microseconds, present_microseconds
 from servicekit.kpi._stats import DurationSummary, Proportion, z_score
 from servicekit.kpi._tally import DurationTally, Tally
-from servicekit.tickets._enums import member
 
 _US = timedelta(microseconds=1)
 

@@ -9,9 +9,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+from servicekit._checks import member
 from servicekit._time import require_aware, zone
 from servicekit.errors import InvalidInputError
-from servicekit.tickets._enums import member
 
 T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)

@@ -12,6 +12,7 @@ from typing import Any, Self
 
 import attrs
 
+from servicekit._checks import member
 from servicekit._time import require_aware
 from servicekit.calendars import Calendar
 from servicekit.durations import checked_duration
@@ -21,7 +22,6 @@ from servicekit.kpi._stats import DurationSummary, Proportion, flat, z_score
 from servicekit.kpi._tally import DurationTally, ItemTally, Tally
 from servicekit.sla import Clock, ClockState
 from servicekit.tickets import Author, Replied, Status, Ticket
-from servicekit.tickets._enums import member
 
 _US = timedelta(microseconds=1)
 
@@ -309,51 +309,41 @@ class Backlog:
         return flat(self)
 
 
-def _status_at(ticket: Ticket, at: datetime) -> Status | None:
-    """The ticket's status at ``at`` (``None`` before it was created)."""
-    if at < ticket.created_at:
-        return None
-    for period in ticket.facts.status_periods:
-        if period.start <= at and (period.end is None or at < period.end):
-            return period.status
-    return ticket.status  # pragma: no cover - periods cover every instant after creation
-
-
 class BacklogTally(CountsMissing[Backlog], Tally[Backlog]):
     """Accumulates the tickets unsolved at one instant; see :func:`backlog`."""
 
-    def __init__(self, at: datetime) -> None:
-        self.at = require_aware(at, "at")
+    def __init__(self, now: datetime) -> None:
+        self.now = require_aware(now, "now")
         self.ages = DurationTally("backlog ages")
 
     def settings(self) -> tuple[object, ...]:
-        return (self.at,)
+        return (self.now,)
 
     def add(self, value: Any) -> None:
         ticket = _ticket(value)
-        status = _status_at(ticket, self.at)
+        status = ticket.facts.status_at(self.now)
         if status is not None and status not in (Status.SOLVED, Status.CLOSED):
-            self.ages.add_microseconds((self.at - ticket.created_at) // _US)
+            self.ages.add_microseconds((self.now - ticket.created_at) // _US)
 
     def merge(self, other: Self) -> Self:
         self._check_mergeable(other)
-        merged = type(self)(self.at)
+        merged = type(self)(self.now)
         merged.ages = self.ages.merge(other.ages)
         return merged
 
     def result(self) -> Backlog:
         summary = self.ages.result()
-        return Backlog(at=self.at, count=summary.count, age=summary, missing=self.missing)
+        return Backlog(at=self.now, count=summary.count, age=summary, missing=self.missing)
 
 
-def backlog(tickets: Iterable[Ticket], at: datetime) -> Backlog:
-    """The tickets that exist and are neither solved nor closed at ``at``, with a
-    summary of their ages at ``at``.
+def backlog(tickets: Iterable[Ticket], *, now: datetime) -> Backlog:
+    """The tickets that exist and are neither solved nor closed at ``now``, with a
+    summary of their ages at ``now`` (the result's ``at``).
 
     >>> from datetime import datetime, timedelta, UTC
     >>> t = Ticket.create(id="T-1", at=datetime(2026, 3, 2, 9, tzinfo=UTC), requester="c")
-    >>> b = backlog([t], at=t.created_at + timedelta(hours=2))
+    >>> b = backlog([t], now=t.created_at + timedelta(hours=2))
     >>> b.count, b.age.max
     (1, datetime.timedelta(seconds=7200))
     """
-    return BacklogTally(at).update(tickets).result()
+    return BacklogTally(now).update(tickets).result()

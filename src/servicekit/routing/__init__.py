@@ -6,7 +6,7 @@ offers, as pure functions that explain every decision.
 >>> now = datetime(2026, 3, 2, 9, tzinfo=UTC)
 >>> agents = [AgentState(id="ana", languages={"de"}), AgentState(id="bo", languages={"en"})]
 >>> task = Task(id="T-1", channel="email", language="en", arrived_at=now)
->>> route(task, agents, now).agent_id
+>>> route(task, agents, now=now).agent_id
 'bo'
 """
 
@@ -48,8 +48,8 @@ from servicekit.routing._queue import (
 )
 from servicekit.routing._route import DEFAULT_ROUTER, route
 from servicekit.routing._router import Router
+from servicekit.routing._skills import MAX_SKILL_LEVEL
 from servicekit.routing._tasks import Requirements, Task
-from servicekit.routing._values import MAX_SKILL_LEVEL
 
 __all__ = [
     "DEFAULT_FILTERS",

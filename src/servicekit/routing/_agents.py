@@ -12,17 +12,20 @@ from typing import Any
 
 import attrs
 
-from servicekit.errors import ConfigError, InvalidInputError, NaiveDatetimeError, join_path
-from servicekit.routing._tasks import Task
-from servicekit.routing._values import (
+from servicekit._checks import (
+    checked_name,
     count,
     counts,
+    located,
+    member,
+    named,
     names,
     optional_instant,
-    skill_levels,
 )
+from servicekit.errors import ConfigError, InvalidInputError, NaiveDatetimeError, join_path
+from servicekit.routing._skills import skill_levels
+from servicekit.routing._tasks import Task
 from servicekit.tickets import Priority
-from servicekit.tickets._enums import check_name, member, to_priority
 
 
 class AgentStatus(enum.StrEnum):
@@ -47,7 +50,7 @@ def _priority_extra(value: object) -> Mapping[Priority, int]:
         raise InvalidInputError(f"priority_extra must map priorities to units, got {value!r}")
     return MappingProxyType(
         {
-            to_priority(priority): count(units, f"priority_extra[{priority!r}]")
+            member(Priority, priority): count(units, f"priority_extra[{priority!r}]")
             for priority, units in value.items()
         }
     )
@@ -140,14 +143,10 @@ def _attributes(value: object) -> Mapping[str, int | float | str]:
     if not isinstance(value, Mapping):
         raise InvalidInputError(f"attributes must be a mapping, got {value!r}")
     for key, item in value.items():
-        check_name(key, "attributes")
+        checked_name(key, "attributes")
         if isinstance(item, bool) or not isinstance(item, int | float | str):
             raise InvalidInputError(f"attributes[{key!r}] must be a number or text, got {item!r}")
     return MappingProxyType(dict(value))
-
-
-def _id(_: object, attribute: attrs.Attribute[str], value: object) -> None:
-    check_name(value, attribute.name)
 
 
 @attrs.frozen(kw_only=True)
@@ -171,7 +170,7 @@ class AgentState:
     (1, 0)
     """
 
-    id: str = attrs.field(validator=_id)
+    id: str = attrs.field(validator=named)
     status: AgentStatus = attrs.field(default=AgentStatus.ONLINE, converter=_status)
     skills: Mapping[str, int] = attrs.field(factory=dict, converter=_skills)
     languages: frozenset[str] = attrs.field(factory=frozenset, converter=_languages)
@@ -327,10 +326,7 @@ class AgentState:
                 raise ConfigError(where, str(exc)) from exc
         if "id" not in arguments:
             raise ConfigError(join_path(path, "id"), "missing")
-        try:
-            return cls(**arguments)
-        except InvalidInputError as exc:
-            raise ConfigError(path, str(exc)) from exc
+        return located(path, lambda: cls(**arguments))
 
 
 def _read(key: str, value: object) -> object:

@@ -11,6 +11,7 @@ from datetime import datetime
 
 import attrs
 
+from servicekit._checks import checked_items, distinct, instant
 from servicekit.conditions._conditions import earliest
 from servicekit.errors import InvalidInputError
 from servicekit.routing._agents import AgentState, AgentStatus
@@ -27,7 +28,6 @@ from servicekit.routing._route import (
 )
 from servicekit.routing._router import Router
 from servicekit.routing._tasks import Requirements, Task
-from servicekit.routing._values import instant
 
 
 @attrs.frozen
@@ -49,17 +49,17 @@ class Assignment:
         return tuple(d.task for d in self.decisions if d.agent_id is None)
 
     @property
-    def next_check_at(self) -> datetime | None:
+    def next_change_at(self) -> datetime | None:
         """The earliest instant an unassigned task's requirements relax (``None``: only
         a change of agents or a new task can change the answer)."""
-        return earliest(d.next_check_at for d in self.decisions)
+        return earliest(d.next_change_at for d in self.decisions)
 
 
 def assign(
     queue: Iterable[Task],
     agents: Iterable[AgentState],
-    now: datetime,
     *,
+    now: datetime,
     router: Router = DEFAULT_ROUTER,
     explain: bool = False,
 ) -> Assignment:
@@ -81,7 +81,7 @@ def assign(
     >>> agents = [AgentState(id=name, capacity={"chat": 1}) for name in ("ana", "bo")]
     >>> queue = [Task(id=f"T-{n}", channel="chat", arrived_at=now - timedelta(minutes=n))
     ...          for n in (1, 2, 3)]
-    >>> result = assign(queue, agents, now)
+    >>> result = assign(queue, agents, now=now)
     >>> dict(result.assigned), [t.id for t in result.unassigned]
     ({'T-3': 'ana', 'T-2': 'bo'}, ['T-1'])
     >>> [agent.load["chat"] for agent in result.agents]
@@ -93,7 +93,7 @@ def assign(
     if explain:
         decisions = []
         for task in ordered:
-            decision = route(task, current.values(), now, router=router)
+            decision = route(task, current.values(), now=now, router=router)
             if decision.agent_id is not None:
                 chosen = current[decision.agent_id]
                 current[chosen.id] = chosen.with_assigned(task, now)
@@ -107,15 +107,12 @@ def assign(
 def _checked_tasks(queue: Iterable[Task]) -> list[Task]:
     if isinstance(queue, Task):
         raise InvalidInputError("queue must be a collection of Task, got one task")
-    tasks, seen = [], set()
-    for task in queue:
-        if not isinstance(task, Task):
-            raise InvalidInputError(f"not a Task: {task!r}")
-        if task.id in seen:
-            raise InvalidInputError(f"two tasks in the queue have the id {task.id!r}")
-        seen.add(task.id)
-        tasks.append(task)
-    return tasks
+    tasks = checked_items(queue, Task, "task")
+    return distinct(tasks, _task_id, "two tasks in the queue have the id {key!r}")
+
+
+def _task_id(task: Task) -> str:
+    return task.id
 
 
 _Entry = tuple[tuple[object, ...], int]  # (rank ending on agent id, agent version)
@@ -191,7 +188,7 @@ class _Engine:
 
     def _failing(self, task: Task, pool: _Pool, agent: AgentState) -> Filter | None:
         for check in self.dynamic:
-            if not check.keeps(task, pool.requirements, agent):
+            if not check.holds(task, pool.requirements, agent):
                 return check
         return None
 
@@ -261,7 +258,7 @@ class _Index:
                     at_least[n].add(agent.id)
 
     def members(self, task: Task, requirements: Requirements) -> list[str]:
-        """The ids of the agents every static filter keeps, sorted."""
+        """The ids of the agents every static filter holds for, sorted."""
         found: set[str] | frozenset[str] = self.everyone
         for check in self.filters:
             if isinstance(check, Online):
@@ -278,5 +275,5 @@ class _Index:
                     found = found & widest
             else:
                 agents = self.agents
-                found = {i for i in found if check.keeps(task, requirements, agents[i])}
+                found = {i for i in found if check.holds(task, requirements, agents[i])}
         return sorted(found)

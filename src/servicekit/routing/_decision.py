@@ -47,7 +47,7 @@ class RoutingDecision:
     chosen agent passed each filter. ``stages`` and ``ranking`` list every agent
     considered (from :func:`route`, or :func:`assign` with ``explain=True``);
     :func:`assign` without ``explain`` fills only the chosen agent into ``ranking``
-    and leaves ``stages`` empty, which keeps it fast. ``next_check_at`` is when
+    and leaves ``stages`` empty, which keeps it fast. ``next_change_at`` is when
     routing this task again could give another answer (an overflow step falls due),
     ``None`` when only a change of agents could.
     """
@@ -62,7 +62,7 @@ class RoutingDecision:
     stages: tuple[Stage, ...]
     sticky: bool
     ranked_by: str
-    next_check_at: datetime | None
+    next_change_at: datetime | None
 
     @property
     def detailed(self) -> bool:
@@ -86,8 +86,8 @@ class RoutingDecision:
                     "  no eligible agent with room (route() or assign(explain=True) "
                     "lists each agent's reason)"
                 )
-            if self.next_check_at is not None:
-                lines.append(f"  next overflow step at {self.next_check_at.isoformat()}")
+            if self.next_change_at is not None:
+                lines.append(f"  next overflow step at {self.next_change_at.isoformat()}")
             return "\n".join(lines)
         lines.append(f"  eligible: {'; '.join(self.eligibility)}")
         if self.sticky:

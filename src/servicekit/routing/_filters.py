@@ -32,43 +32,43 @@ class Filter(abc.ABC):
     lasting: ClassVar[bool] = False
 
     @abc.abstractmethod
-    def keeps(self, task: Task, requirements: Requirements, agent: AgentState) -> bool:
+    def holds(self, task: Task, requirements: Requirements, agent: AgentState) -> bool:
         """Whether ``agent`` stays a candidate for ``task``."""
 
     @abc.abstractmethod
-    def why(self, task: Task, requirements: Requirements, agent: AgentState) -> str:
+    def describe(self, task: Task, requirements: Requirements, agent: AgentState) -> str:
         """Why the agent is kept or dropped, for a support lead (``"chat 3/3 full"``)."""
 
+    def __repr__(self) -> str:
+        return f"{self.name}()"
 
-@attrs.frozen
+
+@attrs.frozen(repr=False)
 class Online(Filter):
     """Keeps agents whose status is ``online``."""
 
     name: ClassVar[str] = "online"
     static: ClassVar[bool] = True
 
-    def keeps(self, task: Task, requirements: Requirements, agent: AgentState) -> bool:
+    def holds(self, task: Task, requirements: Requirements, agent: AgentState) -> bool:
         return agent.status is AgentStatus.ONLINE
 
-    def why(self, task: Task, requirements: Requirements, agent: AgentState) -> str:
+    def describe(self, task: Task, requirements: Requirements, agent: AgentState) -> str:
         return str(agent.status)
 
-    def __repr__(self) -> str:
-        return "online()"
 
-
-@attrs.frozen
+@attrs.frozen(repr=False)
 class HasCapacity(Filter):
     """Keeps agents with room for one more item of the task's channel and priority,
     under both the per-channel cap and the weighted units."""
 
-    name: ClassVar[str] = "capacity"
+    name: ClassVar[str] = "has_capacity"
     lasting: ClassVar[bool] = True
 
-    def keeps(self, task: Task, requirements: Requirements, agent: AgentState) -> bool:
+    def holds(self, task: Task, requirements: Requirements, agent: AgentState) -> bool:
         return agent.room(requirements.channel, requirements.priority) != 0
 
-    def why(self, task: Task, requirements: Requirements, agent: AgentState) -> str:
+    def describe(self, task: Task, requirements: Requirements, agent: AgentState) -> str:
         channel, parts = requirements.channel, []
         if agent.capacity is not None:
             limit = agent.capacity.get(channel, 0)
@@ -85,22 +85,19 @@ class HasCapacity(Filter):
             parts.append(f"units {used}/{units}" + (f", needs {cost}" if short else ""))
         return ", ".join(parts) or "no capacity limit"
 
-    def __repr__(self) -> str:
-        return "has_capacity()"
 
-
-@attrs.frozen
+@attrs.frozen(repr=False)
 class HasSkills(Filter):
     """Keeps agents with every required skill at or above its minimum level."""
 
-    name: ClassVar[str] = "skills"
+    name: ClassVar[str] = "has_skills"
     static: ClassVar[bool] = True
 
-    def keeps(self, task: Task, requirements: Requirements, agent: AgentState) -> bool:
+    def holds(self, task: Task, requirements: Requirements, agent: AgentState) -> bool:
         levels = agent.skills
         return all(levels.get(skill, 0) >= level for skill, level in requirements.skills)
 
-    def why(self, task: Task, requirements: Requirements, agent: AgentState) -> str:
+    def describe(self, task: Task, requirements: Requirements, agent: AgentState) -> str:
         if not requirements.skills:
             return "no skills required"
         parts = []
@@ -109,42 +106,36 @@ class HasSkills(Filter):
             parts.append(f"{skill} {held} {'>=' if held >= level else '<'} {level}")
         return ", ".join(parts)
 
-    def __repr__(self) -> str:
-        return "has_skills()"
 
-
-@attrs.frozen
+@attrs.frozen(repr=False)
 class SpeaksLanguage(Filter):
     """Keeps agents who speak the task's language (any agent when it has none)."""
 
-    name: ClassVar[str] = "language"
+    name: ClassVar[str] = "speaks_language"
     static: ClassVar[bool] = True
 
-    def keeps(self, task: Task, requirements: Requirements, agent: AgentState) -> bool:
+    def holds(self, task: Task, requirements: Requirements, agent: AgentState) -> bool:
         return requirements.language is None or requirements.language in agent.languages
 
-    def why(self, task: Task, requirements: Requirements, agent: AgentState) -> str:
+    def describe(self, task: Task, requirements: Requirements, agent: AgentState) -> str:
         if requirements.language is None:
             return "no language required"
         verb = "speaks" if requirements.language in agent.languages else "does not speak"
         return f"{verb} {requirements.language}"
 
-    def __repr__(self) -> str:
-        return "speaks_language()"
 
-
-@attrs.frozen
+@attrs.frozen(repr=False)
 class InGroups(Filter):
     """Keeps agents in at least one of the task's groups (any agent when it names
     none)."""
 
-    name: ClassVar[str] = "groups"
+    name: ClassVar[str] = "in_groups"
     static: ClassVar[bool] = True
 
-    def keeps(self, task: Task, requirements: Requirements, agent: AgentState) -> bool:
+    def holds(self, task: Task, requirements: Requirements, agent: AgentState) -> bool:
         return not requirements.groups or not requirements.groups.isdisjoint(agent.groups)
 
-    def why(self, task: Task, requirements: Requirements, agent: AgentState) -> str:
+    def describe(self, task: Task, requirements: Requirements, agent: AgentState) -> str:
         if not requirements.groups:
             return "no group required"
         shared = sorted(requirements.groups & agent.groups)
@@ -152,26 +143,20 @@ class InGroups(Filter):
             return f"in {', '.join(shared)}"
         return f"not in {', '.join(sorted(requirements.groups))}"
 
-    def __repr__(self) -> str:
-        return "in_groups()"
 
-
-@attrs.frozen
+@attrs.frozen(repr=False)
 class NotExcluded(Filter):
     """Drops the agents the task excludes (they rejected it or let an offer lapse)."""
 
-    name: ClassVar[str] = "excluded"
+    name: ClassVar[str] = "not_excluded"
 
-    def keeps(self, task: Task, requirements: Requirements, agent: AgentState) -> bool:
+    def holds(self, task: Task, requirements: Requirements, agent: AgentState) -> bool:
         return agent.id not in task.excluded_agents
 
-    def why(self, task: Task, requirements: Requirements, agent: AgentState) -> str:
+    def describe(self, task: Task, requirements: Requirements, agent: AgentState) -> str:
         if agent.id in task.excluded_agents:
             return "rejected or let an offer time out"
         return "not excluded"
-
-    def __repr__(self) -> str:
-        return "not_excluded()"
 
 
 def online() -> Online:
@@ -242,4 +227,5 @@ FILTERS: dict[str, Filter] = {
 """Every built-in filter by its configuration name, in the default order."""
 
 DEFAULT_FILTERS: tuple[Filter, ...] = tuple(FILTERS.values())
-"""online, capacity, skills, language, groups, excluded: every built-in filter."""
+"""online, has_capacity, has_skills, speaks_language, in_groups, not_excluded: every
+built-in filter."""

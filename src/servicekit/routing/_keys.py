@@ -11,11 +11,11 @@ from typing import Any, ClassVar
 
 import attrs
 
+from servicekit._checks import checked_name
 from servicekit._time import to_us
 from servicekit.errors import InvalidInputError
 from servicekit.routing._agents import AgentState
 from servicekit.routing._tasks import Requirements
-from servicekit.tickets._enums import check_name
 
 
 class RankKey(abc.ABC):
@@ -27,6 +27,9 @@ class RankKey(abc.ABC):
     """
 
     name: ClassVar[str]
+
+    def __repr__(self) -> str:
+        return f"{self.name}()"
 
     @abc.abstractmethod
     def value(self, requirements: Requirements, agent: AgentState) -> Any:
@@ -45,7 +48,7 @@ def _time(value: datetime) -> str:
     return value.isoformat(sep=" ", timespec="seconds")
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class RoundRobin(RankKey):
     """Least recently assigned first; never assigned before anyone. Among agents last
     assigned at the same instant, the one that took fewer items then goes first."""
@@ -60,11 +63,8 @@ class RoundRobin(RankKey):
         at = agent.last_assigned_at
         return "never assigned" if at is None else f"last assigned {_time(at)}"
 
-    def __repr__(self) -> str:
-        return "round_robin()"
 
-
-@attrs.frozen
+@attrs.frozen(repr=False)
 class LongestIdle(RankKey):
     """Idle longest first; agents who are not idle (``idle_since`` is ``None``) last."""
 
@@ -78,11 +78,8 @@ class LongestIdle(RankKey):
         since = agent.idle_since
         return "not idle" if since is None else f"idle since {_time(since)}"
 
-    def __repr__(self) -> str:
-        return "longest_idle()"
 
-
-@attrs.frozen
+@attrs.frozen(repr=False)
 class LeastLoaded(RankKey):
     """Fewest open items (all channels) first."""
 
@@ -94,11 +91,8 @@ class LeastLoaded(RankKey):
     def describe(self, requirements: Requirements, agent: AgentState) -> str:
         return f"{agent.open_items} open"
 
-    def __repr__(self) -> str:
-        return "least_loaded()"
 
-
-@attrs.frozen
+@attrs.frozen(repr=False)
 class MostSpare(RankKey):
     """Most spare capacity first: units left when the agent has weighted capacity,
     else items left on the task's channel; unlimited agents first."""
@@ -116,11 +110,8 @@ class MostSpare(RankKey):
         unit = "units" if agent.weighted is not None else requirements.channel
         return f"{spare} {unit} spare"
 
-    def __repr__(self) -> str:
-        return "most_spare()"
 
-
-@attrs.frozen
+@attrs.frozen(repr=False)
 class PercentSpare(RankKey):
     """Highest share of capacity spare first (exact fractions; unlimited is 100 %)."""
 
@@ -132,11 +123,8 @@ class PercentSpare(RankKey):
     def describe(self, requirements: Requirements, agent: AgentState) -> str:
         return f"{float(agent.spare_share(requirements.channel)):.0%} spare"
 
-    def __repr__(self) -> str:
-        return "percent_spare()"
 
-
-@attrs.frozen
+@attrs.frozen(repr=False)
 class BestSkill(RankKey):
     """Highest skill score first: the agent's levels summed over the required and
     optional skills."""
@@ -159,9 +147,6 @@ class BestSkill(RankKey):
             optional = requirements.optional_skills - required
             score += sum(levels.get(skill, 0) for skill in optional)
         return score
-
-    def __repr__(self) -> str:
-        return "best_skill()"
 
 
 @attrs.frozen
@@ -262,7 +247,7 @@ def by_attribute(attribute: str, *, descending: bool = False) -> ByAttribute:
     >>> by_attribute("seniority", descending=True)
     by_attribute('seniority', descending=True)
     """
-    check_name(attribute, "attribute")
+    checked_name(attribute, "attribute")
     if not isinstance(descending, bool):
         raise InvalidInputError(f"descending must be true or false, got {descending!r}")
     return ByAttribute(attribute, descending)

@@ -6,15 +6,14 @@ from datetime import datetime, timedelta
 
 import attrs
 
+from servicekit._checks import checked_name, instant
 from servicekit.durations import checked_duration
 from servicekit.errors import InvalidInputError
 from servicekit.routing._tasks import Task
-from servicekit.routing._values import instant
-from servicekit.tickets._enums import check_name
 
 
 def _agent_id(value: object) -> str:
-    return check_name(value, "agent_id")
+    return checked_name(value, "agent_id")
 
 
 def _offered_at(value: object) -> datetime:

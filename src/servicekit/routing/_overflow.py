@@ -7,11 +7,10 @@ from typing import Any
 
 import attrs
 
-from servicekit._checks import flag
+from servicekit._checks import count, flag, names
 from servicekit.durations import checked_duration, format_duration
 from servicekit.errors import InvalidInputError
 from servicekit.routing._tasks import Requirements
-from servicekit.routing._values import count, names
 
 
 def _after(value: object) -> timedelta:

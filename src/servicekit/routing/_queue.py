@@ -12,12 +12,11 @@ from typing import Any, ClassVar
 
 import attrs
 
+from servicekit._checks import count, member
 from servicekit._time import to_us
 from servicekit.errors import InvalidInputError
 from servicekit.routing._tasks import Task
-from servicekit.routing._values import count
 from servicekit.tickets import Priority
-from servicekit.tickets._enums import to_priority
 
 _MINUTE_US = 60_000_000
 
@@ -26,6 +25,9 @@ class QueueOrder(abc.ABC):
     """Orders waiting tasks; lower keys are routed first."""
 
     name: ClassVar[str]
+
+    def __repr__(self) -> str:
+        return f"{self.name}()"
 
     @abc.abstractmethod
     def key(self, task: Task, now: datetime) -> tuple[Any, ...]:
@@ -36,7 +38,7 @@ class QueueOrder(abc.ABC):
         return self.name
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Fifo(QueueOrder):
     """Oldest first, whatever the priority."""
 
@@ -45,11 +47,8 @@ class Fifo(QueueOrder):
     def key(self, task: Task, now: datetime) -> tuple[Any, ...]:
         return (to_us(task.arrived_at), task.id)
 
-    def __repr__(self) -> str:
-        return "fifo()"
 
-
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Lifo(QueueOrder):
     """Newest first, whatever the priority (ties: lower task id first)."""
 
@@ -58,11 +57,8 @@ class Lifo(QueueOrder):
     def key(self, task: Task, now: datetime) -> tuple[Any, ...]:
         return (-to_us(task.arrived_at), task.id)
 
-    def __repr__(self) -> str:
-        return "lifo()"
 
-
-@attrs.frozen
+@attrs.frozen(repr=False)
 class PriorityThenAge(QueueOrder):
     """Highest priority first, oldest first within a priority (strict priority FIFO:
     a steady stream of urgent work can starve low priority; see
@@ -72,9 +68,6 @@ class PriorityThenAge(QueueOrder):
 
     def key(self, task: Task, now: datetime) -> tuple[Any, ...]:
         return (-task.priority.rank, to_us(task.arrived_at), task.id)
-
-    def __repr__(self) -> str:
-        return "priority_then_age()"
 
 
 DEFAULT_WEIGHTS: Mapping[Priority, int] = MappingProxyType(
@@ -97,7 +90,7 @@ def _rate(value: object) -> Fraction:
 def _weights(value: object) -> Mapping[Priority, int]:
     if not isinstance(value, Mapping):
         raise InvalidInputError(f"weights must map priorities to points, got {value!r}")
-    weights = {to_priority(p): count(points, f"weights[{p!r}]") for p, points in value.items()}
+    weights = {member(Priority, p): count(points, f"weights[{p!r}]") for p, points in value.items()}
     missing = [str(p) for p in Priority if p not in weights]
     if missing:
         raise InvalidInputError(f"weights: no points for {', '.join(missing)}")

@@ -5,19 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from servicekit._checks import instant
 from servicekit.errors import InvalidInputError
 from servicekit.routing._agents import AgentState
 from servicekit.routing._decision import Dropped, Ranked, RoutingDecision, Stage
 from servicekit.routing._router import Router
 from servicekit.routing._tasks import Requirements, Task
-from servicekit.routing._values import instant
 
 DEFAULT_ROUTER = Router()
 """Every built-in filter, round robin, priority then age, no overflow, sticky."""
 
 
 def route(
-    task: Task, agents: Iterable[AgentState], now: datetime, *, router: Router = DEFAULT_ROUTER
+    task: Task, agents: Iterable[AgentState], *, now: datetime, router: Router = DEFAULT_ROUTER
 ) -> RoutingDecision:
     """Choose an agent for ``task`` at ``now``, explaining every step.
 
@@ -42,18 +42,18 @@ def route(
     ...                      last_assigned_at=now - timedelta(minutes=9))]
     >>> task = Task(id="T-1", channel="chat", skills={"billing": 5},
     ...             arrived_at=now - timedelta(minutes=2))
-    >>> decision = route(task, agents, now)
+    >>> decision = route(task, agents, now=now)
     >>> decision.agent_id
     'cy'
     >>> print(decision.explain())
     T-1 (chat, normal, waiting 2m) -> cy
       needs: chat, billing >= 5
       online: kept 3
-      capacity: kept 3
-      skills: kept 2, dropped 1: bo (billing 4 < 5)
-      language: kept 2
-      groups: kept 2
-      excluded: kept 2
+      has_capacity: kept 3
+      has_skills: kept 2, dropped 1: bo (billing 4 < 5)
+      speaks_language: kept 2
+      in_groups: kept 2
+      not_excluded: kept 2
       eligible: online; chat 0/2; billing 9 >= 5; no language required; ...
       ranked by round robin, then agent id:
         1. cy: last assigned 2026-03-02 08:51:00+00:00
@@ -68,10 +68,10 @@ def route(
     for check in router.filters:
         kept, dropped = [], []
         for agent in candidates:
-            if check.keeps(task, requirements, agent):
+            if check.holds(task, requirements, agent):
                 kept.append(agent)
             else:
-                dropped.append(Dropped(agent.id, check.why(task, requirements, agent)))
+                dropped.append(Dropped(agent.id, check.describe(task, requirements, agent)))
         stages.append(Stage(check.name, tuple(a.id for a in kept), tuple(dropped)))
         candidates = kept
     ranked = sorted(candidates, key=lambda agent: rank_of(router, requirements, agent))
@@ -139,7 +139,7 @@ def decide(
     needs, applied = requirements
     eligibility: tuple[str, ...] = ()
     if chosen is not None:
-        eligibility = tuple(check.why(task, needs, chosen) for check in router.filters)
+        eligibility = tuple(check.describe(task, needs, chosen) for check in router.filters)
     return RoutingDecision(
         task=task,
         agent_id=None if chosen is None else chosen.id,
@@ -151,5 +151,5 @@ def decide(
         stages=stages,
         sticky=sticky,
         ranked_by=router.describe(),
-        next_check_at=None if chosen is not None else router.next_overflow_at(task, now),
+        next_change_at=None if chosen is not None else router.next_change_at(task, now=now),
     )

@@ -3,6 +3,7 @@ stickiness, as one immutable value that plain-dict configuration can build."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Mapping
 from datetime import datetime
@@ -10,7 +11,7 @@ from typing import Any
 
 import attrs
 
-from servicekit._checks import checked_items, flag
+from servicekit._checks import checked_items, config_object, flag, instant, located
 from servicekit.errors import ConfigError, InvalidInputError, join_path
 from servicekit.routing._filters import DEFAULT_FILTERS, FILTERS, Filter
 from servicekit.routing._keys import KEYS, RankKey, by_attribute, round_robin
@@ -22,7 +23,6 @@ from servicekit.routing._queue import (
     priority_then_age,
 )
 from servicekit.routing._tasks import Requirements, Task
-from servicekit.routing._values import instant
 
 
 def _filters(value: object) -> tuple[Filter, ...]:
@@ -106,7 +106,7 @@ class Router:
             requirements = step.relax(requirements)
         return requirements
 
-    def next_overflow_at(self, task: Task, now: datetime) -> datetime | None:
+    def next_change_at(self, task: Task, *, now: datetime) -> datetime | None:
         """When the task's next overflow step is due after ``now`` (``None``: none
         left): an app with an unrouted task wakes up then."""
         for step in self.overflow:
@@ -163,10 +163,7 @@ class Router:
                 raise ConfigError(where, f"unknown key; expected one of {', '.join(readers)}")
             name = "keys" if key == "rank" else key
             arguments[name] = readers[key](value, where)
-        try:
-            return cls(**arguments)
-        except InvalidInputError as exc:
-            raise ConfigError(path, str(exc)) from exc
+        return located(path, lambda: cls(**arguments))
 
 
 def _list(value: object, path: str) -> list[Any]:
@@ -216,10 +213,7 @@ def _read_queue(value: object, path: str) -> QueueOrder:
         if unknown:
             raise ConfigError(path, f"unknown keys {sorted(unknown)}")
         arguments = {key: value[key] for key in ("rate", "weights") if key in value}
-        try:
-            return PriorityWithAging(**arguments)
-        except InvalidInputError as exc:
-            raise ConfigError(path, str(exc)) from exc
+        return located(path, lambda: PriorityWithAging(**arguments))
     raise ConfigError(path, f"unknown queue order {value!r}; expected one of {', '.join(ORDERS)}")
 
 
@@ -227,20 +221,9 @@ def _read_overflow(value: object, path: str) -> tuple[OverflowStep, ...]:
     steps = []
     for index, item in enumerate(_list(value, path)):
         where = f"{path}[{index}]"
-        if not isinstance(item, Mapping):
-            raise ConfigError(where, f"expected an overflow step object, got {item!r}")
         known = attrs.fields_dict(OverflowStep)
-        for key in item:
-            if key not in known:
-                raise ConfigError(
-                    join_path(where, str(key)), f"unknown key; expected one of {', '.join(known)}"
-                )
-        if "after" not in item:
-            raise ConfigError(join_path(where, "after"), "missing")
-        try:
-            steps.append(OverflowStep(**item))
-        except InvalidInputError as exc:
-            raise ConfigError(where, str(exc)) from exc
+        step = config_object(item, where, "an overflow step object", keys=known, required=["after"])
+        steps.append(located(where, functools.partial(OverflowStep, **step)))
     return tuple(steps)
 
 

@@ -8,15 +8,10 @@ from datetime import datetime
 
 import attrs
 
+from servicekit._checks import checked_name, instant, member, named, names, ordered_names
 from servicekit.errors import InvalidInputError
-from servicekit.routing._values import (
-    instant,
-    names,
-    ordered_names,
-    skill_levels,
-)
+from servicekit.routing._skills import skill_levels
 from servicekit.tickets import Priority, Ticket, channel_of
-from servicekit.tickets._enums import check_name, to_priority
 
 
 def _required_skills(value: object) -> Mapping[str, int]:
@@ -30,7 +25,7 @@ def _required_skills(value: object) -> Mapping[str, int]:
 
 
 def _optional_name(value: object) -> str | None:
-    return None if value is None else check_name(value, "language")
+    return None if value is None else checked_name(value, "language")
 
 
 def _arrived_at(value: object) -> datetime:
@@ -53,8 +48,8 @@ def _excluded_agents(value: object) -> frozenset[str]:
     return names(value, "excluded_agents")
 
 
-def _id(_: object, attribute: attrs.Attribute[str], value: object) -> None:
-    check_name(value, attribute.name)
+def _priority(value: object) -> Priority:
+    return member(Priority, value)
 
 
 @attrs.frozen(kw_only=True)
@@ -80,10 +75,10 @@ class Task:
     frozenset({'ana'})
     """
 
-    id: str = attrs.field(validator=_id)
+    id: str = attrs.field(validator=named)
     channel: str = attrs.field(converter=channel_of)
     arrived_at: datetime = attrs.field(converter=_arrived_at)
-    priority: Priority = attrs.field(default=Priority.NORMAL, converter=to_priority)
+    priority: Priority = attrs.field(default=Priority.NORMAL, converter=_priority)
     skills: Mapping[str, int] = attrs.field(factory=dict, converter=_required_skills)
     optional_skills: frozenset[str] = attrs.field(factory=frozenset, converter=_optional_skills)
     language: str | None = attrs.field(default=None, converter=_optional_name)
@@ -93,7 +88,7 @@ class Task:
 
     def excluding(self, agent_id: str) -> Task:
         """The same task (same age) that ``agent_id`` will never be offered again."""
-        excluded = self.excluded_agents | {check_name(agent_id, "agent_id")}
+        excluded = self.excluded_agents | {checked_name(agent_id, "agent_id")}
         return attrs.evolve(self, excluded_agents=excluded)
 
     @classmethod

@@ -171,11 +171,11 @@ class _Run:
         if not self.waiting or not self.anyone_free():
             return
         queue = [task for task, _ in self.waiting.values()]
-        result = assign(queue, self.agents.values(), self.now, router=self.team.router)
+        result = assign(queue, self.agents.values(), now=self.now, router=self.team.router)
         self.agents = {agent.id: agent for agent in result.agents}
         for ticket_id, agent_id in result.assigned.items():
             self.pick_up(ticket_id, agent_id)
-        relax_at = result.next_check_at
+        relax_at = result.next_change_at
         if relax_at is not None and (self.route_at is None or relax_at < self.route_at):
             self.route_at = relax_at
             self.schedule(relax_at, _Kind.ROUTE)
@@ -294,7 +294,7 @@ class _Run:
 
     def escalate(self, ticket_id: str) -> None:
         """Evaluate the rules as an app would: append the events they decide, and
-        come back at their ``next_check_at``."""
+        come back at their ``next_change_at``."""
         rules = self.team.rules
         if rules is None:
             return
@@ -307,7 +307,7 @@ class _Run:
                     decision.ticket, arrived_at=task.arrived_at, skills=task.skills
                 )
                 self.waiting[ticket_id] = (changed, index)
-        check_at = decision.next_check_at
+        check_at = decision.next_change_at
         if check_at is not None and self.checks.get(ticket_id) != check_at:
             self.checks[ticket_id] = check_at
             self.schedule(check_at, _Kind.CHECK, ticket_id)

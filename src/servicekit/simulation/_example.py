@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from servicekit.calendars import Calendar
-from servicekit.kpi import ReportConfig
+from servicekit.report import ReportConfig
 from servicekit.routing import AgentState, Router, most_spare, round_robin
 from servicekit.simulation._model import AgentPlan, Arrivals, Customers, HandleTime, Team
 
@@ -94,7 +94,7 @@ EXAMPLE_CONFIG: dict[str, Any] = {
     },
 }
 """The example team's report settings, in the format of
-:meth:`servicekit.kpi.ReportConfig.from_dict` (write it as JSON or TOML and
+:meth:`servicekit.report.ReportConfig.from_dict` (write it as JSON or TOML and
 ``servicekit report`` reads it)."""
 
 # Contacts per hour on New York's wall clock: a weekday peak, a quieter night and weekend.

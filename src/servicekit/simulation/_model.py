@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from servicekit._checks import checked_items, optional_of
+from servicekit._checks import checked_items, member, optional_of
 from servicekit._time import zone
 from servicekit.calendars import Calendar
 from servicekit.calendars._hours import weekday_indexes
@@ -22,7 +22,6 @@ from servicekit.escalation import RuleSet
 from servicekit.routing import DEFAULT_ROUTER, AgentState, Router
 from servicekit.sla import PolicySet
 from servicekit.tickets import Channel, Priority, channel_of
-from servicekit.tickets._enums import to_priority
 
 HOURS = 24
 _HOUR = timedelta(hours=1)
@@ -71,7 +70,7 @@ def _channels(value: object) -> Mapping[Channel | str, float]:
 
 
 def _priorities(value: object) -> Mapping[Priority, float]:
-    return _weights(value, "priorities", to_priority)
+    return _weights(value, "priorities", lambda value: member(Priority, value))
 
 
 @attrs.frozen(kw_only=True)
@@ -310,7 +309,7 @@ class Team:
         policies: SLA policies, read by escalation rules and by satisfaction (a
             breached ticket draws from the ``dissatisfied`` scores).
         rules: escalation rules, evaluated as an app would: after every change to a
-            ticket and at each ``next_check_at``, their events appended.
+            ticket and at each ``next_change_at``, their events appended.
         live_channels: channels answered in one sitting (the first reply is the
             pickup, the contact is solved when handling ends); tickets on any other
             channel get a reply when handling ends.

@@ -1,5 +1,6 @@
 """SLA policies and clocks: targets per priority and metric, pauses, cycles, breaches,
-and the next instant anything would change.
+and the next instant anything would change; SLA conditions for escalation rules
+(:func:`sla_clock`).
 
 >>> from datetime import datetime, timedelta, UTC
 >>> from servicekit import Ticket
@@ -15,17 +16,21 @@ datetime.datetime(2026, 3, 2, 9, 45, tzinfo=datetime.timezone.utc)
 """
 
 from servicekit.sla._clock import Clock, SLAEvaluation, Target, Threshold
+from servicekit.sla._conditions import MEASURES, SLACondition, sla_clock
 from servicekit.sla._metrics import DEFAULT_PAUSES, ClockState, Metric
 from servicekit.sla._policy import PolicySet, SLAPolicy
 
 __all__ = [
     "DEFAULT_PAUSES",
+    "MEASURES",
     "Clock",
     "ClockState",
     "Metric",
     "PolicySet",
+    "SLACondition",
     "SLAEvaluation",
     "SLAPolicy",
     "Target",
     "Threshold",
+    "sla_clock",
 ]

@@ -150,7 +150,7 @@ class Clock:
             return crossing(self._meter, self._spans, self._totals, amount)
         return self._meter.add(self._now, amount - so_far) if self.counting else None
 
-    def next_warning_us(self) -> int | None:
+    def _warning_due_us(self) -> int | None:
         """The first warning instant still ahead of a running clock, in microseconds
         since the epoch (internal, for ``next_change_at``)."""
         if self.state is not ClockState.RUNNING:
@@ -196,7 +196,8 @@ class SLAEvaluation:
         next_change_at: the earliest instant after ``now`` at which a clock would be
             breached or cross a warning threshold if no event arrives; ``None`` if no
             clock is running. Schedule a wake-up there instead of polling.
-        reason: why this policy (or none) applies.
+        reason: why this policy (or none) applies, in one line; :meth:`explain` gives
+            the whole evaluation.
     """
 
     policy: str | None
@@ -216,6 +217,24 @@ class SLAEvaluation:
         if cycle == -1:
             return found[-1]
         return next((clock for clock in found if clock.cycle == cycle), None)
+
+    def explain(self) -> str:
+        """Why this policy applies, each clock's state, and when to look again, as
+        lines a support lead can read.
+
+        >>> from datetime import datetime, timedelta, UTC
+        >>> from servicekit import SLAPolicy, Ticket
+        >>> policy = SLAPolicy("24/7", targets={"normal": {
+        ...     "first_reply": {"duration": "1h", "business_hours": False}}})
+        >>> t = Ticket.create(id="T-1", at=datetime(2026, 3, 2, 9, tzinfo=UTC), requester="c")
+        >>> print(policy.evaluate(t, now=t.created_at + timedelta(minutes=30)).explain())
+        policy '24/7' applies to every ticket
+          first reply: running, 30m of 1h (calendar hours) used (50%), due 2026-03-02T10:00+00:00
+        next change: 2026-03-02T09:45:00+00:00
+        """
+        when = "never" if self.next_change_at is None else self.next_change_at.isoformat()
+        lines = [self.reason, *(f"  {clock.reason}" for clock in self.clocks)]
+        return "\n".join([*lines, f"next change: {when}"])
 
     @property
     def breached(self) -> tuple[Clock, ...]:

@@ -10,19 +10,20 @@ from typing import Any
 
 import attrs
 
+from servicekit._checks import E, checked_name, config_object, located, member, named
 from servicekit._time import require_aware, to_us
 from servicekit.calendars import Calendar
 from servicekit.calendars._config import calendar_reference
-from servicekit.conditions import ALWAYS, Condition, Context, condition_from_dict
+from servicekit.conditions import ALWAYS, Combination, Condition, Context, Not, condition_from_dict
 from servicekit.durations import format_duration, parse_duration
 from servicekit.errors import ConfigError, InvalidDurationError, InvalidInputError
 from servicekit.sla._clock import SLAEvaluation, Target
-from servicekit.sla._cycles import timeline_of
-from servicekit.sla._evaluate import ClockMaker
+from servicekit.sla._clock_facts import clock_facts_of
+from servicekit.sla._clock_maker import ClockMaker
+from servicekit.sla._conditions import SLACondition
 from servicekit.sla._meter import Meter
 from servicekit.sla._metrics import DEFAULT_PAUSES, STOPPING, Metric
 from servicekit.tickets import Priority, Status, Ticket
-from servicekit.tickets._enums import E, member
 
 Targets = Mapping[Priority, Mapping[Metric, Target]]
 DEFAULT_THRESHOLDS = (0.5, 0.75, 0.9)
@@ -111,20 +112,27 @@ def _thresholds(value: Iterable[float]) -> tuple[float, ...]:
 
 
 def _member(kind: type[E], value: object, path: str) -> E:
-    try:
-        return member(kind, value)
-    except InvalidInputError as exc:
-        raise ConfigError(path, str(exc)) from exc
-
-
-def _name(_: object, attribute: attrs.Attribute[str], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigError(attribute.name, f"expected a non-empty name, got {value!r}")
+    return located(path, lambda: member(kind, value))
 
 
 def _condition(_: object, attribute: attrs.Attribute[Condition], value: object) -> None:
     if not isinstance(value, Condition):
         raise ConfigError(attribute.name, f"expected a condition, got {value!r}")
+    if _reads_sla(value):
+        raise ConfigError(
+            attribute.name,
+            f"{value!r} reads SLA clocks, which exist only once a policy applies; "
+            "select policies by ticket fields, changes or time",
+        )
+
+
+def _reads_sla(condition: Condition) -> bool:
+    """Whether ``condition`` or any part of it is an SLA condition."""
+    if isinstance(condition, SLACondition):
+        return True
+    if isinstance(condition, Combination):
+        return any(_reads_sla(part) for part in condition.conditions)
+    return isinstance(condition, Not) and _reads_sla(condition.condition)
 
 
 def _calendar(_: object, attribute: attrs.Attribute[Calendar | None], value: object) -> None:
@@ -162,7 +170,7 @@ class SLAPolicy:
     datetime.datetime(2026, 3, 9, 12, 0, tzinfo=zoneinfo.ZoneInfo(key='America/New_York'))
     """
 
-    name: str = attrs.field(validator=_name)
+    name: str = attrs.field(validator=named)
     targets: Targets = attrs.field(kw_only=True, converter=_targets, hash=False)
     calendar: Calendar | None = attrs.field(kw_only=True, default=None, validator=_calendar)
     applies_to: Condition = attrs.field(kw_only=True, default=ALWAYS, validator=_condition)
@@ -220,7 +228,7 @@ class SLAPolicy:
     def _evaluate(self, ticket: Ticket, now: datetime, reason: str) -> SLAEvaluation:
         now_us = _checked_now(ticket, now)
         maker = ClockMaker(
-            timeline=timeline_of(ticket),
+            clock_facts=clock_facts_of(ticket),
             metrics=self._metrics,
             now=now_us,
             priority=ticket.priority,
@@ -302,16 +310,10 @@ def policy_from_dict(
 ) -> SLAPolicy:
     """See :meth:`SLAPolicy.from_dict`; ``path`` prefixes error paths."""
     try:
-        if not isinstance(data, Mapping):
-            raise ConfigError("", f"expected a policy object, got {data!r}")
-        for key in data:
-            if key not in _POLICY_KEYS:
-                raise ConfigError(
-                    str(key), f"unknown key; expected one of {', '.join(_POLICY_KEYS)}"
-                )
-        for key in ("name", "targets"):
-            if key not in data:
-                raise ConfigError(key, "missing")
+        data = config_object(
+            data, "", "a policy object", keys=_POLICY_KEYS, required=["name", "targets"]
+        )
+        located("name", lambda: checked_name(data["name"], "name"))
         calendar = data.get("calendar")
         if calendar is not None:
             calendar = calendar_reference(calendar, calendars, "calendar")
@@ -365,7 +367,7 @@ class PolicySet:
 
     policies: tuple[SLAPolicy, ...] = attrs.field(converter=_policies)
 
-    def select(self, ticket: Ticket, now: datetime) -> SLAPolicy | None:
+    def select(self, ticket: Ticket, *, now: datetime) -> SLAPolicy | None:
         """The first policy whose condition holds for ``ticket`` at ``now``."""
         context = Context(ticket=ticket, now=require_aware(now, "now"))
         return next((p for p in self.policies if p.applies_to.holds(context)), None)
@@ -376,7 +378,7 @@ class PolicySet:
         Raises:
             InvalidInputError: ``now`` is earlier than the ticket's last event.
         """
-        policy = self.select(ticket, now)
+        policy = self.select(ticket, now=now)
         if policy is not None:
             return policy._evaluate(ticket, now, policy._applies_reason)
         _checked_now(ticket, now)

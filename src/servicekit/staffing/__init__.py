@@ -11,10 +11,16 @@ birth-death sum on a log scale; no factorial, no overflow, no NaN.
 (14, 20)
 """
 
-from servicekit.staffing._erlang import MAX_TRAFFIC, erlang_b, erlang_c
+from servicekit.staffing._erlang import MAX_AGENTS, MAX_TRAFFIC, erlang_b, erlang_c
 from servicekit.staffing._feasibility import Feasibility, IntervalCheck, feasibility
-from servicekit.staffing._plan import MAX_AGENTS, Limit, StaffingPlan, agents_required
-from servicekit.staffing._queue import DurationLike, QueueMetrics, TargetLike, queue_metrics
+from servicekit.staffing._plan import Limit, StaffingPlan, agents_required
+from servicekit.staffing._queue import (
+    DurationLike,
+    HasDuration,
+    QueueMetrics,
+    TargetLike,
+    queue_metrics,
+)
 from servicekit.staffing._table import IntervalPlan, StaffingTable, staffing_table
 
 __all__ = [
@@ -22,6 +28,7 @@ __all__ = [
     "MAX_TRAFFIC",
     "DurationLike",
     "Feasibility",
+    "HasDuration",
     "IntervalCheck",
     "IntervalPlan",
     "Limit",

@@ -40,7 +40,8 @@ def erlang_b(traffic: float, servers: int) -> float:
 
     Raises:
         InvalidInputError: a negative, infinite or NaN traffic, traffic above
-            :data:`MAX_TRAFFIC`, or a negative or non-integer number of servers.
+            :data:`MAX_TRAFFIC`, or a negative, non-integer or larger than
+            :data:`MAX_AGENTS` number of servers.
 
     >>> round(erlang_b(10.0, 14), 4)
     0.0568
@@ -53,6 +54,8 @@ def erlang_b(traffic: float, servers: int) -> float:
         blocking = 1.0
         for k in range(1, n + 1):
             blocking = a * blocking / (k + a * blocking)
+            if blocking == 0.0:  # underflowed: every further server keeps it 0
+                break
         return blocking
     # With n <= a + 1 the i-th term is at most exp(-i(i-3)/2a): past i = sqrt(84a) + 3
     # every term, and the geometric rest, is below 1e-16 of the sum for any a <= 10^6.
@@ -107,11 +110,20 @@ def _check_traffic(traffic: object) -> float:
     return check_number("traffic", traffic, maximum=MAX_TRAFFIC, unit=" erlangs")
 
 
+MAX_AGENTS = 2_000_000
+"""The most agents (servers) any staffing call considers: every search and sum is
+bounded by it, so no call runs away on a huge team."""
+
+
 def check_count(name: str, value: object) -> int:
-    """``value`` as an ``int`` (NumPy integers welcome), if it is a count."""
+    """``value`` as an ``int`` (NumPy integers welcome), if it is a count of agents
+    from 0 to :data:`MAX_AGENTS`."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
         raise InvalidInputError(f"{name} must be a whole number >= 0, got {value!r}")
-    return int(value)
+    count = int(value)
+    if count > MAX_AGENTS:
+        raise InvalidInputError(f"{name} must be at most {MAX_AGENTS:,}, got {value!r}")
+    return count
 
 
 class BlockingTable:

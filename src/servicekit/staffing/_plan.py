@@ -12,10 +12,8 @@ import attrs
 from servicekit._checks import fraction
 from servicekit.durations import format_duration
 from servicekit.errors import InvalidInputError
+from servicekit.staffing._erlang import MAX_AGENTS
 from servicekit.staffing._queue import DurationLike, Load, QueueMetrics, TargetLike
-
-MAX_AGENTS = 2_000_000
-"""The most agents a search considers before reporting the goal unreachable."""
 
 
 class Limit(enum.StrEnum):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Protocol, runtime_checkable
 
 import attrs
 
 from servicekit.durations import checked_duration, format_duration
-from servicekit.sla import Target
 from servicekit.staffing._erlang import (
     BlockingTable,
     Outcome,
@@ -22,16 +22,28 @@ DurationLike = timedelta | str | int
 """A duration as :func:`~servicekit.parse_duration` reads it: ``"3m"``, ``"PT20S"``, a
 ``timedelta`` or whole seconds."""
 
-TargetLike = Target | DurationLike
-"""An answer-time target: a duration, or an SLA policy's :class:`~servicekit.sla.Target`
-(its duration is used; the queue is assumed staffed while the clock runs)."""
+
+@runtime_checkable
+class HasDuration(Protocol):
+    """Anything with a ``duration``, such as an SLA policy's
+    :class:`~servicekit.sla.Target` (staffing need not know SLA policies)."""
+
+    @property
+    def duration(self) -> timedelta:
+        """The target duration."""
+
+
+TargetLike = HasDuration | DurationLike
+"""An answer-time target: a duration, or anything with a ``duration`` such as an SLA
+policy's :class:`~servicekit.sla.Target` (its duration is used; the queue is assumed
+staffed while the clock runs)."""
 
 _MICROSECOND = timedelta(microseconds=1)
 
 
 def _duration(name: str, value: object, *, positive: bool) -> timedelta:
     """A duration argument; an SLA :class:`~servicekit.sla.Target` counts as its duration."""
-    if isinstance(value, Target):
+    if isinstance(value, HasDuration):
         value = value.duration
     return checked_duration(name, value, positive=positive)
 

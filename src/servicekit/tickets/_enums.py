@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import enum
-from typing import TypeVar
 
-from servicekit.errors import InvalidInputError
+from servicekit._checks import checked_name, member
 
 
 class Status(enum.StrEnum):
@@ -118,43 +117,7 @@ def channel_of(value: str) -> Channel | str:
     """
     if isinstance(value, Channel):
         return value
-    return _CHANNELS.get(check_name(value, "channel"), value)
-
-
-def check_name(value: object, what: str) -> str:
-    """``value`` if it is a name: a non-empty string without surrounding whitespace.
-
-    Raises:
-        InvalidInputError: naming ``what`` and the value.
-    """
-    if not isinstance(value, str) or not value or value.strip() != value:
-        raise InvalidInputError(f"{what} must be a non-empty name, got {value!r}")
-    return value
-
-
-E = TypeVar("E", bound=enum.StrEnum)
-
-
-def member(kind: type[E], value: object) -> E:
-    """The member of ``kind`` named ``value``.
-
-    Raises:
-        InvalidInputError: no such member; the message lists the valid names.
-
-    >>> member(Priority, "top")
-    Traceback (most recent call last):
-    ...
-    servicekit.errors.InvalidInputError: 'top' is not a valid priority; expected one of ...
-    """
-    if isinstance(value, str):
-        try:
-            return kind(value)
-        except ValueError:
-            pass
-    names = ", ".join(kind)
-    raise InvalidInputError(
-        f"{value!r} is not a valid {kind.__name__.lower()}; expected one of {names}"
-    )
+    return _CHANNELS.get(checked_name(value, "channel"), value)
 
 
 def to_status(value: str) -> Status:

@@ -13,6 +13,7 @@ from typing import Any
 
 import attrs
 
+from servicekit._checks import checked_name, named, optional_named
 from servicekit._time import require_aware
 from servicekit.errors import InvalidInputError
 from servicekit.tickets._enums import (
@@ -21,7 +22,6 @@ from servicekit.tickets._enums import (
     Priority,
     Status,
     channel_of,
-    check_name,
     to_author,
     to_priority,
     to_status,
@@ -35,21 +35,12 @@ def _aware(_: object, attribute: attrs.Attribute[datetime], value: datetime) -> 
     require_aware(value, attribute.name)
 
 
-def _name(_: object, attribute: attrs.Attribute[str], value: object) -> None:
-    check_name(value, attribute.name)
-
-
-def _optional_name(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
-    if value is not None:
-        _name(instance, attribute, value)
-
-
 def _tags(value: object) -> frozenset[str]:
     if isinstance(value, str) or not isinstance(value, Iterable):
         raise InvalidInputError(f"tags must be a collection of names, got {value!r}")
     tags = value if isinstance(value, frozenset) else frozenset(value)  # shares a frozenset
     for tag in tags:
-        check_name(tag, "tag")
+        checked_name(tag, "tag")
     return tags
 
 
@@ -85,12 +76,12 @@ priority=<Priority.NORMAL: 'normal'>, by=<Author.CUSTOMER: 'customer'>, author_i
 tags=frozenset())
     """
 
-    ticket_id: str = attrs.field(validator=_name)
-    requester: str = attrs.field(validator=_name)
+    ticket_id: str = attrs.field(validator=named)
+    requester: str = attrs.field(validator=named)
     channel: Channel | str = attrs.field(default=Channel.EMAIL, converter=channel_of)
     priority: Priority = attrs.field(default=Priority.NORMAL, converter=to_priority)
     by: Author = attrs.field(default=Author.CUSTOMER, converter=to_author)
-    author_id: str | None = attrs.field(default=None, validator=_optional_name)
+    author_id: str | None = attrs.field(default=None, validator=optional_named)
     tags: frozenset[str] = attrs.field(default=frozenset(), converter=_tags)
 
     def __attrs_post_init__(self) -> None:
@@ -113,7 +104,7 @@ class StatusChanged(Event):
 
     status: Status = attrs.field(converter=to_status)
     by: Author = attrs.field(default=Author.AGENT, converter=to_author)
-    author_id: str | None = attrs.field(default=None, validator=_optional_name)
+    author_id: str | None = attrs.field(default=None, validator=optional_named)
 
 
 @attrs.frozen(kw_only=True)
@@ -131,7 +122,7 @@ class Replied(Event):
 
     by: Author = attrs.field(converter=to_author)
     public: bool = attrs.field(default=True, validator=attrs.validators.instance_of(bool))
-    author_id: str | None = attrs.field(default=None, validator=_optional_name)
+    author_id: str | None = attrs.field(default=None, validator=optional_named)
 
     def __attrs_post_init__(self) -> None:
         if self.by is Author.CUSTOMER and not self.public:
@@ -149,8 +140,8 @@ class Assigned(Event):
 agent='a-1', group='billing')
     """
 
-    agent: str | None = attrs.field(default=None, validator=_optional_name)
-    group: str | None = attrs.field(default=None, validator=_optional_name)
+    agent: str | None = attrs.field(default=None, validator=optional_named)
+    group: str | None = attrs.field(default=None, validator=optional_named)
 
 
 @attrs.frozen(kw_only=True)
@@ -197,7 +188,7 @@ class FieldChanged(Event):
 name='product', value='api')
     """
 
-    name: str = attrs.field(validator=_name)
+    name: str = attrs.field(validator=named)
     value: FieldValue = attrs.field(validator=_field_value)
 
 
@@ -249,7 +240,7 @@ class Merged(Event):
     'T-2'
     """
 
-    into: str = attrs.field(validator=_name)
+    into: str = attrs.field(validator=named)
 
 
 @attrs.frozen(kw_only=True)
@@ -262,4 +253,4 @@ class Escalated(Event):
     'urgent-unanswered'
     """
 
-    rule: str = attrs.field(validator=_name)
+    rule: str = attrs.field(validator=named)

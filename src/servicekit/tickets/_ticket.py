@@ -12,7 +12,7 @@ from typing import Any, overload
 
 import attrs
 
-from servicekit.errors import InvalidTransitionError
+from servicekit.errors import InvalidInputError, InvalidTransitionError
 from servicekit.tickets._enums import Author, Channel, Priority, Status
 from servicekit.tickets._events import (
     Assigned,
@@ -34,14 +34,21 @@ class History(Sequence[Event]):
 
     Tickets derived from one another by :meth:`Ticket.apply` share one log, so
     appending is amortised O(1) and a 10,000-event ticket is never copied per event.
+    Beside each event the log keeps the status it led to, as the lifecycle table said
+    when the event was applied, so nothing reads the table twice.
     Compares equal to any sequence of the same events.
     """
 
-    __slots__ = ("_length", "_log")
+    __slots__ = ("_length", "_log", "_statuses")
 
-    def __init__(self, log: list[Event], length: int) -> None:
+    def __init__(self, log: list[Event], statuses: list[Status], length: int) -> None:
         self._log = log
+        self._statuses = statuses
         self._length = length
+
+    def statuses(self) -> Iterator[Status]:
+        """The status after each event, in order (``new`` after ``Created``)."""
+        return itertools.islice(self._statuses, self._length)
 
     def __len__(self) -> int:
         return self._length
@@ -73,21 +80,24 @@ class History(Sequence[Event]):
     def __repr__(self) -> str:
         return f"History({list(self)!r})"
 
-    def appended(self, event: Event) -> History:
-        """This history plus ``event``, sharing the log when nothing was appended since."""
+    def appended(self, event: Event, status: Status) -> History:
+        """This history plus ``event``, after which the ticket is in ``status``, sharing
+        the log when nothing was appended since."""
         with _APPEND:
             shared = len(self._log) == self._length
             log = self._log if shared else self._log[: self._length]
+            statuses = self._statuses if shared else self._statuses[: self._length]
             log.append(event)
-        return History(log, self._length + 1)
+            statuses.append(status)
+        return History(log, statuses, self._length + 1)
 
 
 @attrs.frozen(init=False, repr=False)
 class Ticket:
     """A ticket: its current snapshot and the event history it was built from.
 
-    Build one with :meth:`create`, :meth:`replay` (or ``Ticket(events)``) or
-    :meth:`from_dict`, and move it on with :meth:`apply`, which returns a new ticket.
+    Build one with :meth:`create`, :meth:`replay` or :meth:`from_dict` (there is no
+    other constructor), and move it on with :meth:`apply`, which returns a new ticket.
     Two tickets are equal when their histories are. Every event is checked against
     the lifecycle table :data:`~servicekit.tickets.TRANSITIONS`; a rejected event
     raises :class:`~servicekit.errors.InvalidTransitionError` and changes nothing.
@@ -115,11 +125,12 @@ class Ticket:
     tags: frozenset[str] = attrs.field(eq=False)
     fields: Mapping[str, FieldValue] = attrs.field(eq=False)
 
-    def __init__(self, events: Iterable[Event]) -> None:
-        """Replay ``events`` (the first must be ``Created``); see :meth:`replay`."""
-        log: list[Event] = []
-        state = _State.first(events, log)
-        self.__attrs_init__(History(log, len(log)), *state.snapshot())
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        """Refused: one way in, :meth:`create`, :meth:`replay` or :meth:`from_dict`."""
+        raise InvalidInputError(
+            "build a ticket with Ticket.create(...), Ticket.replay(events) or "
+            "Ticket.from_dict(data)"
+        )
 
     @classmethod
     def create(
@@ -145,7 +156,7 @@ class Ticket:
             author_id=author_id,
             tags=tags,
         )
-        return cls([created])
+        return cls.replay([created])
 
     @classmethod
     def replay(cls, events: Iterable[Event]) -> Ticket:
@@ -155,7 +166,12 @@ class Ticket:
             InvalidTransitionError: naming the first offending event by its index
                 (``events[3]: ...``); the first event must be ``Created``.
         """
-        return cls(events)
+        log: list[Event] = []
+        statuses: list[Status] = []
+        state = _State.first(events, log, statuses)
+        ticket = object.__new__(cls)
+        ticket.__attrs_init__(History(log, statuses, len(log)), *state.snapshot())
+        return ticket
 
     def apply(self, event: Event) -> Ticket:
         """The ticket after ``event``; this ticket is unchanged.
@@ -168,7 +184,7 @@ class Ticket:
         state = _State(self)
         state.step(event)
         ticket = object.__new__(Ticket)
-        ticket.__attrs_init__(self.history.appended(event), *state.snapshot())
+        ticket.__attrs_init__(self.history.appended(event, state.status), *state.snapshot())
         return ticket
 
     @property
@@ -260,8 +276,9 @@ class _State:
             self.last = ticket.updated_at
 
     @classmethod
-    def first(cls, events: Iterable[Event], log: list[Event]) -> _State:
-        """Fold ``events`` into a new state, appending each to ``log``."""
+    def first(cls, events: Iterable[Event], log: list[Event], statuses: list[Status]) -> _State:
+        """Fold ``events`` into a new state, appending each to ``log`` and the status
+        after it to ``statuses``."""
         state: _State | None = None
         for index, event in enumerate(events):
             try:
@@ -276,6 +293,7 @@ class _State:
             except InvalidTransitionError as exc:
                 raise InvalidTransitionError(f"events[{index}]: {exc}") from None
             log.append(event)
+            statuses.append(state.status)
         if state is None:
             raise InvalidTransitionError("a history needs at least its Created event")
         return state

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from servicekit._checks import fraction, optional_of
+from servicekit._checks import config_object, fraction, optional_of
 from servicekit._time import zone
 from servicekit.calendars import Calendar, CombinedCalendar
 from servicekit.calendars._config import calendar_reference
@@ -131,11 +131,7 @@ class ReportConfig:
         ...
         servicekit.errors.ConfigError: business_hours: unknown calendar 'support' ...
         """
-        if not isinstance(data, Mapping):
-            raise ConfigError("", f"expected a table of settings, got {data!r}")
-        for key in data:
-            if key not in _KEYS:
-                raise ConfigError(str(key), f"unknown key; expected one of {', '.join(_KEYS)}")
+        data = config_object(data, "", "a table of settings", keys=_KEYS)
         try:
             tz = zone(data.get("tz", "UTC"))
         except ServicekitError as exc:
@@ -193,13 +189,7 @@ def _duration(value: object, path: str) -> timedelta:
 def _read_staffing(value: object) -> StaffingGoal | None:
     if value is None:
         return None
-    if not isinstance(value, Mapping):
-        raise ConfigError("staffing", f"expected a table, got {value!r}")
-    for key in value:
-        if key not in _STAFFING_KEYS:
-            raise ConfigError(
-                f"staffing.{key}", f"unknown key; expected one of {', '.join(_STAFFING_KEYS)}"
-            )
+    value = config_object(value, "staffing", "a table", keys=_STAFFING_KEYS)
     channels = value.get("channels")
     if not isinstance(channels, Mapping) or not channels:
         raise ConfigError(

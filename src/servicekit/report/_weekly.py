@@ -14,10 +14,9 @@ import attrs
 
 from servicekit.durations import format_duration
 from servicekit.escalation import RuleSet
-from servicekit.kpi._config import ReportConfig, StaffingGoal
-from servicekit.kpi._report import Report, report, sla_clocks
-from servicekit.kpi._stats import Proportion
-from servicekit.kpi._tickets import SLAAttainment, sla_attainment
+from servicekit.kpi import Proportion, SLAAttainment, sla_attainment
+from servicekit.report._config import ReportConfig, StaffingGoal
+from servicekit.report._summary import Report, report, sla_clocks
 from servicekit.sla import Clock, Metric
 from servicekit.staffing import StaffingPlan, agents_required
 from servicekit.tickets import Escalated, Priority, Ticket

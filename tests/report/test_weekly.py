@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from servicekit import Ticket
 from servicekit.calendars import CombinedCalendar
 from servicekit.errors import ConfigError, InvalidInputError
-from servicekit.kpi import ReportConfig, StaffingGoal, report, weekly_report
+from servicekit.report import ReportConfig, StaffingGoal, report, weekly_report
 from servicekit.simulation import EXAMPLE_CONFIG
 from servicekit.tickets import Assigned, Escalated, Replied, StatusChanged
 

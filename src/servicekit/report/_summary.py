@@ -13,11 +13,12 @@ from servicekit._time import require_aware
 from servicekit.calendars import Calendar
 from servicekit.durations import format_duration
 from servicekit.errors import InvalidInputError
-from servicekit.kpi._stats import NPS, DurationSummary, Proportion
-from servicekit.kpi._survey import nps as nps_of
-from servicekit.kpi._tickets import (
+from servicekit.kpi import (
+    NPS,
     Backlog,
+    DurationSummary,
     FCRDefinition,
+    Proportion,
     SLAAttainment,
     TicketTimeTally,
     backlog,
@@ -25,6 +26,7 @@ from servicekit.kpi._tickets import (
     reopen_rate,
     sla_attainment,
 )
+from servicekit.kpi import nps as nps_of
 from servicekit.sla import Clock, PolicySet
 from servicekit.tickets import Ticket
 
@@ -208,7 +210,7 @@ def report(
         resolution=TicketTimeTally("full", calendar=calendar).update(solved).result(),
         business_hours=calendar is not None,
         sla=clocks,
-        backlog=backlog(everything, end),
+        backlog=backlog(everything, now=end),
         reopen_rate=reopen_rate(solved),
         fcr=fcr(solved, definition=FCRDefinition.ONE_TOUCH),
     )

@@ -3,22 +3,24 @@ it has been breached."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import Any, Literal, get_args
 
 import attrs
 
+from servicekit._checks import located_at, member
 from servicekit.conditions._conditions import Condition, Context, compare
-from servicekit.conditions._time import (
+from servicekit.conditions._config import register_form
+from servicekit.conditions._time_since import (
     Comparison,
     check_comparison,
     flip_after,
 )
 from servicekit.durations import checked_duration, format_duration
 from servicekit.errors import InvalidInputError
-
-if TYPE_CHECKING:  # servicekit.sla imports servicekit.conditions
-    from servicekit.sla import Clock, Metric
+from servicekit.sla._clock import Clock
+from servicekit.sla._metrics import Metric
 
 Measure = Literal["used", "due_in", "breached_for"]
 """What an SLA condition measures on a clock: the fraction of its target used, the
@@ -39,13 +41,23 @@ class SLACondition(Condition):
     operator: Comparison
     value: float | timedelta
 
+    def __attrs_post_init__(self) -> None:
+        """Refuse what could only fail later; :func:`sla_clock` converts names."""
+        if not isinstance(self.metric, Metric):
+            raise InvalidInputError(f"metric must be a Metric, got {self.metric!r}")
+        check_comparison(self.operator)
+        if type(check_value(check_measure(self.measure), self.value)) is not type(self.value):
+            raise InvalidInputError(f"{self.measure}: got {self.value!r}; build it with sla_clock")
+
     def clock(self, context: Context) -> Clock | None:
         """The metric's latest clock in ``context``."""
         if context.sla is None:
             raise InvalidInputError(
-                f"{self!r} needs the ticket's SLA clocks: pass sla= (a policy or policy set)"
+                f"{self!r} needs the ticket's SLA clocks: pass sla= (a policy, a policy set "
+                "or the ticket's SLA evaluation)"
             )
-        return context.sla.clock(self.metric)
+        clock: Clock | None = context.sla.clock(self.metric)
+        return clock
 
     def measured(self, context: Context) -> float | timedelta | None:
         """The measure now, or ``None`` where it does not apply (no clock; ``due_in``
@@ -60,7 +72,7 @@ class SLACondition(Condition):
         return None if clock.breached_at is None else context.now - clock.breached_at
 
     def holds(self, context: Context) -> bool:
-        if self.measure == "used":  # in microseconds, as next_change counts them
+        if self.measure == "used":  # in microseconds, as next_change_at counts them
             clock = self.clock(context)
             return clock is not None and compare(
                 self.operator, clock.elapsed, clock.target.duration * self._fraction
@@ -68,7 +80,7 @@ class SLACondition(Condition):
         measured = self.measured(context)
         return measured is not None and compare(self.operator, measured, self.value)
 
-    def next_change(self, context: Context) -> datetime | None:
+    def next_change_at(self, context: Context) -> datetime | None:
         clock = self.clock(context)
         if clock is None:
             return None
@@ -146,6 +158,7 @@ def sla_clock(
     Raises:
         InvalidInputError: an unknown metric, measure or operator, or a bad value.
 
+    >>> from servicekit.sla import sla_clock
     >>> sla_clock("first_reply", "used", ">=", 0.75)
     sla first_reply used >= 75%
     >>> sla_clock("resolution", "breached_for", ">", "1h")
@@ -157,8 +170,6 @@ def sla_clock(
 
 def check_metric(metric: object) -> Metric:
     """``metric`` as a :class:`~servicekit.sla.Metric`."""
-    from servicekit.sla import Metric  # noqa: PLC0415 (servicekit.sla imports this package)
-    from servicekit.tickets._enums import member  # noqa: PLC0415
 
     if isinstance(metric, Metric):
         return metric
@@ -182,3 +193,17 @@ def check_value(measure: Measure, value: object) -> float | timedelta:
             raise InvalidInputError(f"used: expected a fraction such as 0.75, got {value!r}")
         return float(value)
     return checked_duration(measure, value, positive=measure == "due_in")
+
+
+def _read(data: Mapping[str, Any], path: str, _: object) -> Condition:
+    """An SLA condition from its dict form (registered with the condition reader)."""
+    measure = located_at(path, "measure", lambda: check_measure(data["measure"]))
+    return SLACondition(
+        located_at(path, "sla", lambda: check_metric(data["sla"])),
+        measure,
+        located_at(path, "op", lambda: check_comparison(data["op"])),
+        located_at(path, "value", lambda: check_value(measure, data["value"])),
+    )
+
+
+register_form("sla", keys={"sla", "measure", "op", "value"}, required=None, read=_read)

@@ -1,8 +1,9 @@
-"""When each metric's clocks start and stop, read from a ticket's history in one pass.
+"""A ticket's clock facts: when each metric's clocks start and stop, and the statuses
+over time, read from its history and its facts.
 
 Instants are integer microseconds since the epoch. Resolution-type metrics are not
-listed here: their one clock spans the whole history and is read from the status
-timeline (it counts while the ticket is neither paused nor solved).
+listed here: their one clock spans the whole history and is read from the statuses
+over time (it counts while the ticket is neither paused nor solved).
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from servicekit.tickets import (
     Status,
     Ticket,
 )
-from servicekit.tickets._lifecycle import ROWS, trigger_of
 
 
 @attrs.define
@@ -36,7 +36,7 @@ class Cycle:
 
 
 @attrs.frozen
-class Timeline:
+class ClockFacts:
     """A ticket's history reduced to what clocks need.
 
     ``change_at[i]`` is when the ticket entered ``status_of[i]`` (after every event at
@@ -80,21 +80,23 @@ class Timeline:
         return tuple(spans)
 
 
-def timeline_of(ticket: Ticket) -> Timeline:
-    """Walk the history once: statuses over time and the reply-type cycles."""
-    events = iter(ticket.history)
+def clock_facts_of(ticket: Ticket) -> ClockFacts:
+    """Read the history once more for the reply-type cycles; the status after each
+    event is the one the lifecycle table gave when the event was applied."""
+    events, statuses = iter(ticket.history), ticket.history.statuses()
     created = next(events)
     assert isinstance(created, Created)
+    next(statuses)  # new, at creation
     walk = _Walk(created)
-    for event in events:
-        walk.step(event)
+    for event, following in zip(events, statuses, strict=True):
+        walk.step(event, following)
     cycles = {
         Metric.FIRST_REPLY: walk.first,
         Metric.NEXT_REPLY: walk.next_reply,
         Metric.PERIODIC_UPDATE: walk.updates,
         Metric.PAUSABLE_UPDATE: walk.updates,
     }
-    return Timeline(
+    return ClockFacts(
         walk.start, walk.change_at, walk.status_of, walk.solved_at, walk.solved_priority, cycles
     )
 
@@ -117,9 +119,9 @@ class _Walk:
         self.solved_at: int | None = None
         self.solved_priority: Priority | None = None
 
-    def step(self, event: Event) -> None:
+    def step(self, event: Event, following: Status) -> None:
+        """Read ``event``, after which the ticket is in ``following``."""
         at = micros(event.at - EPOCH)  # events are tz-aware by construction
-        following = ROWS[self.status][trigger_of(event)]
         if isinstance(event, PriorityChanged):
             self.priority = event.priority
         elif isinstance(event, Replied) and event.public:

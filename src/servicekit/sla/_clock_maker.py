@@ -1,4 +1,5 @@
-"""Turn a ticket's timeline into clocks under one policy at one instant."""
+"""Turn a ticket's clock facts (statuses and reply cycles) into clocks under one policy
+at one instant: :class:`ClockMaker`."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import datetime, tzinfo
 
 from servicekit._time import from_us, micros
 from servicekit.sla._clock import Clock, Target
-from servicekit.sla._cycles import Timeline
+from servicekit.sla._clock_facts import ClockFacts
 from servicekit.sla._meter import Meter, counted, crossing, running_totals
 from servicekit.sla._metrics import STOPPING, ClockState, Metric
 from servicekit.tickets import Priority, Status
@@ -19,7 +20,7 @@ class ClockMaker:
     def __init__(
         self,
         *,
-        timeline: Timeline,
+        clock_facts: ClockFacts,
         metrics: tuple[Metric, ...],
         now: int,
         priority: Priority,
@@ -29,25 +30,30 @@ class ClockMaker:
         meters: Mapping[bool, Meter],
         tz: tzinfo,
     ) -> None:
-        self.timeline, self.metrics, self.now, self.priority = timeline, metrics, now, priority
+        self.clock_facts, self.metrics, self.now, self.priority = (
+            clock_facts,
+            metrics,
+            now,
+            priority,
+        )
         self.targets, self.pauses, self.thresholds = targets, pauses, thresholds
         self.meters, self.tz = meters, tz
-        self.status = timeline.status_at(now)
+        self.status = clock_facts.status_at(now)
         self.next_change: int | None = None
 
     def clocks(self) -> list[Clock]:
         found: list[Clock] = []
-        timeline = self.timeline
+        clock_facts = self.clock_facts
         for metric in self.metrics:
             if metric.resumes:
                 stopped = self.status in STOPPING
-                stop = timeline.solved_at if stopped else None
-                priority = timeline.solved_priority if stopped else None
+                stop = clock_facts.solved_at if stopped else None
+                priority = clock_facts.solved_priority if stopped else None
                 excluded = self.pauses[metric] | STOPPING
                 clock = self.clock(
                     metric,
                     1,
-                    start=timeline.created,
+                    start=clock_facts.created,
                     stop=stop,
                     stop_priority=priority,
                     excluded=excluded,
@@ -55,7 +61,7 @@ class ClockMaker:
                 if clock is not None:
                     found.append(clock)
                 continue
-            for number, cycle in enumerate(timeline.cycles[metric], start=1):
+            for number, cycle in enumerate(clock_facts.cycles[metric], start=1):
                 clock = self.clock(
                     metric,
                     number,
@@ -83,7 +89,7 @@ class ClockMaker:
         if target is None:
             return None
         goal = micros(target.duration)
-        spans = self.timeline.counting_spans(start, self.now if stop is None else stop, excluded)
+        spans = self.clock_facts.counting_spans(start, self.now if stop is None else stop, excluded)
         meter = self.meters[target.business_hours]
         totals = running_totals(meter, spans)
         elapsed = counted(totals)
@@ -120,7 +126,7 @@ class ClockMaker:
             totals=totals,
         )
         if state is ClockState.RUNNING:
-            self._may_change_at(clock.next_warning_us())
+            self._may_change_at(clock._warning_due_us())
         return clock
 
     def next_change_at(self) -> datetime | None:

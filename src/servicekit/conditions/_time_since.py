@@ -7,13 +7,13 @@ from typing import Any, Literal, get_args
 
 import attrs
 
+from servicekit._checks import member
 from servicekit._time import ONE_MICROSECOND
 from servicekit.calendars import Calendar
 from servicekit.conditions._conditions import Condition, Context, compare
 from servicekit.durations import checked_duration, format_duration
 from servicekit.errors import InvalidInputError
-from servicekit.tickets import Author, Replied, Status, Ticket
-from servicekit.tickets._enums import member
+from servicekit.tickets import Status, Ticket
 
 Comparison = Literal[">=", ">", "<", "<="]
 """How a measured amount is compared with a threshold."""
@@ -24,13 +24,6 @@ ANCHORS = ("created", "updated", "status", "agent_reply", "requester_reply", "as
 """What :func:`time_since` measures from; a status name (``"pending"``) also works."""
 
 
-def _last_reply(ticket: Ticket, by: Author) -> datetime:
-    for event in reversed(ticket.history):
-        if isinstance(event, Replied) and event.public and event.by is by:
-            return event.at
-    return ticket.created_at
-
-
 def anchor_instant(ticket: Ticket, anchor: str) -> datetime | None:
     """When ``anchor`` happened on ``ticket``, or ``None`` if it does not apply."""
     if anchor == "created":
@@ -38,9 +31,9 @@ def anchor_instant(ticket: Ticket, anchor: str) -> datetime | None:
     if anchor == "updated":
         return ticket.updated_at
     if anchor == "agent_reply":
-        return _last_reply(ticket, Author.AGENT)
+        return ticket.facts.last_public_agent_reply_at or ticket.created_at
     if anchor == "requester_reply":
-        return _last_reply(ticket, Author.CUSTOMER)
+        return ticket.facts.last_public_customer_reply_at or ticket.created_at
     if anchor == "assigned":
         assignments = ticket.facts.assignments
         return assignments[-1].at if assignments and ticket.assignee else None
@@ -63,7 +56,17 @@ class TimeSince(Condition):
     anchor: str
     operator: Comparison
     duration: timedelta
-    calendar: Calendar | None = attrs.field(default=None, eq=False)
+    calendar: Calendar | None = None
+
+    def __attrs_post_init__(self) -> None:
+        """Refuse what could only fail later; :func:`time_since` converts names."""
+        if check_anchor(self.anchor) != self.anchor:
+            raise InvalidInputError(f"anchor must be a name such as 'pending', got {self.anchor!r}")
+        check_comparison(self.operator)
+        if checked_duration("duration", self.duration) != self.duration:
+            raise InvalidInputError(f"duration must be a timedelta, got {self.duration!r}")
+        if self.calendar is not None and not isinstance(self.calendar, Calendar):
+            raise InvalidInputError(f"calendar must be a calendar or None, got {self.calendar!r}")
 
     def elapsed(self, context: Context) -> timedelta | None:
         """Time since the anchor at ``context.now`` (business time on the calendar)."""
@@ -78,7 +81,7 @@ class TimeSince(Condition):
         elapsed = self.elapsed(context)
         return elapsed is not None and compare(self.operator, elapsed, self.duration)
 
-    def next_change(self, context: Context) -> datetime | None:
+    def next_change_at(self, context: Context) -> datetime | None:
         start = anchor_instant(context.ticket, self.anchor)
         if start is None:
             return None
