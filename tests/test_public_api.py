@@ -15,6 +15,7 @@ from servicekit.errors import ServicekitError
 PUBLIC_MODULES = [
     "servicekit",
     "servicekit.calendars",
+    "servicekit.columns",
     "servicekit.conditions",
     "servicekit.durations",
     "servicekit.errors",
@@ -57,6 +58,7 @@ def test_errors_subclass_servicekit_error_and_a_builtin() -> None:
         error = getattr(errors, name)
         assert issubclass(error, ServicekitError)
         if error is not ServicekitError:
+            # ImportError: an optional extra that is not installed (MissingExtraError).
             assert issubclass(error, ValueError | LookupError | TypeError | ImportError), name
 
 

@@ -70,11 +70,8 @@ class TestCSAT:
         ("ratings", "message"),
         [
             ([5, 4, 0], "got 0 at position 2"),
-            ([5, float("nan")], "got nan at position 1"),
             ([5, 4.5], "got 4.5 at position 1"),
-            (np.array([5.0, np.nan]), "got nan at position 1"),
             (pd.Series([5, 6]), "got 6 at position 1"),
-            ([5, None], "got None at position 1"),
             ([True], "got True at position 0"),
         ],
     )
@@ -83,8 +80,26 @@ class TestCSAT:
             csat(ratings)  # type: ignore[arg-type]
 
     def test_missing_answers_on_an_open_scale(self) -> None:
-        with pytest.raises(InvalidInputError, match="at position 1"):
-            csat(["good", None], scale=None, positive={"good"})
+        result = csat(["good", None, "bad"], scale=None, positive={"good"})
+        assert (result.successes, result.count, result.missing) == (1, 2, 1)
+
+    @pytest.mark.parametrize(
+        "ratings",
+        [
+            [5, float("nan"), 1, None],
+            np.array([5.0, np.nan, 1.0, np.nan]),
+            pd.Series([5, pd.NA, 1, None], dtype="Int64"),
+            pd.Series([5.0, np.nan, 1.0, np.nan]),
+            pd.Series([5, None, 1, pd.NaT], dtype=object),
+        ],
+    )
+    def test_missing_ratings_are_skipped_and_counted(self, ratings: object) -> None:
+        result = csat(ratings)  # type: ignore[arg-type]
+        assert (result.successes, result.count, result.missing) == (1, 2, 2)
+
+    def test_bad_value_after_a_missing_one_keeps_its_position(self) -> None:
+        with pytest.raises(InvalidInputError, match="got 0 at position 2"):
+            csat([None, 5, 0])
 
     @pytest.mark.parametrize(
         ("arguments", "message"),

@@ -23,7 +23,15 @@ from servicekit.kpi._contact import (
     service_level,
 )
 from servicekit.kpi._periods import Period, by_period, period_start, segment_by, summarize
-from servicekit.kpi._stats import CES, NPS, DurationSummary, Proportion, wilson_interval, z_score
+from servicekit.kpi._stats import (
+    CES,
+    NPS,
+    DurationSummary,
+    Proportion,
+    to_frame,
+    wilson_interval,
+    z_score,
+)
 from servicekit.kpi._survey import CESTally, CSATTally, NPSTally, ces, csat, nps
 from servicekit.kpi._tally import CountingTally, DurationTally, ItemTally, Tally
 from servicekit.kpi._tickets import (
@@ -89,6 +97,7 @@ __all__ = [
     "service_level",
     "sla_attainment",
     "summarize",
+    "to_frame",
     "wilson_interval",
     "z_score",
 ]

@@ -8,10 +8,12 @@ from collections.abc import Hashable, Iterable
 from datetime import timedelta
 from typing import Any, Self
 
+import attrs
+
 from servicekit._checks import member
 from servicekit.durations import checked_duration
 from servicekit.errors import InvalidInputError
-from servicekit.kpi._inputs import microseconds
+from servicekit.kpi._inputs import optional_microseconds, present_microseconds
 from servicekit.kpi._stats import DurationSummary, Proportion, z_score
 from servicekit.kpi._tally import DurationTally, Tally
 
@@ -60,6 +62,7 @@ class ServiceLevelTally(Tally[Proportion]):
         z_score(confidence)
         self.confidence = confidence
         self.answered = self.answered_within = self.abandoned = self.abandoned_within = 0
+        self.missing = 0
 
     def settings(self) -> tuple[Hashable, ...]:
         return (self.threshold, self.convention, self.short_abandon, self.confidence)
@@ -74,8 +77,9 @@ class ServiceLevelTally(Tally[Proportion]):
 
     def update(self, values: Iterable[Any], abandoned: Iterable[Any] = ()) -> Self:
         """Count answered waits, and abandoned ones."""
-        answered = microseconds(values, "answered_waits")
-        dropped = microseconds(abandoned, "abandoned_waits")
+        answered, gone = present_microseconds(values, "answered_waits")
+        dropped, gone_too = present_microseconds(abandoned, "abandoned_waits")
+        self.missing += gone + gone_too
         if self.short_abandon is not None:
             dropped = [wait for wait in dropped if wait >= self.short_abandon]
         self.answered += len(answered)
@@ -90,7 +94,7 @@ class ServiceLevelTally(Tally[Proportion]):
                             convention=self.convention, confidence=self.confidence,
                             short_abandon=None if self.short_abandon is None
                             else timedelta(microseconds=self.short_abandon))  # fmt: skip
-        for name in ("answered", "answered_within", "abandoned", "abandoned_within"):
+        for name in ("answered", "answered_within", "abandoned", "abandoned_within", "missing"):
             setattr(merged, name, getattr(self, name) + getattr(other, name))
         return merged
 
@@ -102,7 +106,7 @@ class ServiceLevelTally(Tally[Proportion]):
             Convention.ABANDONED_WITHIN_SUCCESS: (a_t + b_t, a + b),
             Convention.EXCLUDE_ABANDONED_WITHIN: (a_t, a + b - b_t),
         }[self.convention]
-        return Proportion.of(successes, count, self.confidence)
+        return Proportion.of(successes, count, self.confidence, missing=self.missing)
 
 
 def service_level(
@@ -122,9 +126,11 @@ def service_level(
     Waits are ``timedelta`` values, NumPy ``timedelta64`` arrays or pandas Series, or
     numbers of seconds.
 
+    Missing waits (None, NaN, NaT, ``pd.NA``) are skipped and counted in ``missing``.
+
     Raises:
-        InvalidInputError: a negative or missing wait (naming its position), an
-            unknown convention, a bad threshold.
+        InvalidInputError: a negative wait (naming its position), an unknown
+            convention, a bad threshold.
 
     >>> answered = [5, 12, 18, 25, 40, 60, 8, 15]  # seconds
     >>> abandoned = [3, 30, 90]
@@ -153,7 +159,7 @@ class AbandonmentTally(Tally[Proportion]):
         self.short_abandon = _short(short_abandon)
         z_score(confidence)
         self.confidence = confidence
-        self.answered = self.abandoned = 0
+        self.answered = self.abandoned = self.missing = 0
 
     def settings(self) -> tuple[Hashable, ...]:
         return (self.short_abandon, self.confidence)
@@ -168,9 +174,11 @@ class AbandonmentTally(Tally[Proportion]):
 
     def update(self, values: Iterable[Any], abandoned: Iterable[Any] = ()) -> Self:
         """Count answered waits, and abandoned ones (short abandons dropped)."""
-        self.answered += len(microseconds(values, "answered_waits"))
+        answered, gone = present_microseconds(values, "answered_waits")
+        self.answered += len(answered)
         short = self.short_abandon
-        dropped = microseconds(abandoned, "abandoned_waits")
+        dropped, gone_too = present_microseconds(abandoned, "abandoned_waits")
+        self.missing += gone + gone_too
         self.abandoned += sum(1 for wait in dropped if short is None or wait >= short)
         return self
 
@@ -183,10 +191,12 @@ class AbandonmentTally(Tally[Proportion]):
         )
         merged.answered = self.answered + other.answered
         merged.abandoned = self.abandoned + other.abandoned
+        merged.missing = self.missing + other.missing
         return merged
 
     def result(self) -> Proportion:
-        return Proportion.of(self.abandoned, self.answered + self.abandoned, self.confidence)
+        total = self.answered + self.abandoned
+        return Proportion.of(self.abandoned, total, self.confidence, missing=self.missing)
 
 
 def abandonment_rate(
@@ -210,6 +220,7 @@ class HandleTimeTally(Tally[DurationSummary]):
 
     def __init__(self) -> None:
         self.times = DurationTally("handle times")
+        self.missing = 0
 
     def settings(self) -> tuple[Hashable, ...]:
         return ()
@@ -226,29 +237,36 @@ class HandleTimeTally(Tally[DurationSummary]):
         wrap: Iterable[Any] | None = None,
     ) -> Self:
         """Count contacts: talk times, and their hold and wrap-up times if given."""
-        totals = microseconds(values, "talk")
+        totals = optional_microseconds(values, "talk")
         for name, part in (("hold", hold), ("wrap", wrap)):
             if part is None:
                 continue
-            extra = microseconds(part, name)
+            extra = optional_microseconds(part, name)
             if len(extra) != len(totals):
                 raise InvalidInputError(
                     f"{name} has {len(extra)} contacts but talk has {len(totals)}; "
                     "give one value per contact"
                 )
-            totals = [a + b for a, b in zip(totals, extra, strict=True)]
-        for total in totals:
-            self.times.add_microseconds(total)
+            totals = [
+                None if a is None or b is None else a + b
+                for a, b in zip(totals, extra, strict=True)
+            ]
+        for total in totals:  # a contact with any part missing is missing
+            if total is None:
+                self.missing += 1
+            else:
+                self.times.add_microseconds(total)
         return self
 
     def merge(self, other: Self) -> Self:
         self._check_mergeable(other)
         merged = type(self)()
         merged.times = self.times.merge(other.times)
+        merged.missing = self.missing + other.missing
         return merged
 
     def result(self) -> DurationSummary:
-        return self.times.result()
+        return attrs.evolve(self.times.result(), missing=self.missing)
 
 
 def aht(
@@ -257,9 +275,12 @@ def aht(
     """Average handle time as a summary of per-contact handle times (talk + hold +
     wrap-up), so the mean is total handle time / contacts, never a mean of means.
 
+    A contact with any of its times missing (None, NaN, NaT) is skipped and counted
+    in ``missing``.
+
     Raises:
-        InvalidInputError: a negative or missing time, or ``hold``/``wrap`` of
-            another length than ``talk``.
+        InvalidInputError: a negative time, or ``hold``/``wrap`` of another length
+            than ``talk``.
 
     >>> aht(talk=[300, 420], hold=[60, 0], wrap=[30, 90]).mean
     datetime.timedelta(seconds=450)
@@ -274,7 +295,8 @@ def asa(answer_waits: Iterable[Any]) -> DurationSummary:
     >>> asa([10, 20, 90]).mean, asa([10, 20, 90]).median
     (datetime.timedelta(seconds=40), datetime.timedelta(seconds=20))
     """
-    return DurationTally("answer_waits").update(answer_waits).result()
+    present, gone = present_microseconds(answer_waits, "answer_waits")
+    return DurationSummary.of_microseconds(present, missing=gone)
 
 
 class OccupancyTally(Tally[Proportion]):
@@ -283,6 +305,7 @@ class OccupancyTally(Tally[Proportion]):
     def __init__(self) -> None:
         self.handle = 0
         self.available = 0
+        self.missing = 0
 
     def settings(self) -> tuple[Hashable, ...]:
         return ()
@@ -294,8 +317,11 @@ class OccupancyTally(Tally[Proportion]):
 
     def update(self, values: Iterable[Any], available: Iterable[Any] = ()) -> Self:
         """Count handle times and available times (any lengths: both are summed)."""
-        self.handle += sum(microseconds(values, "handle_time"))
-        self.available += sum(microseconds(available, "available_time"))
+        handle, gone = present_microseconds(values, "handle_time")
+        free, gone_too = present_microseconds(available, "available_time")
+        self.handle += sum(handle)
+        self.available += sum(free)
+        self.missing += gone + gone_too
         return self
 
     def merge(self, other: Self) -> Self:
@@ -305,6 +331,7 @@ class OccupancyTally(Tally[Proportion]):
             self.handle + other.handle,
             self.available + other.available,
         )
+        merged.missing = self.missing + other.missing
         return merged
 
     def result(self) -> Proportion:
@@ -314,18 +341,25 @@ class OccupancyTally(Tally[Proportion]):
                 f"{timedelta(microseconds=self.available)}"
             )
         if self.available == 0:
-            return Proportion(successes=0, count=0, value=None, interval=None)
+            return Proportion(successes=0, count=0, value=None, interval=None, missing=self.missing)
         value = self.handle / self.available
-        return Proportion(successes=self.handle, count=self.available, value=value, interval=None)
+        return Proportion(
+            successes=self.handle,
+            count=self.available,
+            value=value,
+            interval=None,
+            missing=self.missing,
+        )
 
 
 def occupancy(handle_time: Iterable[Any], available_time: Iterable[Any]) -> Proportion:
     """Share of available (logged-in, not on break) time spent handling contacts.
     ``successes`` and ``count`` are in microseconds; there is no sampling interval.
 
+    Missing times are skipped and counted in ``missing``.
+
     Raises:
-        InvalidInputError: a negative or missing time, or more handle time than
-            available time.
+        InvalidInputError: a negative time, or more handle time than available time.
 
     >>> occupancy([timedelta(hours=5)], [timedelta(hours=6), timedelta(hours=1)]).value
     0.7142857142857143

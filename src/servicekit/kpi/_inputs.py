@@ -12,11 +12,12 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
-from typing import Any
+from typing import Any, Generic, Self, TypeVar
 
 from servicekit.errors import InvalidInputError
 
 _SECOND_US = 1_000_000
+T = TypeVar("T")
 
 
 def as_array(values: object) -> Any:
@@ -78,13 +79,108 @@ def check_keys(
 
 
 def missing(value: object) -> bool:
-    """Whether ``value`` marks a missing answer: ``None``, NaN or pandas' ``NaT``."""
+    """Whether ``value`` marks a missing answer: ``None``, NaN, pandas' ``NA`` or
+    ``NaT``, or a NumPy ``NaT``."""
     if value is None:
         return True
     if isinstance(value, float):
         return math.isnan(value)
     pandas = sys.modules.get("pandas")
-    return pandas is not None and value is pandas.NaT
+    if pandas is not None and (value is pandas.NaT or value is pandas.NA):
+        return True
+    numpy = sys.modules.get("numpy")
+    if numpy is not None and isinstance(value, numpy.floating):
+        return bool(numpy.isnan(value))
+    if numpy is not None and isinstance(value, numpy.datetime64 | numpy.timedelta64):
+        return bool(numpy.isnat(value))
+    return False
+
+
+def split_missing(values: Iterable[Any]) -> tuple[Iterable[Any], int]:
+    """``values`` without the missing ones (see :func:`missing`), and how many were
+    missing. A pandas Series or NumPy array stays one (filtered in C).
+
+    >>> split_missing([5, None, 4, float("nan")])
+    ([5, 4], 2)
+    """
+    pandas = sys.modules.get("pandas")
+    if pandas is not None and isinstance(values, pandas.Series | pandas.Index):
+        gone = values.isna()
+        count = int(gone.sum())
+        return (values[~gone] if count else values), count
+    numpy = sys.modules.get("numpy")
+    if numpy is not None and isinstance(values, numpy.ndarray):
+        if values.dtype.kind == "f":
+            gone = numpy.isnan(values)
+        elif values.dtype.kind in "mM":
+            gone = numpy.isnat(values)
+        elif values.dtype.kind == "O":
+            gone = numpy.fromiter((missing(v) for v in values.flat), bool, values.size)
+        else:
+            return values, 0
+        count = int(gone.sum())
+        return (values[~gone] if count else values), count
+    items = materialized(values)
+    present = [value for value in items if not missing(value)]
+    return present, len(items) - len(present)
+
+
+class _Missing:
+    """The key missing inputs are counted under in a counting tally: one object, also
+    after pickling (tallies travel to Dask and Spark workers and back)."""
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+    def __reduce__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+
+
+class KeysMissing(Generic[T]):
+    """Mixin for a counting tally whose ``valid`` accepts missing inputs and whose
+    ``key`` counts them under :data:`MISSING` (so positions in error messages stay
+    those of the caller's input). Results read :meth:`present` and :attr:`missing`."""
+
+    counts: Counter[Any]
+
+    @property
+    def missing(self) -> int:
+        """How many inputs were missing."""
+        return self.counts.get(MISSING, 0)
+
+    def present(self) -> Counter[Any]:
+        """The counts of the inputs that were not missing."""
+        return Counter({k: n for k, n in self.counts.items() if k is not MISSING})
+
+
+class CountsMissing(Generic[T]):
+    """Mixin for a tally over single values: missing inputs are skipped and counted
+    in ``missing`` (merges add the counts up). Put it before the tally base class."""
+
+    missing: int = 0
+
+    def add(self, value: Any) -> None:
+        """Count one input (a missing one only in ``missing``)."""
+        if missing(value):
+            self.missing += 1
+            return
+        super().add(value)  # type: ignore[misc]
+
+    def update(self, values: Iterable[Any]) -> Self:
+        """Count many inputs, skipping and counting the missing ones."""
+        present, gone = split_missing(values)
+        self.missing += gone
+        super().update(present)  # type: ignore[misc]
+        return self
+
+    def merge(self, other: Self) -> Self:
+        """Both sides' inputs, missing counts added up."""
+        merged: Self = super().merge(other)  # type: ignore[misc]
+        merged.missing = self.missing + other.missing
+        return merged
 
 
 def whole_number_in(low: int, high: int) -> Callable[[Any], bool]:
@@ -104,30 +200,55 @@ def microseconds(values: Iterable[Any], what: str) -> list[int]:
     """Durations as whole microseconds: ``timedelta`` values (pandas ``Timedelta``
     included), NumPy ``timedelta64`` arrays, or numbers of seconds. Negative or
     missing (NaN, NaT, ``None``) durations raise, naming the position."""
+    found = optional_microseconds(values, what)
+    for index, us in enumerate(found):
+        if us is None:
+            raise InvalidInputError(f"{what}: missing duration at position {index}")
+    return found  # type: ignore[return-value]
+
+
+def present_microseconds(values: Iterable[Any], what: str) -> tuple[list[int], int]:
+    """Durations as :func:`microseconds` reads them, missing ones skipped, and how
+    many were missing. Negative durations still raise.
+
+    >>> from datetime import timedelta
+    >>> present_microseconds([timedelta(seconds=1), None, float("nan")], "waits")
+    ([1000000], 2)
+    """
+    found = optional_microseconds(values, what)
+    present = [us for us in found if us is not None]
+    return present, len(found) - len(present)
+
+
+def optional_microseconds(values: Iterable[Any], what: str) -> list[int | None]:
+    """Durations as whole microseconds, ``None`` where missing (None, NaN, NaT,
+    ``pd.NA``), in input order. Negative or non-duration values raise, naming the
+    position."""
     array = as_array(values)
+    found: list[int | None]
     if array is not None and array.dtype.kind == "m":
         numpy = sys.modules["numpy"]
-        if numpy.isnat(array).any():
-            index = int(numpy.flatnonzero(numpy.isnat(array))[0])
-            raise InvalidInputError(f"{what}: missing duration (NaT) at position {index}")
-        found: list[int] = array.astype("timedelta64[us]").astype("int64").tolist()
+        gone = numpy.isnat(array).tolist()
+        ints = array.astype("timedelta64[us]").astype("int64").tolist()
+        found = [None if g else us for us, g in zip(ints, gone, strict=True)]
     elif array is not None and array.dtype.kind in "iuf":
         numpy = sys.modules["numpy"]
-        if array.dtype.kind == "f" and numpy.isnan(array).any():
-            index = int(numpy.flatnonzero(numpy.isnan(array))[0])
-            raise InvalidInputError(f"{what}: missing duration (NaN) at position {index}")
-        found = numpy.rint(array.astype("float64") * _SECOND_US).astype("int64").tolist()
+        gone = numpy.isnan(array).tolist() if array.dtype.kind == "f" else [False] * len(array)
+        clean = numpy.where(gone, 0, array.astype("float64"))
+        ints = numpy.rint(clean * _SECOND_US).astype("int64").tolist()
+        found = [None if g else us for us, g in zip(ints, gone, strict=True)]
     else:
-        found = [_one(value, index, what) for index, value in enumerate(materialized(values))]
+        found = [
+            None if missing(value) else _one(value, index, what)
+            for index, value in enumerate(materialized(values))
+        ]
     for index, us in enumerate(found):
-        if us < 0:
+        if us is not None and us < 0:
             raise InvalidInputError(f"{what}: negative duration at position {index}")
     return found
 
 
 def _one(value: object, index: int, what: str) -> int:
-    if missing(value):
-        raise InvalidInputError(f"{what}: missing duration at position {index}")
     if isinstance(value, timedelta):
         return value // timedelta(microseconds=1)
     if isinstance(value, int | float) and not isinstance(value, bool):

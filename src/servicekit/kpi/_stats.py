@@ -4,10 +4,11 @@ NPS with its margin of error, CES, and duration summaries with exact percentiles
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 from fractions import Fraction
 from statistics import NormalDist
+from typing import Any
 
 import attrs
 
@@ -73,14 +74,34 @@ class Proportion:
     count: int
     value: float | None
     interval: Interval | None
+    missing: int = attrs.field(default=0, repr=False)
+    """Inputs skipped as missing (None, NaN, ``pd.NA``, NaT); not in ``count``."""
 
     @classmethod
-    def of(cls, successes: int, count: int, confidence: float = 0.95) -> Proportion:
+    def of(
+        cls, successes: int, count: int, confidence: float = 0.95, *, missing: int = 0
+    ) -> Proportion:
         """The proportion and its interval at ``confidence``."""
         if count == 0:
-            return cls(successes=0, count=0, value=None, interval=None)
+            return cls(successes=0, count=0, value=None, interval=None, missing=missing)
         interval = wilson_interval(successes, count, confidence)
-        return cls(successes=successes, count=count, value=successes / count, interval=interval)
+        return cls(
+            successes=successes,
+            count=count,
+            value=successes / count,
+            interval=interval,
+            missing=missing,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """One entry per field, the interval as ``low`` and ``high`` (for
+        ``pd.DataFrame.from_records`` or :func:`to_frame`).
+
+        >>> Proportion.of(1, 2, missing=3).to_dict()
+        {'successes': 1, 'count': 2, 'value': 0.5, 'low': 0.0945..., 'high': 0.9054..., \
+'missing': 3}
+        """
+        return flat(self)
 
 
 @attrs.frozen(kw_only=True)
@@ -98,6 +119,12 @@ class NPS:
     count: int
     margin_of_error: float | None
     interval: Interval | None
+    missing: int = attrs.field(default=0, repr=False)
+    """Answers skipped as missing (None, NaN, ``pd.NA``, NaT); not in ``count``."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """One entry per field, the interval as ``low`` and ``high``."""
+        return flat(self)
 
 
 @attrs.frozen(kw_only=True)
@@ -110,6 +137,13 @@ class CES:
     interval: Interval | None
     agree: Proportion
     count: int
+    missing: int = attrs.field(default=0, repr=False)
+    """Answers skipped as missing (None, NaN, ``pd.NA``, NaT); not in ``count``."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """One entry per field, the interval as ``low`` and ``high``, ``agree`` as
+        ``agree_value``, ``agree_low``, ``agree_high`` and ``agree_successes``."""
+        return flat(self)
 
 
 def _round_us(value: Fraction) -> int:
@@ -131,11 +165,21 @@ class DurationSummary:
     """
 
     sorted_microseconds: tuple[int, ...] = attrs.field(repr=False)
+    missing: int = attrs.field(default=0, kw_only=True, repr=False)
+    """Durations skipped as missing (None, NaN, ``pd.NA``, NaT); not in ``count``."""
 
     @classmethod
-    def of_microseconds(cls, values: Sequence[int]) -> DurationSummary:
+    def of_microseconds(cls, values: Sequence[int], *, missing: int = 0) -> DurationSummary:
         """A summary of durations given in whole microseconds."""
-        return cls(tuple(sorted(values)))
+        return cls(tuple(sorted(values)), missing=missing)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``count``, ``mean``, ``median``, ``p90``, ``min``, ``max`` and ``missing``.
+
+        >>> DurationSummary.of_microseconds([60_000_000]).to_dict()["median"]
+        datetime.timedelta(seconds=60)
+        """
+        return flat(self)
 
     @property
     def count(self) -> int:
@@ -188,3 +232,75 @@ class DurationSummary:
             f"DurationSummary(count={self.count}, mean={self.mean!r}, median={self.median!r}, "
             f"min={self.min!r}, max={self.max!r})"
         )
+
+
+# -- results as rows ---------------------------------------------------------------------
+
+
+def flat(result: object) -> dict[str, Any]:
+    """A KPI result as one flat row: each field a key, an ``interval`` as ``low`` and
+    ``high`` (another interval field ``x`` as ``x_low``/``x_high``), a nested result
+    as ``name_field`` keys, a :class:`DurationSummary` as its statistics."""
+    if isinstance(result, DurationSummary):
+        return {
+            "count": result.count,
+            "mean": result.mean,
+            "median": result.median,
+            "p90": result.percentile(90),
+            "min": result.min,
+            "max": result.max,
+            "missing": result.missing,
+        }
+    row: dict[str, Any] = {}
+    for field in attrs.fields(type(result)):  # type: ignore[arg-type]
+        value = getattr(result, field.name)
+        if field.name == "interval" or field.name.endswith("_interval"):
+            prefix = "" if field.name == "interval" else field.name[: -len("interval")]
+            row[f"{prefix}low"], row[f"{prefix}high"] = value if value is not None else (None, None)
+        elif attrs.has(type(value)) or isinstance(value, DurationSummary):
+            inner = flat(value)
+            inner.pop("missing", None)
+            row.update({f"{field.name}_{key}": item for key, item in inner.items()})
+        else:
+            row[field.name] = value
+    return row
+
+
+def to_frame(results: Iterable[Any] | Mapping[Any, Any]) -> Any:
+    """KPI results as a pandas DataFrame: one row per result, one column per field,
+    intervals as ``low``/``high`` columns (see each result's ``to_dict``). A mapping
+    (``{week: result}``, as from :func:`by_period` and a metric) gives the keys as the
+    index (tuple keys, as from a ``groupby`` on several columns, a MultiIndex). Needs
+    pandas (``pip install servicekit[columns]``).
+
+    Raises:
+        InvalidInputError: an item that is not a KPI result.
+        MissingExtraError: pandas is not installed.
+
+    >>> from servicekit import kpi
+    >>> kpi.to_frame({"week 1": kpi.csat([5, 4, None]), "week 2": kpi.csat([1, 5])})
+            successes  count  value       low      high  missing
+    week 1          2      2    1.0  0.342...  1.000000        1
+    week 2          1      2    0.5  0.094...  0.905...        0
+    """
+    try:
+        import pandas  # noqa: PLC0415 -- optional extra, imported on first use
+    except ImportError as exc:
+        from servicekit.errors import MissingExtraError  # noqa: PLC0415
+
+        raise MissingExtraError(
+            "kpi.to_frame needs pandas: pip install servicekit[columns]"
+        ) from exc
+    keys = list(results) if isinstance(results, Mapping) else None
+    items = list(results.values()) if isinstance(results, Mapping) else list(results)
+    rows = []
+    for position, item in enumerate(items):
+        if not callable(getattr(item, "to_dict", None)) or not (
+            attrs.has(type(item)) or isinstance(item, DurationSummary)
+        ):
+            raise InvalidInputError(f"results[{position}] is not a KPI result: {item!r:.60}")
+        rows.append(flat(item))
+    index: Any = keys
+    if keys and all(isinstance(key, tuple) for key in keys):
+        index = pandas.MultiIndex.from_tuples(keys)  # from a groupby on several columns
+    return pandas.DataFrame.from_records(rows, index=index)

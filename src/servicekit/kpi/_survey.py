@@ -8,7 +8,7 @@ from collections.abc import Hashable, Iterable
 from typing import Any, Self
 
 from servicekit.errors import InvalidInputError
-from servicekit.kpi._inputs import missing, whole_number_in
+from servicekit.kpi._inputs import MISSING, KeysMissing, missing, whole_number_in
 from servicekit.kpi._stats import CES, NPS, Proportion, z_score
 from servicekit.kpi._tally import CountingTally
 
@@ -28,7 +28,7 @@ def _scale(scale: object, what: str) -> Scale:
     return int(scale[0]), int(scale[1])
 
 
-class CSATTally(CountingTally[Proportion]):
+class CSATTally(KeysMissing[Proportion], CountingTally[Proportion]):
     """Accumulates CSAT ratings; see :func:`csat`.
 
     >>> CSATTally().update([5, 4, 2]).merge(CSATTally().update([5])).result().value
@@ -59,11 +59,13 @@ class CSATTally(CountingTally[Proportion]):
             self.rule = f"CSAT ratings are whole numbers from {low} to {high}"
 
     def valid(self, value: Any) -> bool:
-        if self.scale is None:
-            return not missing(value)
+        if self.scale is None or missing(value):
+            return True
         return whole_number_in(*self.scale)(value)
 
     def key(self, value: Any) -> Hashable:
+        if missing(value):
+            return MISSING  # type: ignore[no-any-return]
         return int(value) if self.scale is not None else value
 
     def settings(self) -> tuple[Hashable, ...]:
@@ -73,9 +75,10 @@ class CSATTally(CountingTally[Proportion]):
         return type(self)(scale=self.scale, positive=self.positive, confidence=self.confidence)
 
     def result(self) -> Proportion:
-        total = sum(self.counts.values())
-        good = sum(times for rating, times in self.counts.items() if rating in self.positive)
-        return Proportion.of(good, total, self.confidence)
+        counts = self.present()
+        total = sum(counts.values())
+        good = sum(times for rating, times in counts.items() if rating in self.positive)
+        return Proportion.of(good, total, self.confidence, missing=self.missing)
 
 
 def csat(
@@ -92,14 +95,20 @@ def csat(
     usual "top-2-box"); ``scale=None`` accepts any values (``"good"``/``"bad"``) and
     then needs ``positive``. Integral floats count (pandas gives 4.0).
 
+    Missing ratings (None, NaN, ``pd.NA``, NaT: the unrated rows of a survey) are
+    skipped and counted in ``missing``.
+
     Raises:
-        InvalidInputError: a rating off the scale, NaN or missing, naming its
-            position; a bad scale or positive set.
+        InvalidInputError: a rating off the scale, naming its position; a bad scale
+            or positive set.
 
     >>> csat([5, 4, 4, 3, 1]).value
     0.6
     >>> csat(["good", "bad", "good"], scale=None, positive={"good"}).successes
     2
+    >>> result = csat([5, None, 4, float("nan")])
+    >>> result.count, result.missing
+    (2, 2)
     >>> csat([5, 0])
     Traceback (most recent call last):
     ...
@@ -109,7 +118,7 @@ def csat(
     return tally.update(ratings).result()
 
 
-class NPSTally(CountingTally[NPS]):
+class NPSTally(KeysMissing[NPS], CountingTally[NPS]):
     """Accumulates NPS answers (whole numbers 0-10); see :func:`nps`.
 
     >>> NPSTally().update([10, 9]).merge(NPSTally().update([0])).result().score
@@ -119,26 +128,28 @@ class NPSTally(CountingTally[NPS]):
     rule = "NPS scores are whole numbers from 0 to 10"
 
     def valid(self, value: Any) -> bool:
-        return whole_number_in(0, 10)(value)
+        return missing(value) or whole_number_in(0, 10)(value)
 
     def key(self, value: Any) -> Hashable:
-        return int(value)
+        return MISSING if missing(value) else int(value)
 
     def result(self) -> NPS:
-        promoters = self.counts[9] + self.counts[10]
-        detractors = sum(self.counts[score] for score in range(7))
-        count = sum(self.counts.values())
+        counts = self.present()
+        promoters = counts[9] + counts[10]
+        detractors = sum(counts[score] for score in range(7))
+        count = sum(counts.values())
         passives = count - promoters - detractors
         if count == 0:
             return NPS(score=None, promoters=0, passives=0, detractors=0, count=0,
-                       margin_of_error=None, interval=None)  # fmt: skip
+                       margin_of_error=None, interval=None, missing=self.missing)  # fmt: skip
         up, down = promoters / count, detractors / count
         score = (up - down) * 100
         variance = up + down - (up - down) ** 2
         margin = z_score(self.confidence) * math.sqrt(variance / count) * 100
         interval = (max(-100.0, score - margin), min(100.0, score + margin))
         return NPS(score=score, promoters=promoters, passives=passives, detractors=detractors,
-                   count=count, margin_of_error=margin, interval=interval)  # fmt: skip
+                   count=count, margin_of_error=margin, interval=interval,
+                   missing=self.missing)  # fmt: skip
 
 
 def nps(scores: Iterable[Any], *, confidence: float = 0.95) -> NPS:
@@ -147,8 +158,10 @@ def nps(scores: Iterable[Any], *, confidence: float = 0.95) -> NPS:
     The margin of error is ``z * sqrt(v / n) * 100`` with the per-response variance
     ``v = p+ + p- - (p+ - p-)^2`` (each answer scores +1, 0 or -1).
 
+    Missing answers (None, NaN, ``pd.NA``) are skipped and counted in ``missing``.
+
     Raises:
-        InvalidInputError: a score that is not a whole number 0-10 (an 11, NaN),
+        InvalidInputError: a score that is not a whole number 0-10 (an 11, 7.5),
             naming its position.
 
     >>> result = nps([10, 9, 9, 8, 7, 6, 3, 10, 9, 10])
@@ -160,7 +173,7 @@ def nps(scores: Iterable[Any], *, confidence: float = 0.95) -> NPS:
     return NPSTally(confidence=confidence).update(scores).result()
 
 
-class CESTally(CountingTally[CES]):
+class CESTally(KeysMissing[CES], CountingTally[CES]):
     """Accumulates Customer Effort Score answers; see :func:`ces`."""
 
     def __init__(
@@ -187,10 +200,10 @@ class CESTally(CountingTally[CES]):
         self.rule = f"CES scores are whole numbers from {low} to {high}"
 
     def valid(self, value: Any) -> bool:
-        return whole_number_in(*self.scale)(value)
+        return missing(value) or whole_number_in(*self.scale)(value)
 
     def key(self, value: Any) -> Hashable:
-        return int(value)
+        return MISSING if missing(value) else int(value)
 
     def settings(self) -> tuple[Hashable, ...]:
         return (self.scale, self.higher_is_easier, self.agree_from, self.confidence)
@@ -203,20 +216,21 @@ class CESTally(CountingTally[CES]):
         return score >= self.agree_from if self.higher_is_easier else score <= self.agree_from
 
     def result(self) -> CES:
-        count = sum(self.counts.values())
-        agree_count = sum(t for score, t in self.counts.items() if self._agrees(int(score)))
+        counts = self.present()
+        count = sum(counts.values())
+        agree_count = sum(t for score, t in counts.items() if self._agrees(int(score)))
         agree = Proportion.of(agree_count, count, self.confidence)
         if count == 0:
-            return CES(mean=None, interval=None, agree=agree, count=0)
-        total = sum(int(score) * t for score, t in self.counts.items())
+            return CES(mean=None, interval=None, agree=agree, count=0, missing=self.missing)
+        total = sum(int(score) * t for score, t in counts.items())
         mean = total / count
         interval = None
         if count > 1:
-            squares = sum(int(score) ** 2 * t for score, t in self.counts.items())
+            squares = sum(int(score) ** 2 * t for score, t in counts.items())
             variance = (squares - total * total / count) / (count - 1)
             half = z_score(self.confidence) * math.sqrt(max(variance, 0.0) / count)
             interval = (mean - half, mean + half)
-        return CES(mean=mean, interval=interval, agree=agree, count=count)
+        return CES(mean=mean, interval=interval, agree=agree, count=count, missing=self.missing)
 
 
 def ces(
@@ -231,6 +245,8 @@ def ces(
     of answers on the easy side of ``agree_from`` (at or above it when
     ``higher_is_easier``, the CES 2.0 "the company made it easy" 1-7 agreement scale;
     at or below it for the original 1-5 "how much effort" scale, where low is easy).
+
+    Missing answers are skipped and counted in ``missing``.
 
     Raises:
         InvalidInputError: a score off the scale, naming its position; a bad scale,

@@ -17,7 +17,8 @@ from servicekit._time import require_aware
 from servicekit.calendars import Calendar
 from servicekit.durations import checked_duration
 from servicekit.errors import InvalidInputError
-from servicekit.kpi._stats import DurationSummary, Proportion, z_score
+from servicekit.kpi._inputs import MISSING, CountsMissing, KeysMissing, missing
+from servicekit.kpi._stats import DurationSummary, Proportion, flat, z_score
 from servicekit.kpi._tally import DurationTally, ItemTally, Tally
 from servicekit.sla import Clock, ClockState
 from servicekit.tickets import Author, Replied, Status, Ticket
@@ -39,7 +40,7 @@ class Resolution(enum.StrEnum):
     FULL = "full"
 
 
-class TicketTimeTally(Tally[DurationSummary]):
+class TicketTimeTally(CountsMissing[DurationSummary], Tally[DurationSummary]):
     """Accumulates first reply or resolution times of tickets; see
     :func:`first_reply_times` and :func:`resolution_times`."""
 
@@ -75,7 +76,7 @@ class TicketTimeTally(Tally[DurationSummary]):
         return merged
 
     def result(self) -> DurationSummary:
-        return self.times.result()
+        return attrs.evolve(self.times.result(), missing=self.missing)
 
 
 def first_reply_times(
@@ -134,7 +135,7 @@ def _followed_up(ticket: Ticket) -> bool:
     )
 
 
-class FCRTally(Tally[Proportion]):
+class FCRTally(CountsMissing[Proportion], Tally[Proportion]):
     """Accumulates first-contact resolution; see :func:`fcr`. For ``repeat_window``
     it keeps, per requester, every ticket's creation and first solve, so partitions
     need not be split by requester."""
@@ -184,7 +185,7 @@ class FCRTally(Tally[Proportion]):
 
     def result(self) -> Proportion:
         if self.definition is not FCRDefinition.REPEAT_WINDOW:
-            return Proportion.of(self.resolved, self.solved, self.confidence)
+            return Proportion.of(self.resolved, self.solved, self.confidence, missing=self.missing)
         assert self.window is not None
         solved = resolved = 0
         for tickets in self.by_requester.values():
@@ -196,7 +197,7 @@ class FCRTally(Tally[Proportion]):
                 later = bisect.bisect_right(created, first_solved)
                 repeat = later < len(created) and created[later] <= first_solved + self.window
                 resolved += not repeat
-        return Proportion.of(resolved, solved, self.confidence)
+        return Proportion.of(resolved, solved, self.confidence, missing=self.missing)
 
 
 def fcr(
@@ -216,21 +217,23 @@ def fcr(
     return tally.update(tickets).result()
 
 
-class ReopenTally(ItemTally[Proportion]):
+class ReopenTally(KeysMissing[Proportion], ItemTally[Proportion]):
     """Accumulates reopens among tickets solved at least once; see :func:`reopen_rate`."""
 
     rule = "expected tickets"
 
     def valid(self, value: Any) -> bool:
-        return isinstance(value, Ticket)
+        return missing(value) or isinstance(value, Ticket)
 
     def key(self, value: Any) -> Hashable:
+        if missing(value):
+            return MISSING  # type: ignore[no-any-return]
         facts = value.facts
         return "unsolved" if facts.first_solved_at is None else facts.reopens > 0
 
     def result(self) -> Proportion:
         reopened, kept = self.counts[True], self.counts[False]
-        return Proportion.of(reopened, reopened + kept, self.confidence)
+        return Proportion.of(reopened, reopened + kept, self.confidence, missing=self.missing)
 
 
 def reopen_rate(tickets: Iterable[Ticket], *, confidence: float = 0.95) -> Proportion:
@@ -248,6 +251,13 @@ class SLAAttainment:
     breached: int
     still_open: int
     proportion: Proportion
+    missing: int = attrs.field(default=0, repr=False)
+    """Inputs skipped as missing (None, NaN); not in any count."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """One entry per field, the proportion as ``proportion_value``,
+        ``proportion_low``, ``proportion_high``, ...; see :func:`~servicekit.kpi.to_frame`."""
+        return flat(self)
 
     @property
     def value(self) -> float | None:
@@ -255,15 +265,17 @@ class SLAAttainment:
         return self.proportion.value
 
 
-class SLAAttainmentTally(ItemTally[SLAAttainment]):
+class SLAAttainmentTally(KeysMissing[SLAAttainment], ItemTally[SLAAttainment]):
     """Accumulates SLA clock outcomes; see :func:`sla_attainment`."""
 
     rule = "expected SLA clocks"
 
     def valid(self, value: Any) -> bool:
-        return isinstance(value, Clock)
+        return missing(value) or isinstance(value, Clock)
 
     def key(self, value: Any) -> Hashable:
+        if missing(value):
+            return MISSING  # type: ignore[no-any-return]
         state: ClockState = value.state
         return state
 
@@ -273,7 +285,7 @@ class SLAAttainmentTally(ItemTally[SLAAttainment]):
         still_open = self.counts[ClockState.RUNNING] + self.counts[ClockState.PAUSED]
         proportion = Proportion.of(achieved, achieved + breached, self.confidence)
         return SLAAttainment(achieved=achieved, breached=breached, still_open=still_open,
-                             proportion=proportion)  # fmt: skip
+                             proportion=proportion, missing=self.missing)  # fmt: skip
 
 
 def sla_attainment(clocks: Iterable[Clock], *, confidence: float = 0.95) -> SLAAttainment:
@@ -289,9 +301,15 @@ class Backlog:
     at: datetime
     count: int
     age: DurationSummary
+    missing: int = attrs.field(default=0, repr=False)
+    """Inputs skipped as missing (None); not in ``count``."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """One entry per field, ``age`` as ``age_count``, ``age_mean``, ...."""
+        return flat(self)
 
 
-class BacklogTally(Tally[Backlog]):
+class BacklogTally(CountsMissing[Backlog], Tally[Backlog]):
     """Accumulates the tickets unsolved at one instant; see :func:`backlog`."""
 
     def __init__(self, now: datetime) -> None:
@@ -315,7 +333,7 @@ class BacklogTally(Tally[Backlog]):
 
     def result(self) -> Backlog:
         summary = self.ages.result()
-        return Backlog(at=self.now, count=summary.count, age=summary)
+        return Backlog(at=self.now, count=summary.count, age=summary, missing=self.missing)
 
 
 def backlog(tickets: Iterable[Ticket], *, now: datetime) -> Backlog:
