@@ -83,12 +83,10 @@ class ClockFacts:
 def clock_facts_of(ticket: Ticket) -> ClockFacts:
     """Read the history once more for the reply-type cycles; the status after each
     event is the one the lifecycle table gave when the event was applied."""
-    events, statuses = iter(ticket.history), ticket.history.statuses()
-    created = next(events)
+    created = ticket.history[0]
     assert isinstance(created, Created)
-    next(statuses)  # new, at creation
     walk = _Walk(created)
-    for event, following in zip(events, statuses, strict=True):
+    for event, following in ticket.history.steps():
         walk.step(event, following)
     cycles = {
         Metric.FIRST_REPLY: walk.first,

@@ -210,12 +210,10 @@ class Facts:
 def facts_of(history: History) -> Facts:
     """Derive :class:`Facts` from a ticket's history, reading the status after each
     event that the lifecycle table gave when the event was applied."""
-    events, statuses = iter(history), history.statuses()
-    created = next(events)
+    created = history[0]
     assert isinstance(created, Created)
-    next(statuses)  # new, at creation
     walk = _Walk(created)
-    for event, following in zip(events, statuses, strict=True):
+    for event, following in history.steps():
         walk.step(event, following)
     return walk.facts(history)
 

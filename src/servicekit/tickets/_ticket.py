@@ -46,9 +46,14 @@ class History(Sequence[Event]):
         self._statuses = statuses
         self._length = length
 
-    def statuses(self) -> Iterator[Status]:
-        """The status after each event, in order (``new`` after ``Created``)."""
-        return itertools.islice(self._statuses, self._length)
+    def steps(self) -> Iterator[tuple[Event, Status]]:
+        """Each event after ``Created``, with the status it led to: what a walk of the
+        history reads, so no walk consults the lifecycle table again."""
+        return zip(
+            itertools.islice(self._log, 1, self._length),
+            itertools.islice(self._statuses, 1, self._length),
+            strict=True,
+        )
 
     def __len__(self) -> int:
         return self._length
