@@ -112,6 +112,28 @@ def test_a_stale_view_grows_into_a_copy() -> None:
     assert week.count == 5  # Jan 1-7: Thu, Fri, Mon, Tue, Wed
 
 
+def test_a_stale_view_grows_without_moving_its_start() -> None:
+    """Growing a view to the right keeps its start, so a search's offsets into it stay
+    valid even when the kept windows changed under it: here one thread joins two weeks
+    into a wider window, another grows its stale view of the first week back into the
+    index, and a third, still holding the other week, searches past it."""
+    cal = BusinessCalendar(tz="UTC", weekly={"mon-fri": ["09:00-17:00"]})
+    timeline = cal._timeline()
+    thursday = datetime(2026, 1, 22, 9, tzinfo=UTC)
+    first_week, third_week = to_us(thursday - timedelta(days=14)), to_us(thursday)
+    earlier = timeline._covering(first_week, first_week + 1)  # blocks [b, b + 1)
+    held = timeline._covering(third_week, third_week + 1)  # [b + 2, b + 3), apart
+    timeline._covering(first_week, third_week + 1)  # joins both: now both views are stale
+    regrown = timeline._later(earlier, first_week)  # [b, b + 2) replaces the joined one
+    assert regrown is not None
+    assert regrown.end == held.first
+    timeline._recent = held  # as the third thread read it before the joins
+    assert cal.add(thursday, timedelta(hours=80)) == fresh(cal).add(thursday, timedelta(hours=80))
+    grown = timeline._recent
+    assert grown.first == held.first
+    assert grown.segments()[: held.count] == held.segments()
+
+
 class TestYearBoundaries:
     """A shift from New Year's Eve into New Year's Day, asked from either side first."""
 

@@ -148,16 +148,23 @@ class Timeline:
     def _join(self, first: int, end: int, base: Window | None) -> Window:
         """One window over blocks ``[first, end)`` and ``base`` (which it must touch),
         joined with the kept windows that touch them; it becomes the most recent.
-        Indices into ``base`` stay valid when ``first >= base.first``."""
+        Indices into ``base`` stay valid when ``first >= base.first``: the result then
+        starts where ``base`` does."""
         with self._lock:
             _, windows = self._index
             low, high = first, end
             if base is not None:
                 low, high = min(low, base.first), max(high, base.end)
+            # Growing ``base`` to the right keeps its start, so indices into it stay
+            # valid. A kept window can end where ``base`` starts when ``base`` is a stale
+            # view (another thread joined past it and a third cut that back): it stays
+            # apart, as joining it would shift the result's indices.
+            keeps_start = base is not None and first >= base.first
             parts = [] if base is None else [base]
             for window in windows:
                 touches = low <= window.end and window.first <= high
-                if touches and window is not base and not _overlap(window, base):
+                before = keeps_start and window.first < low
+                if touches and not before and window is not base and not _overlap(window, base):
                     parts.append(window)
             parts.sort(key=lambda window: window.first)
             low = min([low, *(window.first for window in parts)])
