@@ -50,6 +50,10 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/routing_assign.py
 	$(BIN)/python benchmarks/kpi_speed.py
 	$(BIN)/python benchmarks/simulation_speed.py
+	$(BIN)/python benchmarks/agreement_vs_krippendorff.py
+	$(BIN)/python benchmarks/schedule_vs_pyworkforce.py
+	$(BIN)/python benchmarks/import_speed.py
+	$(BIN)/python benchmarks/columns_speed.py
 
 clean:
 	rm -rf $(VENV) docs/_build .pytest_cache .mypy_cache .ruff_cache .hypothesis
