@@ -143,3 +143,9 @@ class TestCreate:
     def test_any_iterable_of_names_is_a_tag_collection(self) -> None:
         ticket = Ticket.create(id="T", at=T0, requester="c", tags=(t for t in ["vip", "api"]))
         assert ticket.tags == {"vip", "api"}
+
+
+def test_an_unhashable_tag_is_an_input_error() -> None:
+    """Found by the Zammad importer's fuzz test: a list among the tags leaked TypeError."""
+    with pytest.raises(InvalidInputError, match="tag must be a non-empty name"):
+        TagsChanged(at=datetime(2026, 3, 2, tzinfo=UTC), added=["vip", ["nested"]])

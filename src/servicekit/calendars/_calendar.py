@@ -203,16 +203,33 @@ def _overrides(value: object) -> Mapping[date, tuple[WallInterval, ...]]:
 
 
 def _holidays(value: object) -> Container[date]:
+    """The holidays as given, after checking that every date in them is a ``date``: a
+    datetime or a string would never match a day, and the calendar would silently stay
+    open on the holiday. A mapping (``{date: name}``) is checked by its keys; a
+    container that cannot be listed (no ``__iter__``) is taken as it is."""
     if value is None:
         return frozenset()
     if isinstance(value, set | frozenset | list | tuple):
-        for day in value:
-            if not isinstance(day, date):
-                raise InvalidCalendarError("holidays", f"{day!r} is not a date")
-        return frozenset(value)
-    if not isinstance(value, Container):
+        return frozenset(_days(value))
+    if isinstance(value, Mapping):
+        _days(value.keys())
+        return value
+    if not isinstance(value, Container) or isinstance(value, str | bytes):
         raise InvalidCalendarError("holidays", f"expected a container of dates, got {value!r}")
+    if isinstance(value, Iterable):
+        _days(value)
     return value
+
+
+def _days(values: Iterable[object]) -> list[date]:
+    days = []
+    for day in values:
+        if not isinstance(day, date) or isinstance(day, datetime):
+            raise InvalidCalendarError(
+                "holidays", f"{repr(day)[:80]} is not a date (a datetime or text never matches)"
+            )
+        days.append(day)
+    return days
 
 
 def _closures(value: Iterable[RecurringClosure]) -> tuple[RecurringClosure, ...]:

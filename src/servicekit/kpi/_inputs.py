@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any, Generic, Self, TypeVar
 
@@ -32,8 +32,19 @@ def as_array(values: object) -> Any:
     return None
 
 
+def refuse_mapping(values: object) -> None:
+    """A mapping is refused: its keys would be counted as the values, though a caller
+    passing ``{5: 120, 1: 30}`` means 120 fives and 30 ones."""
+    if isinstance(values, Mapping):
+        raise InvalidInputError(
+            f"expected a collection of values, got a mapping {repr(values)[:80]}; for counts "
+            "per value pass collections.Counter(...).elements()"
+        )
+
+
 def materialized(values: Iterable[Any]) -> Sequence[Any]:
     """``values`` as a sequence (a generator is read once, into a list)."""
+    refuse_mapping(values)
     array = as_array(values)
     if array is not None:
         return array.tolist()  # type: ignore[no-any-return]
@@ -103,6 +114,7 @@ def split_missing(values: Iterable[Any]) -> tuple[Iterable[Any], int]:
     >>> split_missing([5, None, 4, float("nan")])
     ([5, 4], 2)
     """
+    refuse_mapping(values)
     pandas = sys.modules.get("pandas")
     if pandas is not None and isinstance(values, pandas.Series | pandas.Index):
         gone = values.isna()

@@ -8,11 +8,20 @@ from datetime import datetime, timedelta, tzinfo
 
 import attrs
 
+from servicekit._checks import flag
 from servicekit._time import ONE_MICROSECOND, from_us, micros
 from servicekit.durations import format_duration
+from servicekit.errors import InvalidInputError
 from servicekit.sla._meter import Meter, Spans, counted, crossing
 from servicekit.sla._metrics import ClockState, Metric
 from servicekit.tickets import Priority, Status
+
+
+def _positive(_: object, attribute: attrs.Attribute[timedelta], value: object) -> None:
+    """attrs validator: a target is a positive ``timedelta`` (zero or negative would
+    report a breach the moment, or before, the clock starts)."""
+    if not isinstance(value, timedelta) or value <= timedelta(0):
+        raise InvalidInputError(f"a target must be a positive timedelta, got {repr(value)[:80]}")
 
 
 @attrs.frozen(kw_only=True)
@@ -24,8 +33,8 @@ class Target:
     Target(duration=datetime.timedelta(seconds=14400), business_hours=True)
     """
 
-    duration: timedelta
-    business_hours: bool = True
+    duration: timedelta = attrs.field(validator=_positive)
+    business_hours: bool = attrs.field(default=True, validator=flag)
 
     def __str__(self) -> str:
         unit = "business hours" if self.business_hours else "calendar hours"

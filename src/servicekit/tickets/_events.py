@@ -38,7 +38,13 @@ def _aware(_: object, attribute: attrs.Attribute[datetime], value: datetime) -> 
 def _tags(value: object) -> frozenset[str]:
     if isinstance(value, str) or not isinstance(value, Iterable):
         raise InvalidInputError(f"tags must be a collection of names, got {value!r}")
-    tags = value if isinstance(value, frozenset) else frozenset(value)  # shares a frozenset
+    if isinstance(value, frozenset):  # shared, not copied
+        tags: frozenset[str] = value
+    else:
+        listed = list(value)  # checked before hashing: an unhashable tag is an input error
+        for tag in listed:
+            checked_name(tag, "tag")
+        return frozenset(listed)
     for tag in tags:
         checked_name(tag, "tag")
     return tags
