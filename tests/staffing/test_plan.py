@@ -152,3 +152,10 @@ class TestInputs:
         }
         with pytest.raises(InvalidInputError, match=message):
             agents_required(**{**arguments, **changes})  # type: ignore[arg-type]
+
+
+def test_one_agent_reads_as_one() -> None:
+    """ "1 agents answer" was what a quiet interval read (found in the weekly report)."""
+    plan = agents_required(calls=1, interval="1h", aht="3m", target="20s")
+    assert plan.agents == 1
+    assert plan.reason.startswith("1 agent answers ")

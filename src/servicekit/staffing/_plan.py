@@ -123,17 +123,19 @@ class StaffingPlan:
         if self.limited_by is Limit.NO_CONTACTS:
             return "no contacts forecast: no agents needed"
         metrics = self.metrics
+        one = self.agents == 1  # "1 agent answers", "2 agents answer"
+        agents, s = (f"{self.agents} agent", "s") if one else (f"{self.agents} agents", "")
         achieved = (
-            f"answer {metrics.service_level:.1%} within {format_duration(metrics.target)} "
+            f"answer{s} {metrics.service_level:.1%} within {format_duration(metrics.target)} "
             f"(goal {self.service_level:.0%})"
         )
         if self.limited_by is Limit.OCCUPANCY:
             text = (
-                f"{self.agents} agents keep occupancy at {metrics.occupancy:.1%} "
+                f"{agents} keep{s} occupancy at {metrics.occupancy:.1%} "
                 f"(cap {self.max_occupancy:.0%}) and {achieved}"
             )
         else:
-            text = f"{self.agents} agents {achieved}"
+            text = f"{agents} {achieved}"
         if self.shrinkage:
             text += f"; schedule {self.scheduled} for {self.shrinkage:.0%} shrinkage"
         return text
