@@ -155,7 +155,7 @@ class TestInputs:
 
 
 def test_one_agent_reads_as_one() -> None:
-    """ "1 agents answer" was what a quiet interval read (found in the weekly report)."""
+    """A quiet interval used to read "1 agents answer" (found in the weekly report)."""
     plan = agents_required(calls=1, interval="1h", aht="3m", target="20s")
     assert plan.agents == 1
     assert plan.reason.startswith("1 agent answers ")
