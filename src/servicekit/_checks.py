@@ -194,8 +194,12 @@ def located_at(path: str, key: str, build: Callable[[], T]) -> T:
 
 
 def short(value: object, limit: int = 80) -> str:
-    """``repr(value)`` cut to about ``limit`` characters, for error messages."""
-    text = repr(value)
+    """``repr(value)`` cut to about ``limit`` characters, for error messages (a value
+    whose repr fails, say nested too deep, is named by its type)."""
+    try:
+        text = repr(value)
+    except Exception:
+        text = f"<{type(value).__name__}>"
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 

@@ -5,10 +5,14 @@ and build the tickets and the :class:`ImportReport`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
+from servicekit._checks import short
 from servicekit.errors import InvalidTransitionError, ServicekitError
 from servicekit.importers._report import ImportReport, ImportResult
+from servicekit.importers._values import Unreadable
 from servicekit.tickets import (
     Assigned,
     Channel,
@@ -78,6 +82,17 @@ class Collector:
         self.samples: list[str] = []
         self.tickets: dict[str, Pending] = {}
         self._arrival = 0
+
+    def read_record(self, kind: str, read: Callable[[Any], object], record: object) -> None:
+        """Count ``record`` as read and ``read`` it; a record that cannot be read, or
+        holds an invalid value, is counted as ignored with the reason."""
+        self.read += 1
+        try:
+            read(record)
+        except Unreadable as exc:
+            self.ignore(kind, exc.reason, exc.detail)
+        except ServicekitError as exc:
+            self.ignore(kind, "invalid value", short(str(exc)))
 
     def ignore(self, kind: str, reason: str, detail: str = "") -> None:
         """Count one record of ``kind`` that makes no event, and why."""

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from datetime import tzinfo
 from typing import Any
 
-from servicekit.errors import ServicekitError
+from servicekit._checks import short
 from servicekit.importers._build import Assign, Collector, Draft
 from servicekit.importers._maps import DEFAULT_MAPS, VendorMap
 from servicekit.importers._report import ImportResult
@@ -20,7 +20,6 @@ from servicekit.importers._values import (
     mapping,
     optional_id,
     records,
-    short,
     text_id,
 )
 from servicekit.tickets import Author, Created, Priority, PriorityChanged, Replied, StatusChanged
@@ -86,11 +85,9 @@ def from_chatwoot(
     out = Collector("chatwoot", _UNRECOVERABLE)
     reader = _Reader(out, vendor, tz)
     for conversation in found:
-        out.read += 1
-        reader.guard("conversation", reader.conversation, conversation)
+        out.read_record("conversation", reader.conversation, conversation)
     for message in talk:
-        out.read += 1
-        reader.guard("message", reader.message, message)
+        out.read_record("message", reader.message, message)
     reader.fold_descriptions()
     return out.finish()
 
@@ -102,14 +99,6 @@ class _Reader:
         self.tz = tz
         self.created: dict[str, Created] = {}
         self.first_incoming: dict[str, Draft] = {}
-
-    def guard(self, kind: str, read: Any, record: object) -> None:
-        try:
-            read(record)
-        except Unreadable as exc:
-            self.out.ignore(kind, exc.reason, exc.detail)
-        except ServicekitError as exc:
-            self.out.ignore(kind, "invalid value", short(str(exc)))
 
     def conversation(self, record: object) -> None:
         conversation = mapping(record, "conversation")

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from servicekit._checks import short
 from servicekit.errors import InvalidInputError
 from servicekit.importers._build import Collector
 from servicekit.importers._report import ImportResult
-from servicekit.importers._values import short
 from servicekit.tickets import Author, Event, Replied
 
 UNKNOWN_REQUESTER = "unknown"

@@ -5,10 +5,12 @@ is listed in the report."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Iterable, Mapping
 from datetime import tzinfo
 from typing import Any
 
+from servicekit._checks import short
 from servicekit.errors import ServicekitError
 from servicekit.importers._build import Assign, Collector
 from servicekit.importers._maps import DEFAULT_MAPS, VendorMap
@@ -21,7 +23,6 @@ from servicekit.importers._values import (
     names,
     optional_id,
     records,
-    short,
     text_id,
 )
 from servicekit.tickets import Author, Created, Priority, Replied, Status, StatusChanged
@@ -91,13 +92,9 @@ def from_freshdesk(
     for ticket in found:
         _ticket(out, vendor, tz, ticket)
     for conversation in talk:
-        out.read += 1
-        try:
-            _conversation(out, tz, agent_set, conversation)
-        except Unreadable as exc:
-            out.ignore("conversation", exc.reason, exc.detail)
-        except ServicekitError as exc:
-            out.ignore("conversation", "invalid value", short(str(exc)))
+        out.read_record(
+            "conversation", functools.partial(_conversation, out, tz, agent_set), conversation
+        )
     return out.finish()
 
 

@@ -5,10 +5,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Iterable, Mapping
 from datetime import tzinfo
 from typing import Any
 
+from servicekit._checks import short
 from servicekit.errors import ServicekitError
 from servicekit.importers._build import Assign, Collector
 from servicekit.importers._maps import DEFAULT_MAPS, VendorMap
@@ -21,7 +23,6 @@ from servicekit.importers._values import (
     mapping,
     optional_id,
     records,
-    short,
     text_id,
 )
 from servicekit.tickets import (
@@ -145,21 +146,11 @@ class _Issue:
             out.ticket(key).requester = created.requester
         self.reporter = created.requester if created is not None else None
         for history, item in changes:
-            out.read += 1
-            try:
-                self._change(key, history, item)
-            except Unreadable as exc:
-                out.ignore("changelog item", exc.reason, exc.detail)
-            except ServicekitError as exc:
-                out.ignore("changelog item", "invalid value", short(str(exc)))
+            out.read_record(
+                "changelog item", lambda pair: self._change(key, *pair), (history, item)
+            )
         for comment in comments:
-            out.read += 1
-            try:
-                self._comment(key, comment)
-            except Unreadable as exc:
-                out.ignore("comment", exc.reason, exc.detail)
-            except ServicekitError as exc:
-                out.ignore("comment", "invalid value", short(str(exc)))
+            out.read_record("comment", functools.partial(self._comment, key), comment)
 
     def _items(self, history: object) -> list[object]:
         if not isinstance(history, Mapping):

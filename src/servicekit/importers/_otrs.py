@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from datetime import tzinfo
 from typing import Any
 
+from servicekit._checks import short
 from servicekit.errors import ServicekitError
 from servicekit.importers._build import Assign, Collector, Draft
 from servicekit.importers._events import UNKNOWN_REQUESTER
@@ -20,7 +21,6 @@ from servicekit.importers._values import (
     mapping,
     optional_id,
     records,
-    short,
     text_id,
 )
 from servicekit.tickets import (

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
+from servicekit._checks import short
 from servicekit.errors import InvalidInputError
 
 MAX_ID = 200
@@ -22,15 +23,6 @@ class Unreadable(Exception):  # noqa: N818 -- a signal inside the importers, nev
         super().__init__(reason)
         self.reason = reason
         self.detail = detail
-
-
-def short(value: object, limit: int = 80) -> str:
-    """``repr(value)`` cut to ``limit`` characters."""
-    try:
-        text = repr(value)
-    except Exception:
-        text = f"<{type(value).__name__}>"
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def text_id(value: object, what: str) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from datetime import timedelta, tzinfo
 from typing import Any
 
-from servicekit.errors import ServicekitError
+from servicekit._checks import short
 from servicekit.importers._build import Assign, Collector, Draft
 from servicekit.importers._maps import DEFAULT_MAPS, VendorMap
 from servicekit.importers._report import ImportResult
@@ -20,7 +20,6 @@ from servicekit.importers._values import (
     mapping,
     optional_id,
     records,
-    short,
     text_id,
 )
 from servicekit.tickets import (
@@ -94,11 +93,9 @@ def from_zammad(
     reader.tickets(known)
     reader.first_articles(notes)
     for entry in entries:
-        out.read += 1
-        reader.guard("history", reader.entry, entry)
+        out.read_record("history", reader.entry, entry)
     for article in notes:
-        out.read += 1
-        reader.guard("article", reader.article, article)
+        out.read_record("article", reader.article, article)
     reader.fold_descriptions()
     return out.finish()
 
@@ -112,14 +109,6 @@ class _Reader:
         self.priorities: dict[str, Any] = {}
         self.channels: dict[str, str] = {}
         self.articles: dict[str, list[Draft]] = {}
-
-    def guard(self, kind: str, read: Any, record: object) -> None:
-        try:
-            read(record)
-        except Unreadable as exc:
-            self.out.ignore(kind, exc.reason, exc.detail)
-        except ServicekitError as exc:
-            self.out.ignore(kind, "invalid value", short(str(exc)))
 
     def tickets(self, known: list[Any]) -> None:
         for ticket in known:

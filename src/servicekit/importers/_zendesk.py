@@ -10,6 +10,7 @@ from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime, tzinfo
 from typing import Any
 
+from servicekit._checks import short
 from servicekit.errors import ServicekitError
 from servicekit.importers._build import Assign, Collector, Draft
 from servicekit.importers._maps import DEFAULT_MAPS, VendorMap
@@ -22,7 +23,6 @@ from servicekit.importers._values import (
     names,
     optional_id,
     records,
-    short,
     text_id,
 )
 from servicekit.tickets import (
