@@ -9,7 +9,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from servicekit.errors import BeyondHorizonError, NaiveDatetimeError, UnknownTimeZoneError
+from servicekit.errors import (
+    BeyondHorizonError,
+    InvalidTypeError,
+    NaiveDatetimeError,
+    UnknownTimeZoneError,
+)
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ONE_MICROSECOND = timedelta(microseconds=1)
@@ -28,7 +33,7 @@ def require_aware(value: datetime, name: str = "datetime") -> datetime:
 
 def _not_aware(value: object, name: str) -> Exception:
     if not isinstance(value, datetime):
-        return TypeError(f"{name} must be a datetime, got {value!r}")
+        return InvalidTypeError(f"{name} must be a datetime, got {repr(value)[:80]}")
     return NaiveDatetimeError(
         f"naive datetime {value}: {name} needs a time zone; "
         "servicekit never assumes UTC (use datetime(..., tzinfo=ZoneInfo(...)))"

@@ -19,6 +19,7 @@ __all__ = [
     "InvalidInputError",
     "InvalidRecordError",
     "InvalidTransitionError",
+    "InvalidTypeError",
     "MissingExtraError",
     "NaiveDatetimeError",
     "NeverOpensError",
@@ -100,6 +101,18 @@ class InvalidInputError(ServicekitError, ValueError):
     Traceback (most recent call last):
     ...
     servicekit.errors.InvalidInputError: shrinkage must be in [0, 1), got 1.2
+    """
+
+
+class InvalidTypeError(ServicekitError, TypeError):
+    """An argument of the wrong kind (``None`` where an event belongs, a number where a
+    priority belongs): you called it wrong. Also a ``TypeError``.
+
+    >>> from servicekit.tickets import Priority
+    >>> Priority.HIGH < 5
+    Traceback (most recent call last):
+    ...
+    servicekit.errors.InvalidTypeError: cannot compare a priority with 5
     """
 
 

@@ -29,7 +29,7 @@ from servicekit.calendars._hours import (
 )
 from servicekit.calendars._recurring import RecurringClosure
 from servicekit.calendars._timeline import HORIZON, Segment, Timeline
-from servicekit.errors import InvalidCalendarError, NeverOpensError
+from servicekit.errors import InvalidCalendarError, InvalidTypeError, NeverOpensError
 
 ONE_US = timedelta(microseconds=1)
 
@@ -159,7 +159,7 @@ class Calendar(abc.ABC):
         datetime.datetime(2026, 3, 9, 15, 0, tzinfo=zoneinfo.ZoneInfo(key='UTC'))
         """
         if isinstance(days, bool) or not isinstance(days, int):
-            raise TypeError(f"days must be an int, got {days!r}")
+            raise InvalidTypeError(f"days must be an int, got {days!r}")
         if days == 0:
             return self.next_open(t)
         local = require_aware(t, "t").astimezone(self.tz)
@@ -185,7 +185,7 @@ class Calendar(abc.ABC):
 
 def _microseconds(duration: timedelta) -> int:
     if not isinstance(duration, timedelta):
-        raise TypeError(f"duration must be a timedelta, got {duration!r}")
+        raise InvalidTypeError(f"duration must be a timedelta, got {duration!r}")
     return micros(duration)
 
 
@@ -389,7 +389,7 @@ class BusinessCalendar(Calendar):
 
 def _is_calendar(_: object, attribute: attrs.Attribute[Calendar], value: object) -> None:
     if not isinstance(value, Calendar):
-        raise TypeError(f"{attribute.name} must be a calendar, got {value!r}")
+        raise InvalidTypeError(f"{attribute.name} must be a calendar, got {value!r}")
 
 
 @attrs.frozen

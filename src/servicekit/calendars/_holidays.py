@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 import holidays
 
-from servicekit.errors import HolidayCoverageError, UnknownHolidayCalendarError
+from servicekit.errors import HolidayCoverageError, InvalidTypeError, UnknownHolidayCalendarError
 
 DEFAULT_LANGUAGE = "en_US"
 
@@ -126,7 +126,7 @@ class HolidaySet:
         'National Day'
         """
         if not isinstance(source, holidays.HolidayBase):
-            raise TypeError(f"expected a holidays.HolidayBase, got {source!r}")
+            raise InvalidTypeError(f"expected a holidays.HolidayBase, got {source!r}")
         covered = sorted(set(years))
         snapshot = copy.deepcopy(source)
         snapshot.expand = True  # the constructor's documented switch for lazy years
@@ -150,7 +150,7 @@ class HolidaySet:
         names = dict(dates) if isinstance(dates, Mapping) else dict.fromkeys(dates, "Holiday")
         for day in names:
             if not isinstance(day, date):
-                raise TypeError(f"holiday {day!r} is not a date")
+                raise InvalidTypeError(f"holiday {day!r} is not a date")
         return cls(names, years if years is not None else {day.year for day in names})
 
     def __contains__(self, day: object) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 
 from servicekit._checks import checked_name, member
+from servicekit.errors import InvalidTypeError
 
 
 class Status(enum.StrEnum):
@@ -48,7 +49,7 @@ class Priority(enum.StrEnum):
         """The rank of another priority, also given by name; never alphabetical."""
         if isinstance(other, str) and other in _PRIORITY_RANKS:
             return _PRIORITY_RANKS[Priority(other)]
-        raise TypeError(f"cannot compare a priority with {other!r}")
+        raise InvalidTypeError(f"cannot compare a priority with {other!r}")
 
     def __lt__(self, other: object) -> bool:
         return self.rank < self._rank_of(other)

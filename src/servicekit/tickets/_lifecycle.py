@@ -9,6 +9,7 @@ import enum
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from servicekit.errors import InvalidTypeError
 from servicekit.tickets._enums import Author, Status
 from servicekit.tickets._events import (
     Assigned,
@@ -163,7 +164,8 @@ def trigger_of(event: Event) -> Trigger:
     """The column of :data:`TRANSITIONS` that ``event`` falls in.
 
     Raises:
-        TypeError: ``event`` is a :class:`Created` (not a transition) or not an event.
+        InvalidTypeError: ``event`` is a :class:`Created` (not a transition) or not an
+            event.
     """
     if isinstance(event, Replied):
         return _REPLY[event.by] if event.public else Trigger.INTERNAL_NOTE
@@ -173,5 +175,5 @@ def trigger_of(event: Event) -> Trigger:
     if trigger is not None:
         return trigger
     if isinstance(event, Created):
-        raise TypeError("Created starts a history; it is not a transition")
-    raise TypeError(f"not a ticket event: {event!r}")
+        raise InvalidTypeError("Created starts a history; it is not a transition")
+    raise InvalidTypeError(f"not a ticket event: {event!r}")

@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from servicekit.errors import InvalidRecordError, ServicekitError, join_path
+from servicekit.errors import (
+    InvalidInputError,
+    InvalidRecordError,
+    InvalidTypeError,
+    ServicekitError,
+    join_path,
+)
 from servicekit.tickets._events import (
     Assigned,
     Created,
@@ -138,11 +144,11 @@ def _instant(value: object) -> datetime:
     if isinstance(value, datetime):
         return value
     if not isinstance(value, str):
-        raise TypeError(f"expected an ISO 8601 instant, got {value!r}")
+        raise InvalidTypeError(f"expected an ISO 8601 instant, got {value!r}")
     try:
         return datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"{value!r} is not an ISO 8601 instant") from None
+        raise InvalidInputError(f"{value!r} is not an ISO 8601 instant") from None
 
 
 def _plain(value: object) -> object:

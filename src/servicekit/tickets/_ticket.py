@@ -307,7 +307,7 @@ class _State:
         """Move on by ``event`` or raise, leaving the state unchanged."""
         if isinstance(event, Created):
             raise InvalidTransitionError(f"{_describe(event)}: the ticket already exists")
-        trigger = trigger_of(event)  # a TypeError for anything but an event
+        trigger = trigger_of(event)  # InvalidTypeError for anything but an event
         if event.at < self.last:
             raise InvalidTransitionError(
                 f"{_describe(event)} is earlier than the last event at {self.last.isoformat()}"
