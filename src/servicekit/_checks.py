@@ -65,8 +65,7 @@ def member(kind: type[E], value: object) -> E:
 
 def flag(_: object, attribute: attrs.Attribute[bool], value: object) -> None:
     """attrs validator: ``value`` is ``True`` or ``False`` (not merely truthy)."""
-    if not isinstance(value, bool):
-        raise InvalidInputError(f"{attribute.name} must be true or false, got {value!r}")
+    boolean(attribute.name, value)
 
 
 def fraction(name: str, value: object, low: float, high: float, *, closed_high: bool) -> float:
@@ -113,9 +112,8 @@ def ordered_names(value: object, what: str) -> tuple[str, ...]:
 
 
 def instant(value: object, what: str) -> datetime:
-    """A tz-aware datetime; a naive one is an error, never assumed UTC."""
-    if not isinstance(value, datetime):
-        raise InvalidInputError(f"{what} must be a datetime, got {value!r}")
+    """A tz-aware datetime; a naive one is an error, never assumed UTC, and anything
+    else an :class:`~servicekit.errors.InvalidTypeError`."""
     return require_aware(value, what)
 
 

@@ -24,7 +24,7 @@ ONE_MICROSECOND = timedelta(microseconds=1)
 _FLOAT_EXACT_US = 2**32 * 1_000_000
 
 
-def require_aware(value: datetime, name: str = "datetime") -> datetime:
+def require_aware(value: object, name: str = "datetime") -> datetime:
     """Return ``value`` if it is a tz-aware ``datetime``; raise otherwise."""
     if isinstance(value, datetime) and value.tzinfo is not None and value.utcoffset() is not None:
         return value
