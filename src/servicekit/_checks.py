@@ -16,7 +16,8 @@ from typing import Any, TypeVar
 import attrs
 
 from servicekit._time import require_aware
-from servicekit.errors import ConfigError, InvalidInputError, join_path
+from servicekit.errors import ConfigError, InvalidInputError, InvalidTypeError, join_path
+from servicekit.errors import short as short  # noqa: PLC0414 (re-exported for the checks)
 
 T = TypeVar("T")
 E = TypeVar("E", bound=enum.StrEnum)
@@ -25,7 +26,7 @@ E = TypeVar("E", bound=enum.StrEnum)
 def checked_name(value: object, what: str) -> str:
     """``value`` if it is a name: a non-empty string without surrounding whitespace."""
     if not isinstance(value, str) or not value or value.strip() != value:
-        raise InvalidInputError(f"{what} must be a non-empty name, got {value!r}")
+        raise InvalidInputError(f"{what} must be a non-empty name, got {short(value)}")
     return value
 
 
@@ -59,7 +60,7 @@ def member(kind: type[E], value: object) -> E:
             pass
     names = ", ".join(kind)
     raise InvalidInputError(
-        f"{value!r} is not a valid {kind.__name__.lower()}; expected one of {names}"
+        f"{short(value)} is not a valid {kind.__name__.lower()}; expected one of {names}"
     )
 
 
@@ -71,28 +72,30 @@ def flag(_: object, attribute: attrs.Attribute[bool], value: object) -> None:
 def fraction(name: str, value: object, low: float, high: float, *, closed_high: bool) -> float:
     """``value`` as a ``float`` in ``(low, high)``, or ``(low, high]`` if ``closed_high``."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidInputError(f"{name} must be a number, got {value!r}")
+        raise InvalidInputError(f"{name} must be a number, got {short(value)}")
     inside = low < value <= high if closed_high else low < value < high
     if not inside:
         bracket = "]" if closed_high else ")"
-        raise InvalidInputError(f"{name} must be in ({low:g}, {high:g}{bracket}, got {value!r}")
+        raise InvalidInputError(
+            f"{name} must be in ({low:g}, {high:g}{bracket}, got {short(value)}"
+        )
     return float(value)
 
 
 def count(value: object, what: str) -> int:
     """A whole number >= 0 (``True`` is not a number here)."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidInputError(f"{what} must be a whole number >= 0, got {value!r}")
+        raise InvalidInputError(f"{what} must be a whole number >= 0, got {short(value)}")
     return value
 
 
 def counts(value: object, what: str) -> Mapping[str, int]:
     """A read-only mapping of names to whole numbers >= 0."""
     if not isinstance(value, Mapping):
-        raise InvalidInputError(f"{what} must be a mapping of names to numbers, got {value!r}")
+        raise InvalidInputError(f"{what} must be a mapping of names to numbers, got {short(value)}")
     return MappingProxyType(
         {
-            checked_name(key, what): count(number, f"{what}[{key!r}]")
+            checked_name(key, what): count(number, f"{what}[{short(key)}]")
             for key, number in value.items()
         }
     )
@@ -107,7 +110,7 @@ def ordered_names(value: object, what: str) -> tuple[str, ...]:
     """Names in order, each once (the first occurrence wins), from one name or several."""
     items = (value,) if isinstance(value, str) else value
     if not isinstance(items, Iterable) or isinstance(items, Mapping):
-        raise InvalidInputError(f"{what} must be names, got {value!r}")
+        raise InvalidInputError(f"{what} must be names, got {short(value)}")
     return tuple(dict.fromkeys(checked_name(item, what) for item in items))
 
 
@@ -127,7 +130,7 @@ def optional_of(kind: type[Any], name: str) -> Callable[[object, Any, object], N
 
     def check(_: object, attribute: object, value: object) -> None:
         if value is not None and not isinstance(value, kind):
-            raise InvalidInputError(f"{name} must be a {kind.__name__} or None, got {value!r}")
+            raise InvalidInputError(f"{name} must be a {kind.__name__} or None, got {short(value)}")
 
     return check
 
@@ -137,11 +140,12 @@ def checked_items(value: object, kind: type[T], what: str) -> tuple[T, ...]:
     item (``"condition"``)."""
     items = (value,) if isinstance(value, kind) else value
     if not isinstance(items, Iterable) or isinstance(items, str | Mapping):
-        raise InvalidInputError(f"expected {what}s, got {value!r}")
+        raise InvalidInputError(f"expected {what}s, got {short(value)}")
     found = tuple(items)
     for item in found:
         if not isinstance(item, kind):
-            raise InvalidInputError(f"not {'an' if what[0] in 'aeiou' else 'a'} {what}: {item!r}")
+            article = "an" if what[0] in "aeiou" else "a"
+            raise InvalidInputError(f"not {article} {what}: {short(item)}")
     return found
 
 
@@ -164,7 +168,7 @@ def config_object(
     """``data`` as a config object (a mapping) with no key outside ``keys`` and every
     ``required`` key; an unknown or missing key is named by its own path."""
     if not isinstance(data, Mapping):
-        raise ConfigError(path, f"expected {what}, got {data!r}")
+        raise ConfigError(path, f"expected {what}, got {short(data)}")
     known = tuple(keys)
     for key in data:
         if key not in known:
@@ -189,16 +193,6 @@ def located(path: str, build: Callable[[], T]) -> T:
 def located_at(path: str, key: str, build: Callable[[], T]) -> T:
     """:func:`located` at ``path.key``."""
     return located(join_path(path, key), build)
-
-
-def short(value: object, limit: int = 80) -> str:
-    """``repr(value)`` cut to about ``limit`` characters, for error messages (a value
-    whose repr fails, say nested too deep, is named by its type)."""
-    try:
-        text = repr(value)
-    except Exception:
-        text = f"<{type(value).__name__}>"
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def finite(name: str, value: object, *, low: float | None = None) -> float:
@@ -226,5 +220,12 @@ def boolean(name: str, value: object) -> bool:
     """``value`` if it is ``True`` or ``False`` (not merely truthy); the error names
     ``name``."""
     if not isinstance(value, bool):
-        raise InvalidInputError(f"{name} must be true or false, got {value!r}")
+        raise InvalidInputError(f"{name} must be true or false, got {short(value)}")
+    return value
+
+
+def callback(value: object, what: str) -> Callable[..., Any]:
+    """``value`` if it can be called (a key or metric function)."""
+    if not callable(value):
+        raise InvalidTypeError(f"{what} must be a function, got {short(value)}")
     return value

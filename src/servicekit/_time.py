@@ -14,6 +14,7 @@ from servicekit.errors import (
     InvalidTypeError,
     NaiveDatetimeError,
     UnknownTimeZoneError,
+    short,
 )
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -24,16 +25,31 @@ ONE_MICROSECOND = timedelta(microseconds=1)
 _FLOAT_EXACT_US = 2**32 * 1_000_000
 
 
+FIRST_YEAR = 2
+LAST_YEAR = 9998
+"""Instants servicekit accepts lie in these local years: a day or a week either side
+stays within what ``datetime`` can hold, so no arithmetic on them overflows."""
+
+
 def require_aware(value: object, name: str = "datetime") -> datetime:
-    """Return ``value`` if it is a tz-aware ``datetime``; raise otherwise."""
+    """Return ``value`` if it is a tz-aware ``datetime`` in years :data:`FIRST_YEAR` to
+    :data:`LAST_YEAR`; raise otherwise."""
     if isinstance(value, datetime) and value.tzinfo is not None and value.utcoffset() is not None:
-        return value
+        if FIRST_YEAR <= value.year <= LAST_YEAR:
+            return value
+        raise BeyondHorizonError(
+            f"{name} {value.isoformat()} is outside the years servicekit handles "
+            f"({FIRST_YEAR} to {LAST_YEAR}){_ZERO_TIME_HINT if value.year == 1 else ''}"
+        )
     raise _not_aware(value, name)
+
+
+_ZERO_TIME_HINT = "; is it a 'zero time' an exporter wrote for a missing value?"
 
 
 def _not_aware(value: object, name: str) -> Exception:
     if not isinstance(value, datetime):
-        return InvalidTypeError(f"{name} must be a datetime, got {repr(value)[:80]}")
+        return InvalidTypeError(f"{name} must be a datetime, got {short(value)}")
     return NaiveDatetimeError(
         f"naive datetime {value}: {name} needs a time zone; "
         "servicekit never assumes UTC (use datetime(..., tzinfo=ZoneInfo(...)))"
@@ -75,8 +91,8 @@ def zone(value: str | ZoneInfo, path: str = "tz") -> ZoneInfo:
     if isinstance(value, ZoneInfo):
         return value
     if not isinstance(value, str) or not value:
-        raise UnknownTimeZoneError(f"{path}: expected an IANA zone name, got {value!r}")
+        raise UnknownTimeZoneError(f"{path}: expected an IANA zone name, got {short(value)}")
     try:
         return ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise UnknownTimeZoneError(f"{path}: unknown time zone {value!r}") from exc
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+        raise UnknownTimeZoneError(f"{path}: unknown time zone {short(value)}") from exc

@@ -35,6 +35,7 @@ from typing import Any, NoReturn, TextIO, TypeVar
 from zoneinfo import ZoneInfo
 
 from servicekit import __version__, importers, simulation, sla
+from servicekit._checks import short
 from servicekit._time import zone
 from servicekit.calendars import BusinessCalendar, Calendar, HolidaySet
 from servicekit.durations import format_duration, parse_duration
@@ -71,16 +72,42 @@ def _fail(where: str, message: str) -> NoReturn:
 # -- reading files ---------------------------------------------------------------------
 
 
+def _read_text(path: Path) -> str:
+    """A file's text; a file that is missing, unreadable or not UTF-8 is a UsageError."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        _fail(str(path), f"cannot read: {exc.strerror or exc}")
+    except UnicodeDecodeError as exc:
+        _fail(str(path), f"not UTF-8 text (byte {exc.start} is {exc.object[exc.start]:#04x})")
+
+
+def _decode_json(text: str, where: str, what: str = "JSON") -> Any:
+    """One JSON document; malformed or nested too deeply to read is a UsageError."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        _fail(where, f"not {what}: {exc.msg} (line {exc.lineno}, column {exc.colno})")
+    except RecursionError:
+        _fail(where, f"not {what} that can be read: nested too deeply")
+
+
+def _read_settings(path: Path) -> Any:
+    """The document a TOML file (or, by its ``.json`` suffix, a JSON file) holds."""
+    text = _read_text(path)
+    if path.suffix == ".json":
+        return _decode_json(text, str(path))
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        _fail(str(path), f"not valid TOML: {exc}")
+    except RecursionError:
+        _fail(str(path), "not readable TOML: nested too deeply")
+
+
 def read_config(path: Path) -> ReportConfig:
     """The report settings in a TOML or JSON file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        _fail(str(path), f"cannot read: {exc.strerror}")
-    try:
-        data = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
-    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
-        _fail(str(path), f"not valid {'JSON' if path.suffix == '.json' else 'TOML'}: {exc}")
+    data = _read_settings(path)
     try:
         return ReportConfig.from_dict(data)
     except ServicekitError as exc:
@@ -91,35 +118,31 @@ def read_tickets(path: Path) -> list[Ticket]:
     """The tickets whose events a JSON-lines file holds: one event per line, as
     :func:`~servicekit.tickets.event_to_dict` writes it, with a ``ticket_id`` (which a
     ``created`` event has anyway); each ticket's events in time order."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        _fail(str(path), f"cannot read: {getattr(exc, 'strerror', None) or exc}")
+    lines = _read_text(path).splitlines()
     tickets: dict[str, Ticket] = {}
     numbered = _progress(enumerate(lines, start=1), len(lines), "lines", f"reading {path.name}")
     for number, line in numbered:
         if not line.strip():
             continue
         where = f"{path}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            _fail(where, f"not a JSON object: {exc.msg}")
+        record = _decode_json(line, where, "a JSON object")
         if not isinstance(record, dict):
             _fail(where, f"expected a JSON object, got {line.strip()[:40]}")
         ticket_id = record.get("ticket_id")
         if not isinstance(ticket_id, str):
-            _fail(where, f"field 'ticket_id': expected the ticket's id, got {ticket_id!r}")
+            _fail(where, f"field 'ticket_id': expected the ticket's id, got {short(ticket_id)}")
         if record.get("type") != "created":
             del record["ticket_id"]
         try:
             event = event_from_dict(record)
             if isinstance(event, Created):
                 if ticket_id in tickets:
-                    _fail(where, f"ticket {ticket_id!r} is created twice")
+                    _fail(where, f"ticket {short(ticket_id)} is created twice")
                 tickets[ticket_id] = Ticket.replay([event])
             elif ticket_id not in tickets:
-                _fail(where, f"field 'ticket_id': ticket {ticket_id!r} has no created event yet")
+                _fail(
+                    where, f"field 'ticket_id': ticket {short(ticket_id)} has no created event yet"
+                )
             else:
                 tickets[ticket_id] = tickets[ticket_id].apply(event)
         except ConfigError as exc:
@@ -154,7 +177,7 @@ def _instant(text: str, tz: ZoneInfo, option: str) -> datetime:
             return _local_midnight(date.fromisoformat(text), tz)
         value = datetime.fromisoformat(text)
     except ValueError:
-        _fail(option, f"{text!r} is not an ISO 8601 date or date-time")
+        _fail(option, f"{short(text)} is not an ISO 8601 date or date-time")
     return value if value.tzinfo is not None else value.replace(tzinfo=tz)
 
 
@@ -348,7 +371,7 @@ def _pick_calendar(config: ReportConfig, name: str | None, source: Path) -> Cale
     if name is not None:
         if name not in config.calendars:
             known = ", ".join(sorted(config.calendars)) or "none"
-            _fail(str(source), f"no calendar named {name!r} (known: {known})")
+            _fail(str(source), f"no calendar named {short(name)} (known: {known})")
         return config.calendars[name]
     if config.business_hours is not None:
         return config.business_hours
@@ -518,7 +541,7 @@ def _check_demo(args: argparse.Namespace) -> None:
         try:
             date.fromisoformat(args.start)
         except ValueError:
-            _fail("--start", f"{args.start!r} is not a date (YYYY-MM-DD)")
+            _fail("--start", f"{short(args.start)} is not a date (YYYY-MM-DD)")
 
 
 # -- importing help-desk exports, and reading events leniently --------------------------
@@ -545,20 +568,15 @@ def _read_records(path: Path) -> list[Any]:
     """The records a file holds: a JSON array, an API page (an object whose records sit
     under ``audits``, ``ticket_events``, ``issues``, ``users``...; several pages may be a
     JSON array of such objects) or JSON lines, one record per line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        _fail(str(path), f"cannot read: {getattr(exc, 'strerror', None) or exc}")
+    text = _read_text(path)
     try:
         data: Any = json.loads(text)
-    except json.JSONDecodeError:
-        data = []
-        for number, line in enumerate(text.splitlines(), start=1):
-            if line.strip():
-                try:
-                    data.append(json.loads(line))
-                except json.JSONDecodeError as exc:
-                    _fail(f"{path}:{number}", f"not JSON: {exc.msg}")
+    except (json.JSONDecodeError, RecursionError):
+        data = [
+            _decode_json(line, f"{path}:{number}")
+            for number, line in enumerate(text.splitlines(), start=1)
+            if line.strip()
+        ]
     pages = data if isinstance(data, list) else [data]
     found: list[Any] = []
     for page in pages:
@@ -576,7 +594,7 @@ def _read_agents(path: Path) -> tuple[list[Any] | None, list[Any] | None]:
     try:
         records = _read_records(path)
     except UsageError:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = _read_text(path).splitlines()
         return [line.strip() for line in lines if line.strip()], None
     if records and all(isinstance(r, dict) for r in records):
         return None, records
@@ -584,13 +602,7 @@ def _read_agents(path: Path) -> tuple[list[Any] | None, list[Any] | None]:
 
 
 def _read_map(path: Path, source: str) -> importers.VendorMap:
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
-    except OSError as exc:
-        _fail(str(path), f"cannot read: {exc.strerror}")
-    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
-        _fail(str(path), f"not valid {'JSON' if path.suffix == '.json' else 'TOML'}: {exc}")
+    data = _read_settings(path)
     try:
         return importers.DEFAULT_MAPS[source].with_overrides(data)
     except ServicekitError as exc:
@@ -625,7 +637,7 @@ def import_(args: argparse.Namespace) -> None:
         known = [r for r in records if isinstance(r, dict) and "CustomerUserID" in r]
         result = importers.from_otrs(history, tickets=known, map=vendor, tz=tz)
     else:  # pragma: no cover - argparse restricts the choices
-        _fail("SOURCE", f"no importer for {args.source!r}")
+        _fail("SOURCE", f"no importer for {short(args.source)}")
     out = sys.stdout
     for ticket in result.tickets:
         for event in ticket.history:
@@ -690,10 +702,7 @@ def read_tickets_leniently(args: argparse.Namespace, tz: ZoneInfo) -> list[Ticke
     """The tickets of a JSON-lines file of events, read as ``--lenient``, ``--skip-bad``
     and ``--assume-tz`` say; what was skipped or synthesised goes to stderr."""
     path: Path = args.events
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        _fail(str(path), f"cannot read: {getattr(exc, 'strerror', None) or exc}")
+    lines = _read_text(path).splitlines()
     pairs: list[tuple[str, Event]] = []
     rejected: list[str] = []
     for number, line in enumerate(lines, start=1):
@@ -732,11 +741,13 @@ def _event_of_line(line: str, tz: ZoneInfo | None, pairs: list[tuple[str, Event]
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         return f"not a JSON object: {exc.msg}"
+    except RecursionError:
+        return "not a JSON object: nested too deeply"
     if not isinstance(record, dict):
         return f"expected a JSON object, got {line.strip()[:40]}"
     ticket_id = record.get("ticket_id")
     if not isinstance(ticket_id, str):
-        return f"field 'ticket_id': expected the ticket's id, got {ticket_id!r}"
+        return f"field 'ticket_id': expected the ticket's id, got {short(ticket_id)}"
     if record.get("type") != "created":
         del record["ticket_id"]
     at = record.get("at")
@@ -754,7 +765,7 @@ def _event_of_line(line: str, tz: ZoneInfo | None, pairs: list[tuple[str, Event]
         hint = (
             " (pass --assume-tz to read it in the settings' tz)" if "naive" in exc.message else ""
         )
-        return f"ticket {ticket_id!r}: {field}{exc.message}{hint}"
+        return f"ticket {short(ticket_id)}: {field}{exc.message}{hint}"
     return None
 
 
@@ -788,7 +799,7 @@ def crosscheck_(args: argparse.Namespace) -> None:
         try:
             result = sla.crosscheck(ticket, records, config.policies)
         except ServicekitError as exc:
-            _fail(f"ticket {ticket.id!r}", str(exc))
+            _fail(f"ticket {short(ticket.id)}", str(exc))
         checked += 1
         if not result.agrees:
             differing += 1
@@ -880,7 +891,7 @@ def plan(args: argparse.Namespace) -> None:
         try:
             start = date.fromisoformat(args.start)
         except ValueError:
-            _fail("--start", f"{args.start!r} is not a date (YYYY-MM-DD)")
+            _fail("--start", f"{short(args.start)} is not a date (YYYY-MM-DD)")
     try:
         history = forecast.contacts_per_slot(
             contacts,

@@ -210,3 +210,13 @@ class MissingExtraError(ServicekitError, ImportError):
     ...
     servicekit.errors.MissingExtraError: rising_topics needs scipy: ...
     """
+
+
+def short(value: object, limit: int = 80) -> str:
+    """``repr(value)`` cut to about ``limit`` characters, for error messages (a value
+    whose repr fails, say nested too deep, is named by its type)."""
+    try:
+        text = repr(value)
+    except Exception:
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -13,7 +13,7 @@ import attrs
 from servicekit._checks import member
 from servicekit.durations import checked_duration
 from servicekit.errors import InvalidInputError
-from servicekit.kpi._inputs import optional_microseconds, present_microseconds
+from servicekit.kpi._inputs import MAX_DURATION_US, optional_microseconds, present_microseconds
 from servicekit.kpi._stats import DurationSummary, Proportion, z_score
 from servicekit.kpi._tally import DurationTally, Tally
 
@@ -251,9 +251,14 @@ class HandleTimeTally(Tally[DurationSummary]):
                 None if a is None or b is None else a + b
                 for a, b in zip(totals, extra, strict=True)
             ]
-        for total in totals:  # a contact with any part missing is missing
+        for index, total in enumerate(totals):  # a contact with any part missing is missing
             if total is None:
                 self.missing += 1
+            elif total > MAX_DURATION_US:
+                raise InvalidInputError(
+                    f"handle time at position {index} is longer than a duration can be "
+                    f"({timedelta.max.days} days)"
+                )
             else:
                 self.times.add_microseconds(total)
         return self

@@ -10,11 +10,11 @@ from __future__ import annotations
 import math
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any, Generic, Self, TypeVar
 
-from servicekit.errors import InvalidInputError
+from servicekit.errors import InvalidInputError, short
 
 _SECOND_US = 1_000_000
 T = TypeVar("T")
@@ -42,17 +42,27 @@ def refuse_mapping(values: object) -> None:
         )
 
 
-def materialized(values: Iterable[Any]) -> Sequence[Any]:
-    """``values`` as a sequence (a generator is read once, into a list)."""
+def iterable(values: object) -> Iterable[Any]:
+    """``values`` if it is a collection of inputs (a list, generator, array, Series);
+    a mapping, a string or a single value is refused."""
     refuse_mapping(values)
     array = as_array(values)
     if array is not None:
-        return array.tolist()  # type: ignore[no-any-return]
-    if isinstance(values, Sequence) and not isinstance(values, str):
-        return values
+        return array  # type: ignore[no-any-return]
     if isinstance(values, str | bytes) or not isinstance(values, Iterable):
-        raise InvalidInputError(f"expected a collection of values, got {values!r}")
-    return list(values)
+        raise InvalidInputError(f"expected a collection of values, got {short(values)}")
+    return values
+
+
+def materialized(values: Iterable[Any]) -> Sequence[Any]:
+    """``values`` as a sequence (a generator is read once, into a list)."""
+    found = iterable(values)
+    array = as_array(found)
+    if array is not None:
+        return array.tolist()  # type: ignore[no-any-return]
+    if isinstance(found, Sequence):
+        return found
+    return list(found)
 
 
 def counted(values: Iterable[Any]) -> tuple[Counter[Any], Sequence[Any] | Any]:
@@ -65,7 +75,13 @@ def counted(values: Iterable[Any]) -> tuple[Counter[Any], Sequence[Any] | Any]:
         keys, counts = numpy.unique(array, return_counts=True)
         return Counter(dict(zip(keys.tolist(), counts.tolist(), strict=True))), array
     items = array.tolist() if array is not None else materialized(values)
-    return Counter(items), items
+    try:
+        return Counter(items), items
+    except TypeError:  # an unhashable item: no metric input is a list or a dict
+        position = position_of(items, lambda item: not isinstance(item, Hashable))
+        raise InvalidInputError(
+            f"not a single value at position {position}: {short(items[position])}"
+        ) from None
 
 
 def position_of(values: Sequence[Any] | Any, bad: Callable[[Any], bool]) -> int:
@@ -247,6 +263,9 @@ def optional_microseconds(values: Iterable[Any], what: str) -> list[int | None]:
         numpy = sys.modules["numpy"]
         gone = numpy.isnan(array).tolist() if array.dtype.kind == "f" else [False] * len(array)
         clean = numpy.where(gone, 0, array.astype("float64"))
+        beyond = numpy.flatnonzero(numpy.abs(clean) > _MAX_SECONDS)
+        if beyond.size:
+            _refuse_beyond(float(clean[beyond[0]]), int(beyond[0]), what)
         ints = numpy.rint(clean * _SECOND_US).astype("int64").tolist()
         found = [None if g else us for us, g in zip(ints, gone, strict=True)]
     else:
@@ -260,14 +279,26 @@ def optional_microseconds(values: Iterable[Any], what: str) -> list[int | None]:
     return found
 
 
+MAX_DURATION_US = timedelta.max // timedelta(microseconds=1)
+"""The longest duration an input may give, in microseconds: what ``timedelta`` holds."""
+_MAX_SECONDS = MAX_DURATION_US / _SECOND_US
+
+
+def _refuse_beyond(seconds: object, index: int, what: str) -> None:
+    raise InvalidInputError(
+        f"{what}: {short(seconds)} s at position {index} is longer than a duration can be "
+        f"({timedelta.max.days} days)"
+    )
+
+
 def _one(value: object, index: int, what: str) -> int:
     if isinstance(value, timedelta):
         return value // timedelta(microseconds=1)
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if math.isinf(value):
-            raise InvalidInputError(f"{what}: infinite duration at position {index}")
+        if not abs(value) <= _MAX_SECONDS:
+            _refuse_beyond(value, index, what)
         return round(value * _SECOND_US)
     raise InvalidInputError(
-        f"{what}: {value!r} at position {index} is not a duration "
+        f"{what}: {short(value)} at position {index} is not a duration "
         "(a timedelta or a number of seconds)"
     )

@@ -9,9 +9,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from servicekit._checks import member
+from servicekit._checks import callback, member
 from servicekit._time import require_aware, zone
-from servicekit.errors import InvalidInputError
+from servicekit.errors import InvalidInputError, InvalidTypeError, short
+from servicekit.kpi._inputs import iterable
 
 T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
@@ -28,7 +29,7 @@ class Period(enum.StrEnum):
 
 
 def period_start(
-    instant: datetime, period: Period | str, tz: ZoneInfo, week_start: str = "mon"
+    instant: datetime, period: Period | str, tz: str | ZoneInfo, week_start: str = "mon"
 ) -> datetime:
     """The first instant of the local ``period`` holding ``instant``, in ``tz``: local
     midnight, or the first instant after it where a DST change skips midnight.
@@ -38,7 +39,7 @@ def period_start(
     >>> period_start(datetime(2018, 11, 4, 12, tzinfo=sp), "day", sp).isoformat()
     '2018-11-04T01:00:00-02:00'
     """
-    local = require_aware(instant, "instant").astimezone(tz).date()
+    local = require_aware(instant, "instant").astimezone(zone(tz)).date()
     kind = member(Period, period)
     if kind is Period.WEEK:
         if week_start not in _WEEKDAYS:
@@ -48,7 +49,7 @@ def period_start(
         local -= timedelta(days=(local.weekday() - _WEEKDAYS.index(week_start)) % 7)
     elif kind is Period.MONTH:
         local = local.replace(day=1)
-    return _local_midnight(local, tz)
+    return _local_midnight(local, zone(tz))
 
 
 def _local_midnight(day: date, tz: ZoneInfo) -> datetime:
@@ -80,8 +81,9 @@ def by_period(
     [('2026-03-01T00:00:00-05:00', 1), ('2026-03-02T00:00:00-05:00', 1)]
     """
     where = zone(tz)
+    callback(key, "key")
     groups: dict[datetime, list[T]] = {}
-    for item in items:
+    for item in iterable(items):
         start = period_start(key(item), period, where, week_start)
         groups.setdefault(start, []).append(item)
     return dict(sorted(groups.items()))
@@ -94,9 +96,13 @@ def segment_by(items: Iterable[T], key: Callable[[T], K]) -> dict[K, list[T]]:
     >>> segment_by(["chat:1", "email:2", "chat:3"], key=lambda s: s.split(":")[0])
     {'chat': ['chat:1', 'chat:3'], 'email': ['email:2']}
     """
+    callback(key, "key")
     groups: dict[K, list[T]] = {}
-    for item in items:
-        groups.setdefault(key(item), []).append(item)
+    for item in iterable(items):
+        group = key(item)
+        if not isinstance(group, Hashable):
+            raise InvalidInputError(f"key gave {short(group)} for {short(item)}: not a group name")
+        groups.setdefault(group, []).append(item)
     try:
         return dict(sorted(groups.items(), key=lambda pair: pair[0]))  # type: ignore[arg-type,return-value]
     except TypeError:
@@ -113,4 +119,7 @@ def summarize(
     >>> {k: v.value for k, v in summarize(scores, csat).items()}
     {'chat': 0.6666666666666666, 'email': 1.0}
     """
+    if not isinstance(groups, Mapping):
+        raise InvalidTypeError(f"groups must be a mapping of groups to items, got {short(groups)}")
+    callback(metric, "metric")
     return {group: metric(items) for group, items in groups.items()}

@@ -12,7 +12,9 @@ from typing import Any
 
 import attrs
 
-from servicekit.errors import InvalidInputError
+from servicekit._checks import count
+from servicekit.errors import InvalidInputError, InvalidTypeError, short
+from servicekit.kpi._inputs import iterable, materialized
 
 Interval = tuple[float, float]
 
@@ -171,7 +173,10 @@ class DurationSummary:
     @classmethod
     def of_microseconds(cls, values: Sequence[int], *, missing: int = 0) -> DurationSummary:
         """A summary of durations given in whole microseconds."""
-        return cls(tuple(sorted(values)), missing=missing)
+        found = tuple(materialized(values))
+        if not all(type(us) is int for us in found):
+            raise InvalidTypeError(f"values must be whole microseconds, got {short(found)}")
+        return cls(tuple(sorted(found)), missing=count(missing, "missing"))
 
     def to_dict(self) -> dict[str, Any]:
         """``count``, ``mean``, ``median``, ``p90``, ``min``, ``max`` and ``missing``.
@@ -292,7 +297,7 @@ def to_frame(results: Iterable[Any] | Mapping[Any, Any]) -> Any:
             "kpi.to_frame needs pandas: pip install servicekit[columns]"
         ) from exc
     keys = list(results) if isinstance(results, Mapping) else None
-    items = list(results.values()) if isinstance(results, Mapping) else list(results)
+    items = list(results.values()) if isinstance(results, Mapping) else list(iterable(results))
     rows = []
     for position, item in enumerate(items):
         if not callable(getattr(item, "to_dict", None)) or not (

@@ -7,8 +7,8 @@ import math
 from collections.abc import Hashable, Iterable
 from typing import Any, Self
 
-from servicekit.errors import InvalidInputError
-from servicekit.kpi._inputs import MISSING, KeysMissing, missing, whole_number_in
+from servicekit.errors import InvalidInputError, short
+from servicekit.kpi._inputs import MISSING, KeysMissing, iterable, missing, whole_number_in
 from servicekit.kpi._stats import CES, NPS, Proportion, z_score
 from servicekit.kpi._tally import CountingTally
 
@@ -48,7 +48,10 @@ class CSATTally(KeysMissing[Proportion], CountingTally[Proportion]):
             if self.scale is None:
                 raise InvalidInputError("csat: with scale=None, say which ratings are positive")
             positive = (self.scale[1] - 1, self.scale[1])
-        self.positive = frozenset(positive)
+        chosen = tuple(iterable(positive))
+        if not all(isinstance(p, Hashable) for p in chosen):
+            raise InvalidInputError(f"csat: positive ratings must be ratings, got {short(chosen)}")
+        self.positive = frozenset(chosen)
         if self.scale is not None:
             low, high = self.scale
             if not self.positive or not all(whole_number_in(low, high)(p) for p in self.positive):

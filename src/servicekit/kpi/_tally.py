@@ -10,8 +10,8 @@ from collections import Counter
 from collections.abc import Hashable, Iterable
 from typing import Any, Generic, Self, TypeVar
 
-from servicekit.errors import InvalidInputError
-from servicekit.kpi._inputs import check_keys, counted, microseconds
+from servicekit.errors import InvalidInputError, short
+from servicekit.kpi._inputs import check_keys, counted, iterable, microseconds
 from servicekit.kpi._stats import DurationSummary, z_score
 
 R = TypeVar("R")
@@ -27,7 +27,7 @@ class Tally(abc.ABC, Generic[R]):
     def update(self, values: Iterable[Any]) -> Self:
         """Count many inputs (a list, generator, NumPy array or pandas Series); returns
         this accumulator. Counts them one by one unless a tally knows a faster way."""
-        for value in values:
+        for value in iterable(values):
             self.add(value)
         return self
 
@@ -75,8 +75,8 @@ class CountingTally(Tally[R]):
         return value  # type: ignore[no-any-return]
 
     def add(self, value: Any) -> None:
-        if not self.valid(value):
-            raise InvalidInputError(f"{self.rule}; got {value!r}")
+        if not isinstance(value, Hashable) or not self.valid(value):
+            raise InvalidInputError(f"{self.rule}; got {short(value)}")
         self.counts[self.key(value)] += 1
 
     def update(self, values: Iterable[Any]) -> Self:

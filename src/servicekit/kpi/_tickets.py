@@ -16,7 +16,7 @@ from servicekit._checks import member
 from servicekit._time import require_aware
 from servicekit.calendars import Calendar
 from servicekit.durations import checked_duration
-from servicekit.errors import InvalidInputError
+from servicekit.errors import InvalidInputError, InvalidTypeError, short
 from servicekit.kpi._inputs import MISSING, CountsMissing, KeysMissing, missing
 from servicekit.kpi._stats import DurationSummary, Proportion, flat, z_score
 from servicekit.kpi._tally import DurationTally, ItemTally, Tally
@@ -47,6 +47,8 @@ class TicketTimeTally(CountsMissing[DurationSummary], Tally[DurationSummary]):
     def __init__(self, measure: str, *, calendar: Calendar | None = None) -> None:
         if measure not in ("first_reply", "first", "full"):
             raise InvalidInputError(f"unknown ticket time {measure!r}")
+        if calendar is not None and not isinstance(calendar, Calendar):
+            raise InvalidTypeError(f"calendar must be a calendar or None, got {short(calendar)}")
         self.measure = measure
         self.calendar = calendar
         self.times = DurationTally(measure)
