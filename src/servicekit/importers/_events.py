@@ -3,10 +3,10 @@ starting mid-history (an export of servicekit JSON lines, or an app's event log)
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from servicekit._checks import short
-from servicekit.errors import InvalidInputError
+from servicekit.errors import InvalidInputError, InvalidTypeError
 from servicekit.importers._build import Collector
 from servicekit.importers._report import ImportResult
 from servicekit.tickets import Author, Event, Replied
@@ -36,6 +36,8 @@ def from_events(events: Iterable[tuple[str, Event]]) -> ImportResult:
     >>> [t.status.value for t in tickets], report.synthesised
     (['solved', 'solved'], ('T-2',))
     """
+    if isinstance(events, str | bytes | Mapping) or not isinstance(events, Iterable):
+        raise InvalidTypeError(f"events must be (ticket id, event) pairs, got {short(events)}")
     out = Collector("servicekit")
     for index, item in enumerate(events):
         if (

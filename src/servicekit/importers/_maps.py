@@ -3,14 +3,19 @@ table per source, which the caller can override (``VendorMap.from_dict``)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import enum
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
-from servicekit.errors import ConfigError
+from servicekit._checks import checked_name, member, named
+from servicekit.errors import ConfigError, InvalidTypeError, short
 from servicekit.tickets import Priority, Status
+
+T = TypeVar("T")
+E = TypeVar("E", bound=enum.StrEnum)
 
 SOURCES = ("zendesk", "jira", "zammad", "otrs", "freshdesk", "chatwoot")
 """The sources servicekit imports, by the name the importers and the CLI use."""
@@ -23,16 +28,27 @@ def _key(value: object) -> str:
     return str(value).strip().casefold()
 
 
-def _statuses(value: Mapping[str, Status | None]) -> Mapping[str, Status | None]:
-    return MappingProxyType({_key(k): v for k, v in value.items()})
+def _table(value: object, what: str, read: Callable[[object], T]) -> Mapping[str, T]:
+    """A vendor table: a mapping from vendor names to what ``read`` makes of each value."""
+    if not isinstance(value, Mapping):
+        raise InvalidTypeError(f"{what} must map vendor names to values, got {short(value)}")
+    return MappingProxyType({_key(key): read(item) for key, item in value.items()})
 
 
-def _priorities(value: Mapping[str, Priority | None]) -> Mapping[str, Priority | None]:
-    return MappingProxyType({_key(k): v for k, v in value.items()})
+def _optional_member(kind: type[E]) -> Callable[[object], E | None]:
+    return lambda value: None if value is None else member(kind, value)
 
 
-def _channels(value: Mapping[str, str]) -> Mapping[str, str]:
-    return MappingProxyType({_key(k): v for k, v in value.items()})
+def _statuses(value: object) -> Mapping[str, Status | None]:
+    return _table(value, "statuses", _optional_member(Status))
+
+
+def _priorities(value: object) -> Mapping[str, Priority | None]:
+    return _table(value, "priorities", _optional_member(Priority))
+
+
+def _channels(value: object) -> Mapping[str, str]:
+    return _table(value, "channels", lambda name: checked_name(name, "a channel"))
 
 
 @attrs.frozen(kw_only=True)
@@ -49,7 +65,7 @@ class VendorMap:
     (<Status.ON_HOLD: 'on_hold'>, <Priority.URGENT: 'urgent'>, 'phone')
     """
 
-    source: str
+    source: str = attrs.field(validator=named)
     statuses: Mapping[str, Status | None] = attrs.field(converter=_statuses)
     priorities: Mapping[str, Priority | None] = attrs.field(converter=_priorities)
     channels: Mapping[str, str] = attrs.field(factory=dict, converter=_channels)

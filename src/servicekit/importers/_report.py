@@ -3,26 +3,53 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Any
 
 import attrs
 
+from servicekit._checks import checked_name, counts, named
+from servicekit._checks import count as whole_count
+from servicekit.errors import InvalidTypeError, short
 from servicekit.tickets import Ticket
 
 
-def _frozen_counts(value: Mapping[str, Mapping[str, int]]) -> Mapping[str, Mapping[str, int]]:
+def _frozen_counts(value: object) -> Mapping[str, Mapping[str, int]]:
+    if not isinstance(value, Mapping):
+        raise InvalidTypeError(f"ignored must map record kinds to reasons, got {short(value)}")
     return MappingProxyType(
         {
-            kind: MappingProxyType(dict(sorted(reasons.items())))
-            for kind, reasons in sorted(value.items())
+            checked_name(kind, "a record kind"): MappingProxyType(
+                dict(sorted(counts(reasons, f"ignored[{kind!r}]").items()))
+            )
+            for kind, reasons in sorted(value.items(), key=lambda pair: str(pair[0]))
         }
     )
 
 
-def _frozen_reasons(value: Mapping[str, str]) -> Mapping[str, str]:
-    return MappingProxyType(dict(value))
+def _frozen_reasons(value: object) -> Mapping[str, str]:
+    if not isinstance(value, Mapping):
+        raise InvalidTypeError(f"skipped must map ticket ids to reasons, got {short(value)}")
+    return MappingProxyType(
+        {
+            checked_name(key, "a ticket id"): checked_name(why, "a reason")
+            for key, why in value.items()
+        }
+    )
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise InvalidTypeError(f"expected a collection of texts, got {short(value)}")
+    found = tuple(value)
+    for item in found:
+        checked_name(item, "a text")
+    return found
+
+
+def _count(_: object, attribute: attrs.Attribute[int], value: object) -> None:
+    whole_count(value, attribute.name)
 
 
 @attrs.frozen(kw_only=True)
@@ -52,17 +79,17 @@ class ImportReport:
     (True, 1)
     """
 
-    source: str
-    records_read: int
-    events_made: int
-    folded: int = 0
+    source: str = attrs.field(validator=named)
+    records_read: int = attrs.field(validator=_count)
+    events_made: int = attrs.field(validator=_count)
+    folded: int = attrs.field(default=0, validator=_count)
     ignored: Mapping[str, Mapping[str, int]] = attrs.field(factory=dict, converter=_frozen_counts)
     skipped: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_reasons)
-    skipped_records: int = 0
-    synthesised: tuple[str, ...] = ()
-    unrecoverable: tuple[str, ...] = ()
-    samples: tuple[str, ...] = ()
-    tickets: int = 0
+    skipped_records: int = attrs.field(default=0, validator=_count)
+    synthesised: tuple[str, ...] = attrs.field(default=(), converter=_texts)
+    unrecoverable: tuple[str, ...] = attrs.field(default=(), converter=_texts)
+    samples: tuple[str, ...] = attrs.field(default=(), converter=_texts)
+    tickets: int = attrs.field(default=0, validator=_count)
 
     @property
     def ignored_total(self) -> int:

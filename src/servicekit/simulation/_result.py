@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 import attrs
 
+from servicekit._checks import checked_name, instant
 from servicekit.kpi import Convention, DurationSummary, Proportion, abandonment_rate, aht
 from servicekit.kpi import service_level as service_level_of
 from servicekit.tickets import Channel, Priority, Ticket
@@ -62,6 +63,10 @@ class SimulationResult:
     contacts: tuple[Contact, ...]
 
     def _contacts(self, channel: str | None, since: datetime | None) -> list[Contact]:
+        if since is not None:
+            instant(since, "since")
+        if channel is not None:
+            checked_name(channel, "channel")
         return [
             c
             for c in self.contacts

@@ -8,7 +8,7 @@ from datetime import timedelta
 import attrs
 
 from servicekit.durations import format_duration
-from servicekit.errors import InvalidInputError
+from servicekit.errors import InvalidInputError, InvalidTypeError, short
 from servicekit.staffing._erlang import check_count
 from servicekit.staffing._plan import Goal, fewest
 from servicekit.staffing._queue import Load, QueueMetrics
@@ -144,6 +144,8 @@ def feasibility(table: StaffingTable, team: int | Iterable[int]) -> Feasibility:
     >>> check.reason
     'not feasible: 1 of 3 intervals short of 80% within 20s; worst at 09:30, ...'
     """
+    if not isinstance(table, StaffingTable):
+        raise InvalidTypeError(f"table must be a StaffingTable, got {short(table)}")
     teams = _teams(team, len(table.rows))
     goal = Goal(table.service_level, table.max_occupancy, table.shrinkage)
     queue = Load.of(

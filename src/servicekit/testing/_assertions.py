@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 
+from servicekit._checks import instant
 from servicekit.calendars import Calendar
 from servicekit.durations import parse_duration
+from servicekit.errors import InvalidInputError, InvalidTypeError, short
 from servicekit.sla import ClockState, PolicySet, SLAPolicy
 from servicekit.tickets import Ticket
 
@@ -47,8 +49,18 @@ def assert_due_dates(
     AssertionError: 1 of 2 due dates differ:
       row 1: 2026-03-06T21:00:00.000000+00:00 + 1h: expected 2026-03-06T23:00..., got ...
     """
+    if not isinstance(calendar, Calendar):
+        raise InvalidTypeError(f"calendar must be a calendar, got {short(calendar)}")
+    if isinstance(rows, str | bytes | Mapping) or not isinstance(rows, Iterable):
+        raise InvalidTypeError(f"rows must be (start, duration, expected) rows, got {short(rows)}")
     mismatches, count = [], 0
-    for index, (start, duration, expected) in enumerate(rows):
+    for index, row in enumerate(rows):
+        if not isinstance(row, tuple | list) or len(row) != 3:
+            raise InvalidInputError(
+                f"row {index}: expected (start, duration, expected), got {short(row)}"
+            )
+        start, duration, expected = row
+        instant(expected, f"row {index}: expected")
         count += 1
         amount = parse_duration(duration)
         actual = calendar.add(start, amount)
@@ -88,10 +100,16 @@ def assert_sla_states(
     AssertionError: 1 of 1 clocks differ:
       first_reply: expected running, got breached (first reply: breached at ...)
     """
+    if not isinstance(policy, SLAPolicy | PolicySet):
+        raise InvalidTypeError(f"policy must be an SLAPolicy or PolicySet, got {short(policy)}")
+    if not isinstance(expected, Mapping):
+        raise InvalidTypeError(f"expected must map clock names to states, got {short(expected)}")
     evaluation = policy.evaluate(ticket, now=now)
     mismatches = []
     for name, state in expected.items():
-        metric, _, cycle = name.partition("#")
+        metric, _, cycle = str(name).partition("#")
+        if cycle and not cycle.isdigit():
+            raise InvalidInputError(f"expected: {short(name)} is not metric or metric#cycle")
         clock = evaluation.clock(metric, int(cycle) if cycle else -1)
         actual = "none" if clock is None else clock.state.value
         if actual != str(state):

@@ -19,8 +19,13 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+from servicekit._checks import instant, whole
 from servicekit.calendars import BusinessCalendar
-from servicekit.errors import InvalidInputError
+from servicekit.errors import InvalidInputError, InvalidTypeError, short
+
+MAX_DAYS = 3_660
+"""Days either side of ``around`` a :class:`ReferenceCalendar` may cover: it steps day by
+day, so ten years is about the most a test can wait for."""
 
 __all__ = ["ReferenceCalendar"]
 
@@ -59,7 +64,10 @@ class ReferenceCalendar:
     """
 
     def __init__(self, cal: BusinessCalendar, around: datetime, days: int = 120) -> None:
-        centre = around.astimezone(cal.tz).date()
+        if not isinstance(cal, BusinessCalendar):
+            raise InvalidTypeError(f"cal must be a BusinessCalendar, got {short(cal)}")
+        days = whole("days", days, low=1, high=MAX_DAYS)
+        centre = instant(around, "around").astimezone(cal.tz).date()
         raw: list[Interval] = []
         for offset in range(-days, days + 1):
             day = centre + timedelta(days=offset)
