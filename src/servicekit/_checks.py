@@ -229,3 +229,11 @@ def callback(value: object, what: str) -> Callable[..., Any]:
     if not callable(value):
         raise InvalidTypeError(f"{what} must be a function, got {short(value)}")
     return value
+
+
+def collection(value: object, what: str) -> Iterable[Any]:
+    """``value`` if it is a collection of items (a list, tuple, generator, array...);
+    a mapping, a string or a single value is refused."""
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise InvalidInputError(f"{what} must be a collection of values, got {short(value)}")
+    return value

@@ -14,6 +14,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any, Generic, Self, TypeVar
 
+from servicekit._checks import collection
 from servicekit.errors import InvalidInputError, short
 
 _SECOND_US = 1_000_000
@@ -49,9 +50,7 @@ def iterable(values: object) -> Iterable[Any]:
     array = as_array(values)
     if array is not None:
         return array  # type: ignore[no-any-return]
-    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
-        raise InvalidInputError(f"expected a collection of values, got {short(values)}")
-    return values
+    return collection(values, "values")
 
 
 def materialized(values: Iterable[Any]) -> Sequence[Any]:

@@ -8,9 +8,12 @@ from typing import Any
 
 import attrs
 
+from servicekit._checks import collection
 from servicekit.errors import InvalidInputError
 from servicekit.staffing._plan import Goal, StaffingPlan, plan_for
 from servicekit.staffing._queue import DurationLike, Load, TargetLike, _duration
+
+_WEEK = timedelta(days=7)
 
 
 def clock_label(offset: timedelta) -> str:
@@ -113,7 +116,8 @@ def staffing_table(
     Args:
         calls: contacts expected in each consecutive interval (a list, a NumPy array,
             a pandas Series...).
-        start: offset of the first interval from midnight (``"8h"`` for 08:00).
+        start: offset of the first interval from midnight (``"8h"`` for 08:00), under
+            a week.
         interval, aht, target, service_level, max_occupancy, shrinkage, patience: as
             for :func:`agents_required`, shared by every interval.
 
@@ -134,8 +138,10 @@ def staffing_table(
     goal = Goal.of(service_level=service_level, max_occupancy=max_occupancy, shrinkage=shrinkage)
     queue = Load.of(calls=0, interval=interval, aht=aht, target=target, patience=patience)
     first = _duration("start", start, positive=False)
+    if first >= _WEEK:
+        raise InvalidInputError(f"start: an offset from midnight under a week, got {first}")
     rows = []
-    for index, forecast in enumerate(calls):
+    for index, forecast in enumerate(collection(calls, "calls")):
         try:
             load = queue.with_calls(forecast)
         except InvalidInputError as error:
