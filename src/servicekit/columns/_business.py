@@ -86,10 +86,12 @@ def elapsed(cal: Calendar, start: Any, end: Any) -> Any:
     missing = a_missing | b_missing
     result = np.zeros(length, np.int64)
     if length and not missing.all():
-        a, b = np.where(missing, a[~missing][0], a), np.where(missing, b[~missing][0], b)
+        if missing.any():  # stand-ins from a present row, so the table spans only data
+            a, b = np.where(missing, a[~missing][0], a), np.where(missing, b[~missing][0], b)
         low, high = min(int(a.min()), int(b.min())), max(int(a.max()), int(b.max()))
         table = Table(cal, low, high + 1)
-        result = table.open_before(b) - table.open_before(a)
+        result = table.open_before(b)
+        result -= table.open_before(a)
     return durations_out(like, result, missing)
 
 
