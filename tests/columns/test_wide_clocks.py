@@ -72,6 +72,8 @@ def wide_tables(draw: st.DrawFn) -> tuple[pd.DataFrame, datetime]:
         created = base + draw(offsets)
         reply = created + draw(offsets) if draw(st.booleans()) else None
         solve = created + draw(offsets) if draw(st.booleans()) else None
+        if solve is not None and reply is not None and draw(st.booleans()):
+            solve = reply  # solved with the first reply (one instant: the reply comes first)
         close = None
         if solve is not None and draw(st.booleans()):
             close = max(solve, reply or solve) + draw(offsets)
