@@ -130,7 +130,7 @@ def sla_clocks_from_timestamps(
 
     Equals ``columns.sla_clocks(columns.tickets_from_timestamps(frame, ...), policies,
     now=now)`` (same rows, order, columns and values), without a ticket per row: 100,000
-    rows take well under a second on business hours. The column arguments are those of
+    rows take about a second on business hours. The column arguments are those of
     :func:`~servicekit.columns.tickets_from_timestamps`; the result's columns are
     :data:`~servicekit.columns.COLUMNS`. No clock is ever ``paused`` (a wide table has no
     pending or on-hold spells).
