@@ -308,3 +308,20 @@ class TestLargeColumns:
             assert spent.iloc[row] == NINE_TO_FIVE.elapsed(start, end.iloc[row].to_pydatetime())
             assert due.iloc[row] == NINE_TO_FIVE.add(start, timedelta(hours=37))
             assert back.iloc[row] == NINE_TO_FIVE.subtract(start, timedelta(hours=37))
+
+
+class TestBeyondTheHorizon:
+    """A duration longer than the horizon raises as the scalar API does, whether one
+    duration is given for every row or one per row."""
+
+    def test_same_error_as_the_scalar_api(self) -> None:
+        cal = BusinessCalendar(tz="UTC", weekly={"mon-fri": ["09:00-17:00"]})
+        t = datetime(2026, 3, 2, 9, tzinfo=UTC)
+        huge = timedelta(days=400 * 366)
+        with pytest.raises(ServicekitError) as want:
+            cal.add(t, huge)
+        times = pd.Series(pd.DatetimeIndex([t, t], tz="UTC"))
+        for duration in (huge, pd.Series(pd.TimedeltaIndex([huge, huge]))):
+            with pytest.raises(type(want.value)) as got:
+                columns.add(cal, times, duration)
+            assert str(got.value) == str(want.value)

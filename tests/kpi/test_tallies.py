@@ -114,3 +114,30 @@ def test_dask_bag_over_8_partitions_agrees_with_one_pass(name: str) -> None:
         values = [timedelta(seconds=v * 13) for v in values]
     assert from_sequence(values, npartitions=8).npartitions == 8
     assert make().update(values).result() == _through_dask(values, make)
+
+
+class TestDurationTallyMissing:
+    @given(
+        st.lists(
+            st.integers(0, 10**9).map(lambda us: timedelta(microseconds=us))
+            | st.sampled_from([None, float("nan")]),
+            max_size=30,
+        ),
+        st.integers(0, 30),
+    )
+    def test_skips_and_counts_missing_and_merges(self, values: list[Any], cut: int) -> None:
+        present = [v for v in values if isinstance(v, timedelta)]
+        whole = DurationTally().update(values).result()
+        merged = DurationTally().update(values[:cut]).merge(DurationTally().update(values[cut:]))
+        assert whole == merged.result()
+        assert whole.count == len(present)
+        assert whole.missing == len(values) - len(present)
+        assert whole.median == (DurationTally().update(present).result().median)
+
+    def test_add_skips_missing_and_still_refuses_negative(self) -> None:
+        tally = DurationTally("waits")
+        tally.add(None)
+        tally.add(timedelta(seconds=5))
+        assert (tally.result().count, tally.result().missing) == (1, 1)
+        with pytest.raises(InvalidInputError, match="waits"):
+            tally.add(timedelta(seconds=-1))

@@ -31,6 +31,7 @@ from servicekit.columns._business import (
 )
 from servicekit.columns._clocks import sla_clocks
 from servicekit.columns._tickets import tickets, tickets_from_timestamps
+from servicekit.columns._wide_clocks import sla_clocks_from_timestamps
 
 __all__ = [
     "add",
@@ -40,6 +41,7 @@ __all__ = [
     "next_close",
     "next_open",
     "sla_clocks",
+    "sla_clocks_from_timestamps",
     "subtract",
     "tickets",
     "tickets_from_timestamps",

@@ -86,40 +86,63 @@ def elapsed(cal: Calendar, start: Any, end: Any) -> Any:
     missing = a_missing | b_missing
     result = np.zeros(length, np.int64)
     if length and not missing.all():
-        a, b = np.where(missing, a[~missing][0], a), np.where(missing, b[~missing][0], b)
+        if missing.any():  # stand-ins from a present row, so the table spans only data
+            a, b = np.where(missing, a[~missing][0], a), np.where(missing, b[~missing][0], b)
         low, high = min(int(a.min()), int(b.min())), max(int(a.max()), int(b.max()))
         table = Table(cal, low, high + 1)
-        result = table.open_before(b) - table.open_before(a)
+        result = table.open_before(b)
+        result -= table.open_before(a)
     return durations_out(like, result, missing)
 
 
-def _forward(cal: Calendar, us: Array, amount: Array) -> Array:
-    """``cal.add`` for positive amounts."""
+def _forward(cal: Calendar, us: Array, amount: Array | int) -> Array:
+    """``cal.add`` for positive amounts (one per row, or one for every row)."""
     np, _ = numpy_and_pandas()
     table = Table(cal, int(us.min()), int(us.max()) + 1)
-    target = table.open_before(us) + amount
+    target = table.open_before(us)
+    target += amount
     if int(target.max()) > table.total:
         row = int(np.argmax(target))
-        furthest = cal.add(instant(us[row]), duration(amount[row]))
+        step = amount if isinstance(amount, int) else amount[row]
+        furthest = cal.add(instant(us[row]), duration(step))
         table = Table(cal, int(us.min()), int(instants(furthest, "t").values[0]) + 1)
         target = table.open_before(us) + amount
     j = table.first_reaching(target)
-    result: Array = table.starts[j] + target - table.before[j]
-    return result
+    target += table.starts[j]
+    target -= table.before[j]
+    return target
 
 
-def _backward(cal: Calendar, us: Array, amount: Array) -> Array:
-    """``cal.subtract`` for positive amounts."""
+def _backward(cal: Calendar, us: Array, amount: Array | int) -> Array:
+    """``cal.subtract`` for positive amounts (one per row, or one for every row)."""
     np, _ = numpy_and_pandas()
     table = Table(cal, int(us.min()), int(us.max()) + 1)
     target = table.open_before(us) - amount
     if int(target.min()) < 0:
         row = int(np.argmin(target))
-        earliest = cal.subtract(instant(us[row]), duration(amount[row]))
+        step = amount if isinstance(amount, int) else amount[row]
+        earliest = cal.subtract(instant(us[row]), duration(step))
         table = Table(cal, int(instants(earliest, "t").values[0]), int(us.max()) + 1)
         target = table.open_before(us) - amount
     j = np.searchsorted(table.before, target, side="right") - 1
     result: Array = table.starts[j] + target - table.before[j]
+    return result
+
+
+def _shifted(cal: Calendar, us: Array, d: Array | int) -> Array:
+    """``us`` moved by ``d`` business time (signed; zero stays), present rows only."""
+    if isinstance(d, int):  # one duration for every row: no masks, no copies
+        if d > 0:
+            return _forward(cal, us, d)
+        return _backward(cal, us, -d) if d < 0 else us.copy()
+    result = us.copy()
+    later, earlier = d > 0, d < 0
+    if later.all():
+        return _forward(cal, us, d)
+    if later.any():
+        result[later] = _forward(cal, us[later], d[later])
+    if earlier.any():
+        result[earlier] = _backward(cal, us[earlier], -d[earlier])
     return result
 
 
@@ -129,23 +152,28 @@ def _shift(cal: Calendar, t: Any, amount: Any, sign: int) -> Any:
     times, spans = instants(t, "t"), durations(amount, "duration")
     length, like = aligned(times, spans)
     us, t_missing = spread(times, length)
-    d, d_missing = spread(spans, length)
-    missing = t_missing | d_missing
-    d = np.where(missing, 0, d) * sign
-    result = us.copy()
     scalar = cal.add if sign > 0 else cal.subtract
-    huge = np.flatnonzero(np.abs(d) > _HORIZON_US)
+    d: Array | int
+    if spans.kind == "scalar" and not t_missing.any():
+        missing = t_missing
+        d = int(spans.values[0]) * sign
+        huge = np.arange(min(length, 1) if abs(d) > _HORIZON_US else 0)
+    else:
+        d, d_missing = spread(spans, length)
+        missing = t_missing | d_missing
+        d = np.where(missing, 0, d) * sign
+        huge = np.flatnonzero(np.abs(d) > _HORIZON_US)
+    moved = np.broadcast_to(d, (length,))
+
+    def one(row: int) -> int:
+        return _us(scalar(instant(us[row]), duration(moved[row] * sign)))
+
     if len(huge):  # the scalar API raises for these
-        _confirm(
-            huge[:1], result, lambda row: _us(scalar(instant(us[row]), duration(d[row] * sign)))
-        )
-    later, earlier = d > 0, d < 0
-    if later.any():
-        result[later] = _forward(cal, us[later], d[later])
-    if earlier.any():
-        result[earlier] = _backward(cal, us[earlier], -d[earlier])
-    far = np.flatnonzero(np.abs(result - us) > _FAR_US)
-    _confirm(far, result, lambda row: _us(scalar(instant(us[row]), duration(d[row] * sign))))
+        _confirm(huge[:1], us.copy(), one)
+    result = _shifted(cal, us, d) if length else us.copy()
+    reach = max(int(result.max()) - int(us.min()), int(us.max()) - int(result.min()), 0)
+    if length and reach > _FAR_US:
+        _confirm(np.flatnonzero(np.abs(result - us) > _FAR_US), result, one)
     return instants_out(like, result, missing, cal.tz)
 
 

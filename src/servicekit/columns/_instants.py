@@ -55,7 +55,7 @@ def _unit_scaled(np: Any, raw: Array, unit: str, name: str) -> tuple[Array, Arra
     ints = raw.view("int64")
     missing = ints == _NAT
     times, divide = _PER_US[unit]
-    values = np.where(missing, 0, ints)
+    values = np.where(missing, 0, ints) if missing.any() else ints.copy()
     if divide != 1:
         values = values // divide
     if times != 1:
@@ -63,7 +63,7 @@ def _unit_scaled(np: Any, raw: Array, unit: str, name: str) -> tuple[Array, Arra
         if (np.abs(values) > limit).any():
             raise InvalidInputError(f"{name}: instants outside what microseconds can hold")
         values = values * times
-    return values.astype(np.int64), missing
+    return values.astype(np.int64, copy=False), missing
 
 
 def instants(value: object, name: str) -> Column:
@@ -241,7 +241,8 @@ def instants_out(like: Column, us: Array, missing: Array, tz: tzinfo) -> Any:
     """Microseconds as ``like``'s kind: pandas datetimes in ``tz`` (microsecond
     unit), or a NumPy ``datetime64[us]`` array in UTC; missing entries are NaT."""
     np, pd = numpy_and_pandas()
-    raw = np.where(missing, _NAT, us).astype(np.int64).view("datetime64[us]")
+    ints = np.where(missing, _NAT, us) if missing.any() else us
+    raw = ints.astype(np.int64, copy=False).view("datetime64[us]")
     if like.kind == "numpy":
         return raw
     return _wrapped(like, pd.DatetimeIndex(raw).tz_localize("UTC").tz_convert(tz))

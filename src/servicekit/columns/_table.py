@@ -31,10 +31,12 @@ class Grid:
         np, _ = numpy_and_pandas()
         self.values, self.low, self.high, self.side = values, low, high, side
         cells = min(4 * len(values) + 1, 1 << 22)
-        self.width = max(-(-(high - low) // cells), 1)
-        edges = low + self.width * np.arange(cells + 1, dtype=np.int64)
+        # A power-of-two width, so a query's cell is a shift, not a division.
+        self.shift = max(-(-(high - low) // cells) - 1, 0).bit_length()
+        cells = ((high - low - 1) >> self.shift) + 1
+        edges = low + (np.arange(cells + 1, dtype=np.int64) << self.shift)
         self.first = np.searchsorted(values, edges, side=side)
-        inside = np.bincount((values[(values >= low) & (values < high)] - low) // self.width)
+        inside = np.bincount((values[(values >= low) & (values < high)] - low) >> self.shift)
         self.steps = int(inside.max()) if len(inside) else 0
         self.padded = np.append(values, np.iinfo(np.int64).max)
 
@@ -44,7 +46,7 @@ class Grid:
         small = len(queries) < 4096 or self.steps > 6
         if small or int(queries.min()) < self.low or int(queries.max()) >= self.high:
             return np.searchsorted(self.values, queries, side=self.side)
-        j = self.first[(queries - self.low) // self.width]
+        j = self.first[(queries - self.low) >> self.shift]
         for _ in range(self.steps):
             j += self.padded[j] <= queries if self.side == "right" else self.padded[j] < queries
         return j
@@ -73,10 +75,14 @@ class Table:
 
     def segment_of(self, us: Array) -> Array:
         """Index of the last segment starting at or before each instant (-1: none)."""
+        result: Array = self._starts_search().search(us) - 1
+        return result
+
+    def _starts_search(self) -> Grid:
+        """``searchsorted(starts, us, "right")``, built on first use."""
         if self._starts_grid is None:
             self._starts_grid = Grid(self.starts, self.low, self.high, "right")
-        result: Array = self._starts_grid.search(us) - 1
-        return result
+        return self._starts_grid
 
     def first_reaching(self, total: Array) -> Array:
         """Index of the first segment whose running total (``after``) reaches each
@@ -89,8 +95,10 @@ class Table:
     def open_before(self, us: Array) -> Array:
         """Open time in ``[low, us)`` for instants within the table."""
         np, _ = numpy_and_pandas()
-        j = self.segment_of(us) + 1
-        result: Array = self._before1[j] + np.minimum(us - self._starts1[j], self._lengths1[j])
+        j = self._starts_search().search(us)  # segment_of(us) + 1: an index into the "1" arrays
+        result: Array = us - self._starts1[j]
+        np.minimum(result, self._lengths1[j], out=result)
+        result += self._before1[j]
         return result
 
     def is_open(self, us: Array) -> Array:

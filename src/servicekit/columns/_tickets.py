@@ -239,19 +239,24 @@ def _makers() -> tuple[_Maker[Created], _Maker[Assigned], _Maker[Replied], _Make
 
 def _names(frame: Any, column: object, argument: str, check: Any) -> list[Any]:
     """A column of names (or enums) checked once per distinct value; missing cells
-    are ``None``. Errors name the argument, the column and the first bad row."""
-    values: list[Any] = _column(frame, column, argument).tolist()
-    checked: dict[Any, Any] = {}
-    for row, value in enumerate(values):
-        if _missing(value):
-            values[row] = None
-            continue
-        if value not in checked:
-            try:
-                checked[value] = check(value)
-            except ServicekitError as exc:
-                raise InvalidInputError(f"{argument}={column!r}, row {row}: {exc}") from None
-        values[row] = checked[value]
+    (None, NaN, NaT, ``pd.NA``) are ``None``. Errors name the argument, the column and
+    the first bad row."""
+    np, pd = numpy_and_pandas()
+    series = _column(frame, column, argument)
+    try:
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    except TypeError:
+        raise InvalidInputError(
+            f"{argument}={column!r}: expected names, got unhashable cells"
+        ) from None
+    checked = np.empty(len(uniques) + 1, dtype=object)  # the last slot: missing
+    for code, value in enumerate(uniques.tolist()):
+        try:
+            checked[code] = check(value)
+        except ServicekitError as exc:
+            row = int(np.argmax(codes == code))
+            raise InvalidInputError(f"{argument}={column!r}, row {row}: {exc}") from None
+    values: list[Any] = checked[codes].tolist()
     return values
 
 
@@ -316,6 +321,37 @@ def tickets_from_timestamps(
         if column is not None:
             series = _column(frame, column, label)
             milestones.append((label, _datetimes(series, label)))
+    ids, priorities, channels, people, groups = wide_fields(
+        frame, id=id, priority=priority, channel=channel, requester=requester, group=group
+    )
+    columns: list[list[Any]] = [
+        ids,
+        born,
+        priorities,
+        channels,
+        people,
+        groups,
+        *(m[1] for m in milestones),
+    ]
+    return _replayed(columns, [label for label, _ in milestones])
+
+
+def wide_fields(
+    frame: Any,
+    *,
+    id: str | None,
+    priority: str | None,
+    channel: str | None,
+    requester: str | None,
+    group: str | None,
+) -> tuple[list[str], list[Any], list[Any], list[Any], list[Any]]:
+    """The checked ids, priorities, channels, requesters and groups of a wide table
+    (``None`` where a cell is missing or no column is named), as
+    :func:`tickets_from_timestamps` reads them.
+
+    Raises:
+        InvalidInputError: an unknown column, a bad value or a repeated id.
+    """
     count = len(frame)
     ids = (
         _names(frame, id, "id", lambda v: check_name(v, "id"))
@@ -348,18 +384,19 @@ def tickets_from_timestamps(
     groups = (
         none if group is None else _names(frame, group, "group", lambda v: check_name(v, "group"))
     )
-    columns = [ids, born, priorities, channels, people, groups, *(m[1] for m in milestones)]
-    return _replayed(columns, [label for label, _ in milestones])
+    return ids, priorities, channels, people, groups
 
 
-def _replayed(columns: list[list[Any]], labels: list[str]) -> list[Ticket]:
+def _replayed(columns: list[list[Any]], labels: list[str], first_row: int = 0) -> list[Ticket]:
     """One ticket per row of checked columns (ids, creation instants, priorities,
-    channels, requesters, groups, then the milestones named by ``labels``)."""
+    channels, requesters, groups, then the milestones named by ``labels``); errors
+    count rows from ``first_row``."""
     found: list[Ticket] = []
     make_created, assigned, replied, status_changed = _makers()
     agent, customer, no_tags = Author.AGENT, Author.CUSTOMER, frozenset[str]()
     stops = {"solved": Status.SOLVED, "closed": Status.CLOSED}
-    for row, (ticket_id, at, rank, via, who, team, *marks) in enumerate(zip(*columns, strict=True)):
+    rows = enumerate(zip(*columns, strict=True), start=first_row)
+    for row, (ticket_id, at, rank, via, who, team, *marks) in rows:
         person = who if who is not None else ticket_id
         history: list[Event] = [
             make_created(

@@ -11,7 +11,7 @@ from collections.abc import Hashable, Iterable
 from typing import Any, Generic, Self, TypeVar
 
 from servicekit.errors import InvalidInputError, short
-from servicekit.kpi._inputs import check_keys, counted, iterable, microseconds
+from servicekit.kpi._inputs import check_keys, counted, iterable, present_microseconds
 from servicekit.kpi._stats import DurationSummary, z_score
 
 R = TypeVar("R")
@@ -107,27 +107,32 @@ class ItemTally(CountingTally[R]):
 
 class DurationTally(Tally[DurationSummary]):
     """Durations, kept exactly (as microseconds) so percentiles of merged parts equal
-    those of one pass.
+    those of one pass. Missing values (``None``, NaN, ``pd.NA``, NaT) are skipped and
+    counted in the result's ``missing``; negative or non-duration values raise.
 
     >>> from datetime import timedelta
     >>> a = DurationTally("waits").update([timedelta(seconds=30), timedelta(seconds=10)])
-    >>> b = DurationTally("waits").update([timedelta(seconds=20)])
-    >>> a.merge(b).result().median
-    datetime.timedelta(seconds=20)
+    >>> b = DurationTally("waits").update([timedelta(seconds=20), None])
+    >>> summary = a.merge(b).result()
+    >>> summary.median, summary.missing
+    (datetime.timedelta(seconds=20), 1)
     """
 
     def __init__(self, what: str = "durations") -> None:
         self.what = what
         self.values: list[int] = []
+        self.missing = 0
 
     def settings(self) -> tuple[Hashable, ...]:
         return ()
 
     def add(self, value: Any) -> None:
-        self.values.extend(microseconds([value], self.what))
+        self.update([value])
 
     def update(self, values: Iterable[Any]) -> Self:
-        self.values.extend(microseconds(values, self.what))
+        present, missing = present_microseconds(values, self.what)
+        self.values.extend(present)
+        self.missing += missing
         return self
 
     def add_microseconds(self, value: int) -> None:
@@ -138,10 +143,11 @@ class DurationTally(Tally[DurationSummary]):
         self._check_mergeable(other)
         merged = type(self)(self.what)
         merged.values = self.values + other.values
+        merged.missing = self.missing + other.missing
         return merged
 
     def result(self) -> DurationSummary:
-        return DurationSummary.of_microseconds(self.values)
+        return DurationSummary.of_microseconds(self.values, missing=self.missing)
 
     def __repr__(self) -> str:
-        return f"DurationTally({self.what!r}, count={len(self.values)})"
+        return f"DurationTally({self.what!r}, count={len(self.values)}, missing={self.missing})"
