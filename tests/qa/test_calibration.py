@@ -496,3 +496,13 @@ class TestMatrixInput:
                 continue
             value = getattr(result, "value", None)
             assert value is None or not math.isnan(value)
+
+
+def test_matrix_with_many_values_per_unit_packs_or_sorts_rows_alike() -> None:
+    # 30 reviewers on a 0-40 scale: count rows too wide to pack into one integer
+    rng = np.random.default_rng(8)
+    matrix = rng.integers(0, 41, size=(30, 60)).astype(float)
+    rows = [(u, r, matrix[r, u]) for r in range(30) for u in range(60)]
+    assert krippendorff_alpha(matrix, level="interval") == krippendorff_alpha(
+        rows, level="interval"
+    )

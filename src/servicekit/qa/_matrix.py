@@ -10,6 +10,7 @@ passes a NumPy array, so it is imported here, lazily.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Hashable
 from typing import Any
@@ -101,7 +102,7 @@ def matrix_profiles(matrix: Any, level: Level) -> tuple[Counter[Profile], int]:
         counts = np.bincount(units_at * width + codes, minlength=units * width)
         rows = counts.reshape(units, width)[sizes >= 2]
         base = int(rows.max()) + 1
-        if base**width < 2**62:  # each row as one number in base `base`: a fast 1-D unique
+        if width * math.log2(base) < 62:  # each row as one number in base `base`: 1-D unique
             packed = rows @ (base ** np.arange(width, dtype=np.int64))
             _, first, times = np.unique(packed, return_index=True, return_counts=True)
             kinds = rows[first]
