@@ -25,7 +25,16 @@ from servicekit.forecast import (
 )
 from servicekit.simulation import Arrivals
 
-from .test_baselines import BERLIN, HOURS, RATES, SATURDAY, WEEKDAY, arrivals_history, at
+from .test_baselines import (
+    BERLIN,
+    HOURS,
+    RATES,
+    SATURDAY,
+    WEEKDAY,
+    arrivals_history,
+    at,
+    simulated,
+)
 
 pytest.importorskip("statsmodels")
 
@@ -153,3 +162,17 @@ def test_history_must_be_slot_counts() -> None:
 def test_fuzz_only_servicekit_errors_escape(start: date, days: int, weeks: int | None) -> None:
     with contextlib.suppress(ServicekitError):
         mstl_forecast(arrivals_history(4, seed=1), start=start, days=days, weeks=weeks)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("start", "weekdays"),
+    [(date(2026, 4, 6), 4), (date(2026, 4, 13), 5)],  # Easter Monday closed; a whole week
+)
+def test_a_simulator_run_over_dst_and_easter(start: date, weekdays: int) -> None:
+    # history from 2026-03-02: the clocks go forward on 03-29, Good Friday (04-03) and
+    # Easter Monday (04-06) are closed; holidays must not read as days of no contacts
+    history = simulated(42)
+    ahead = mstl_forecast(history, start=start, days=7)
+    truth = sum(WEEKDAY) * weekdays + sum(SATURDAY)
+    assert ahead.missing == 0
+    assert ahead.total == pytest.approx(truth, rel=0.06)

@@ -168,8 +168,9 @@ def mstl_forecast(
     the history: each season is the same from week to week), and LOESS evaluated
     every ``cells a day // 8`` points for the trend and low-pass smoothers. The
     forecast is the last week's mean trend plus the last full cycle of each season.
-    A holiday in the history reads as a day of none (the baselines' ``like``
-    handling is the better tool around holidays). Only history before ``start`` is
+    A day the calendar closes entirely (a holiday) is read as the mean of the same
+    weekday's open days in the weeks read, not as a day of none; a holiday in the
+    forecast gets no slots, as in the baselines. Only history before ``start`` is
     read, so it is a :class:`~servicekit.forecast.Method` for
     :func:`~servicekit.forecast.backtest`.
 
@@ -231,13 +232,11 @@ def mstl_forecast(
             f"{max(0, (end - grid.start).days)} days"
         )
     cells = _cells(history, first, end)
-    series = [
-        value
+    rows = [
+        cells[day * grid.cells_per_day + low : day * grid.cells_per_day + low + per_day]
         for day in range((end - first).days)
-        for value in cells[
-            day * grid.cells_per_day + low : day * grid.cells_per_day + low + per_day
-        ]
     ]
+    series = [value for row in _fill_closed_days(rows, history, first) for value in row]
     skip = (origin - end).days
     predicted = _fit_mstl(series, per_day, (skip + span) * per_day)
     values: list[float | None] = []
@@ -247,6 +246,31 @@ def mstl_forecast(
     read = (end - first).days
     label = f"{read // 7} weeks" if read % 7 == 0 else f"{read} days"
     return Forecast(method=f"MSTL ({label}, statsmodels)", grid=target, values=tuple(values))
+
+
+def _fill_closed_days(
+    rows: list[list[float]], history: SlotCounts, first: date
+) -> list[list[float]]:
+    """Each day's cells, a day the calendar closes entirely (a holiday) replaced by the
+    mean of the same weekday's open days read, so it does not read as a day of no
+    contacts (it would drag the trend and the seasons down)."""
+    opened = {item.day for item in history.grid.slots}
+    days = [first + timedelta(days=offset) for offset in range(len(rows))]
+    filled = []
+    for offset, day in enumerate(days):
+        if day in opened:
+            filled.append(rows[offset])
+            continue
+        like = [
+            rows[k]
+            for k, other in enumerate(days)
+            if other in opened and (other - day).days % 7 == 0
+        ]
+        if not like:  # this weekday is always closed: its zeros are its season
+            filled.append(rows[offset])
+            continue
+        filled.append([math.fsum(column) / len(like) for column in zip(*like, strict=True)])
+    return filled
 
 
 def _fit_mstl(series: list[float], per_day: int, steps: int) -> list[float]:
