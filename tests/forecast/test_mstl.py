@@ -176,3 +176,11 @@ def test_a_simulator_run_over_dst_and_easter(start: date, weekdays: int) -> None
     truth = sum(WEEKDAY) * weekdays + sum(SATURDAY)
     assert ahead.missing == 0
     assert ahead.total == pytest.approx(truth, rel=0.06)
+
+
+def test_a_calendar_closed_throughout_forecasts_no_slots() -> None:
+    closed = {date(2026, 1, 5) + timedelta(days=d) for d in range(40)}
+    cal = BusinessCalendar(tz="UTC", weekly={"mon-sun": ["00:00-24:00"]}, holidays=closed)
+    history = contacts_per_slot([], calendar=cal, start=date(2026, 1, 5), days=28, slot="5m")
+    ahead = mstl_forecast(history, start=date(2026, 2, 2), days=7)
+    assert (ahead.values, ahead.total) == ((), 0)

@@ -215,7 +215,7 @@ def mstl_forecast(
     target = slot_grid(grid.calendar, start=origin, days=span, slot=grid.slot)
     reach = grid.window(max(grid.start, end - timedelta(weeks=weeks)), weeks * 7)
     opened = _open_span(target, *([reach] if reach is not None else []))
-    per_day = grid.cells_per_day if opened is None else opened[1] - opened[0]
+    per_day = 1 if opened is None else opened[1] - opened[0]
     low = 0 if opened is None else opened[0]
     per_week = 7 * per_day
     if per_week * MSTL_MIN_WEEKS > MAX_MSTL_CELLS:
