@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from servicekit.errors import InvalidInputError, ServicekitError
 from servicekit.qa import (
     AgreementTally,
+    _matrix,
     calibrate,
     cohen_kappa,
     fleiss_kappa,
@@ -388,3 +389,120 @@ def test_fuzz_only_servicekit_errors_escape(rows: Any, level: Any, weights: Any)
             continue
         value = getattr(result, "value", None)
         assert value is None or not math.isnan(value)  # never NaN
+
+
+def as_matrix(rows: Sequence[tuple[Hashable, Hashable, Any]]) -> np.ndarray[Any, Any]:
+    """Rows as a reviewers x units float matrix, NaN where a rating is missing."""
+    units = sorted({u for u, _, _ in rows}, key=repr)
+    raters = sorted({r for _, r, _ in rows}, key=repr)
+    data = np.full((len(raters), len(units)), np.nan)
+    for u, r, v in rows:
+        if v is not None:
+            data[raters.index(r), units.index(u)] = v
+    return data
+
+
+class TestMatrixInput:
+    """A NumPy reviewers x units matrix (the krippendorff package's layout) is read
+    vectorised and gives the very same results as the rows it holds."""
+
+    @given(rating_rows, st.sampled_from(LEVELS))
+    def test_equals_the_rows(self, rows: list[tuple[int, str, int | None]], level: Level) -> None:
+        matrix = as_matrix(rows)
+        assert krippendorff_alpha(matrix, level=level) == krippendorff_alpha(rows, level=level)
+        assert fleiss_kappa(matrix) == fleiss_kappa(rows)
+        assert krippendorff_alpha(matrix, level=level, resamples=20, seed=2) == krippendorff_alpha(
+            rows, level=level, resamples=20, seed=2
+        )
+
+    @pytest.mark.parametrize(("level", "expected"), [("nominal", 0.743), ("ratio", 0.797)])
+    def test_krippendorff_2011_as_a_matrix(self, level: Level, expected: float) -> None:
+        matrix = np.array(list(KRIPPENDORFF_2011.values()), dtype=float)
+        result = krippendorff_alpha(matrix, level=level)
+        assert result.value is not None
+        assert round(result.value, 3) == expected
+        assert (result.units, result.ratings) == (11, 40)
+
+    def test_integer_matrix_and_fractional_values(self) -> None:
+        whole = np.array([[1, 2, 3], [1, 3, 3]])
+        assert krippendorff_alpha(whole, level="interval") == krippendorff_alpha(
+            whole.astype(float), level="interval"
+        )
+        halves = np.array([[1.5, 2.0, np.nan], [1.5, 2.5, 4.0]])
+        rows = [(0, "a", 1.5), (1, "a", 2), (0, "b", 1.5), (1, "b", 2.5), (2, "b", 4.0)]
+        assert krippendorff_alpha(halves, level="ordinal") == krippendorff_alpha(
+            rows, level="ordinal"
+        )
+
+    def test_many_units_and_values_group_unit_by_unit(self, monkeypatch: Any) -> None:
+        rng = np.random.default_rng(4)
+        matrix = rng.integers(0, 50, size=(3, 400)).astype(float)
+        matrix[rng.random(matrix.shape) < 0.2] = np.nan
+        dense = krippendorff_alpha(matrix, level="interval")
+        monkeypatch.setattr(_matrix, "MAX_DENSE_CELLS", 10)
+        assert krippendorff_alpha(matrix, level="interval") == dense
+        assert dense.value == pytest.approx(
+            krippendorff.alpha(reliability_data=matrix, level_of_measurement="interval"),
+            abs=1e-9,
+        )
+
+    def test_object_matrix_is_read_as_rows(self) -> None:
+        words = np.array([["ok", "bad", None], ["ok", "ok", "bad"]], dtype=object)
+        rows = [(0, 0, "ok"), (1, 0, "bad"), (0, 1, "ok"), (1, 1, "ok"), (2, 1, "bad")]
+        assert krippendorff_alpha(words, level="nominal") == krippendorff_alpha(
+            rows, level="nominal"
+        )
+        assert calibrate(words, level="nominal", resamples=10, seed=1).alpha.value == (
+            krippendorff_alpha(rows, level="nominal").value
+        )
+
+    @pytest.mark.parametrize(
+        ("matrix", "level", "words"),
+        [
+            (np.array([1.0, 2.0]), "interval", "2-D"),
+            (np.array([[1.0, np.inf], [1.0, 2.0]]), "interval", "finite"),
+            (np.array([[1.0, -2.0], [1.0, 2.0]]), "ratio", "0 or more"),
+            (np.array([[1.0, 2e12], [1.0, 2.0]]), "interval", "at most 1e12"),
+            (np.array([["a", "b"], ["a", "b"]]), "interval", "finite number"),
+        ],
+    )
+    def test_bad_matrices_are_named(self, matrix: Any, level: Level, words: str) -> None:
+        with pytest.raises(InvalidInputError, match=words):
+            krippendorff_alpha(matrix, level=level)
+
+    def test_too_large_a_matrix_is_refused(self) -> None:
+        with pytest.raises(InvalidInputError, match="at most 1,000,000 ratings"):
+            krippendorff_alpha(np.zeros((2, 500_001)), level="nominal")
+
+    @given(
+        st.lists(
+            st.lists(st.one_of(st.floats(), st.integers(-5, 5).map(float)), min_size=3, max_size=3),
+            max_size=4,
+        ),
+        st.sampled_from(LEVELS),
+    )
+    def test_fuzz_only_servicekit_errors_escape(
+        self, cells: list[list[float]], level: Level
+    ) -> None:
+        matrix = np.array(cells, dtype=float).reshape(len(cells), 3)
+        for call in (
+            lambda: krippendorff_alpha(matrix, level=level, resamples=3, seed=0),
+            lambda: fleiss_kappa(matrix),
+            lambda: calibrate(matrix, level=level, resamples=3, seed=0),
+        ):
+            try:
+                result: Any = call()
+            except ServicekitError:
+                continue
+            value = getattr(result, "value", None)
+            assert value is None or not math.isnan(value)
+
+
+def test_matrix_with_many_values_per_unit_packs_or_sorts_rows_alike() -> None:
+    # 30 reviewers on a 0-40 scale: count rows too wide to pack into one integer
+    rng = np.random.default_rng(8)
+    matrix = rng.integers(0, 41, size=(30, 60)).astype(float)
+    rows = [(u, r, matrix[r, u]) for r in range(30) for u in range(60)]
+    assert krippendorff_alpha(matrix, level="interval") == krippendorff_alpha(
+        rows, level="interval"
+    )

@@ -3,8 +3,9 @@ backtest: last month's tickets in, next week's staffing table out.
 
 A slot is a local wall-clock cell (``09:00-09:30``) inside the calendar's open hours,
 DST-correct, with holidays and overrides as the calendar has them. Baselines (seasonal
-naive, k-week average) need nothing more; :func:`ets_forecast` adapts statsmodels'
-exponential smoothing (extra ``forecast``). Forecasts compare
+naive, k-week average) need nothing more; :func:`ets_forecast` and
+:func:`mstl_forecast` adapt statsmodels' exponential smoothing and MSTL decomposition
+(extra ``forecast``). Forecasts compare
 slots by their rate (contacts per hour open), so a slot that is open for half its
 length, or holds the repeated hour of a DST change, is forecast right.
 
@@ -49,7 +50,13 @@ from servicekit.forecast._slots import (
     contacts_per_slot,
     slot_grid,
 )
-from servicekit.forecast._statsmodels import MAX_FIT_CELLS, ets_forecast
+from servicekit.forecast._statsmodels import (
+    MAX_FIT_CELLS,
+    MAX_MSTL_CELLS,
+    MSTL_MIN_WEEKS,
+    ets_forecast,
+    mstl_forecast,
+)
 
 __all__ = [
     "DEFAULT_BUCKETS",
@@ -57,8 +64,10 @@ __all__ = [
     "MAX_DAYS",
     "MAX_EVALUATIONS",
     "MAX_FIT_CELLS",
+    "MAX_MSTL_CELLS",
     "MAX_SLOTS",
     "MAX_WEEKS",
+    "MSTL_MIN_WEEKS",
     "Accuracy",
     "Backtest",
     "Forecast",
@@ -69,6 +78,7 @@ __all__ = [
     "backtest",
     "contacts_per_slot",
     "ets_forecast",
+    "mstl_forecast",
     "seasonal_naive",
     "slot_grid",
     "weekly_average",

@@ -40,6 +40,7 @@ import attrs
 from servicekit._checks import short, whole
 from servicekit.errors import InvalidInputError
 from servicekit.kpi import Tally, z_score
+from servicekit.qa._matrix import is_numeric_matrix, matrix_profiles
 from servicekit.qa._ratings import (
     MAX_RATINGS,
     Level,
@@ -376,6 +377,14 @@ def _counts(ratings: object, level: Level) -> dict[Hashable, Counter[Hashable]]:
     return {unit: Counter(row.values()) for unit, row in table.items()}
 
 
+def _read_profiles(ratings: object, level: Level) -> Counter[Profile]:
+    """The value-count profiles of the pairable units: a numeric NumPy matrix
+    (reviewers x units) vectorised, anything else through the row reader."""
+    if is_numeric_matrix(ratings):
+        return matrix_profiles(ratings, level)[0]
+    return _profiles(_counts(ratings, level))
+
+
 def krippendorff_alpha(
     ratings: object,
     *,
@@ -387,9 +396,12 @@ def krippendorff_alpha(
     """Krippendorff's alpha among any number of reviewers, missing ratings allowed.
 
     Args:
-        ratings: rows of ``(unit, rater, value)`` or a mapping ``unit -> {rater:
-            value}``; ``None``/NaN is a missing rating. A unit is what is rated (a
-            conversation, or a conversation's criterion).
+        ratings: rows of ``(unit, rater, value)``, a mapping ``unit -> {rater:
+            value}``, or a NumPy array of reviewers x units (the ``krippendorff``
+            package's ``reliability_data``); ``None``/NaN is a missing rating. A unit
+            is what is rated (a conversation, or a conversation's criterion). A
+            numeric array is read vectorised (NumPy), every other input rating by
+            rating in Python: for large inputs pass an array.
         level: ``nominal`` (categories), ``ordinal`` (ranked), ``interval`` (numbers
             whose differences count) or ``ratio`` (numbers with a true zero, >= 0).
         resamples: bootstrap resamples over units for an interval (0: none; at most
@@ -409,13 +421,16 @@ def krippendorff_alpha(
     >>> rows = [("t1", "ana", 1), ("t1", "bo", 1), ("t2", "ana", 2), ("t2", "bo", 3)]
     >>> round(krippendorff_alpha(rows, level="interval").value, 3)
     0.727
+    >>> import numpy as np
+    >>> reviewers_by_units = np.array([[1, 2], [1, 3]])  # ana's row, bo's row
+    >>> round(krippendorff_alpha(reviewers_by_units, level="interval").value, 3)
+    0.727
     """
     level = check_level(level)
     resamples, seed = _bootstrap_args(resamples, seed, confidence)
-    counts = _counts(ratings, level)
-    result = _alpha(counts, level)
+    profiles = _read_profiles(ratings, level)
+    result = _alpha_of_profiles(profiles, level, f"Krippendorff's alpha ({level})")
     if resamples and result.value is not None:
-        profiles = _profiles(counts)
         if level == "ratio" and resamples * len({v for p in profiles for v, _ in p}) ** 2 > (
             MAX_RATIO_WORK
         ):
@@ -440,7 +455,8 @@ def fleiss_kappa(
     weight (said in ``reason``). Units with fewer than two ratings are left out.
 
     Args:
-        ratings: rows of ``(unit, rater, value)`` or a mapping ``unit -> {rater: value}``.
+        ratings: rows of ``(unit, rater, value)``, a mapping ``unit -> {rater: value}``
+            or a NumPy array of reviewers x units (numeric arrays read vectorised).
         resamples: bootstrap resamples over units (0: no interval; at most 10,000).
         seed: the bootstrap seed (required when ``resamples > 0``).
         confidence: the interval's confidence level.
@@ -453,10 +469,9 @@ def fleiss_kappa(
     1.0
     """
     resamples, seed = _bootstrap_args(resamples, seed, confidence)
-    counts = _counts(ratings, "nominal")
-    result = _fleiss(counts)
+    profiles = _read_profiles(ratings, "nominal")
+    result = _fleiss_of_profiles(profiles)
     if resamples and result.value is not None:
-        profiles = _profiles(counts)
 
         def kappa(sample: Mapping[Profile, int]) -> float | None:
             return _fleiss_of_profiles(sample).value
@@ -482,7 +497,8 @@ def _bootstrap(
     profiles: Mapping[Profile, int], resamples: int, seed: int, statistic: Any
 ) -> list[float]:
     """The statistic over ``resamples`` resamples of the pairable units, with
-    replacement; resamples where it is undefined are dropped."""
+    replacement; resamples where it is undefined are dropped. The same seed gives the
+    same interval whatever order the units came in (and from rows or a matrix)."""
     units = sum(profiles.values())
     if units * resamples > MAX_BOOTSTRAP_DRAWS:
         raise InvalidInputError(
@@ -490,7 +506,8 @@ def _bootstrap(
             f"(at most {MAX_BOOTSTRAP_DRAWS:,} unit draws): ask fewer resamples"
         )
     rng = random.Random(seed)
-    kinds = list(profiles)
+    # a canonical order, so the draws depend on the seed alone, not on unit order
+    kinds = sorted(profiles, key=lambda profile: [(sort_key(v), c) for v, c in profile])
     weights = [profiles[kind] for kind in kinds]
     draws = []
     for _ in range(resamples):

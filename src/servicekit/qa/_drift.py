@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from servicekit.qa._agreement import Agreement, fleiss_kappa, krippendorff_alpha
+from servicekit.qa._matrix import is_matrix
 from servicekit.qa._ratings import MAX_RATINGS, Level, check_level, read_table, sort_key
 
 
@@ -61,8 +62,9 @@ def reviewer_drift(ratings: object, *, level: Level) -> tuple[ReviewerDrift, ...
     """Each reviewer's drift from the others who rated the same units, reviewers sorted.
 
     Args:
-        ratings: rows of ``(unit, reviewer, value)`` or a mapping
-            ``unit -> {reviewer: value}``; ``None``/NaN is missing.
+        ratings: rows of ``(unit, reviewer, value)``, a mapping
+            ``unit -> {reviewer: value}`` or a NumPy array of reviewers x units;
+            ``None``/NaN is missing.
         level: the level of measurement (see :func:`krippendorff_alpha`).
 
     Raises:
@@ -194,6 +196,10 @@ def calibrate(
 
 def _materialise(ratings: object) -> object:
     """Ratings that can be read three times (a generator is read once into a list)."""
-    if isinstance(ratings, Mapping | str | bytes) or not isinstance(ratings, Iterable):
+    if (
+        isinstance(ratings, Mapping | str | bytes)
+        or not isinstance(ratings, Iterable)
+        or is_matrix(ratings)
+    ):
         return ratings
     return list(itertools.islice(ratings, MAX_RATINGS + 1))

@@ -1,5 +1,6 @@
-"""Reading ratings for calibration: rows of ``(unit, rater, value)`` or a mapping
-``unit -> {rater: value}``; ``None`` and NaN are missing ratings. The level of
+"""Reading ratings for calibration: rows of ``(unit, rater, value)``, a mapping
+``unit -> {rater: value}``, or a NumPy matrix of reviewers x units (the
+``krippendorff`` package's layout); ``None`` and NaN are missing ratings. The level of
 measurement says which values are allowed."""
 
 from __future__ import annotations
@@ -105,6 +106,11 @@ def read_table(ratings: object, level: Level) -> tuple[Table, int]:
 
 
 def _rows(ratings: object) -> Iterable[tuple[object, object, object]]:
+    from servicekit.qa._matrix import is_matrix, matrix_rows  # noqa: PLC0415 - import cycle
+
+    if is_matrix(ratings):
+        yield from matrix_rows(ratings)
+        return
     if isinstance(ratings, Mapping):
         for unit, row in ratings.items():
             if not isinstance(row, Mapping):
