@@ -32,6 +32,7 @@ LAYERS = [
     ["report"],
     ["simulation"],
     ["testing"],
+    ["_stdout"],
     ["cli"],
     ["__main__"],
 ]

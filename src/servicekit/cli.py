@@ -36,6 +36,7 @@ from zoneinfo import ZoneInfo
 
 from servicekit import __version__, importers, simulation, sla
 from servicekit._checks import short
+from servicekit._stdout import quiet_stdout
 from servicekit._time import zone
 from servicekit.calendars import BusinessCalendar, Calendar, HolidaySet
 from servicekit.durations import format_duration, parse_duration
@@ -908,14 +909,15 @@ def plan(args: argparse.Namespace) -> None:
             staffing.Shift(length=length, earliest=args.earliest, latest=args.latest)
             for length in args.shift or ["8h"]
         ]
-        rota = staffing.schedule(
-            table,
-            shifts=shifts,
-            tours=args.tours,
-            goal=args.goal,
-            week_start=("mon", "tue", "wed", "thu", "fri", "sat", "sun")[start.weekday()],
-            time_limit=args.time_limit,
-        )
+        with quiet_stdout():  # HiGHS may printf a debug line into the CSV
+            rota = staffing.schedule(
+                table,
+                shifts=shifts,
+                tours=args.tours,
+                goal=args.goal,
+                week_start=("mon", "tue", "wed", "thu", "fri", "sat", "sun")[start.weekday()],
+                time_limit=args.time_limit,
+            )
     except ServicekitError as exc:
         _fail(str(args.events), str(exc))
     except ImportError as exc:

@@ -29,7 +29,6 @@ from servicekit.errors import ConfigError, InvalidInputError
 from servicekit.routing import AgentState
 from servicekit.staffing._plan import Goal, agents_required
 from servicekit.staffing._queue import Load, QueueMetrics, queue_metrics
-from servicekit.staffing._quiet import quiet_stdout
 from servicekit.staffing._table import StaffingTable
 
 MAX_VARIABLES = 40_000
@@ -499,14 +498,13 @@ class _Model:
             data += list(terms.values())
             indptr.append(len(cols))
         matrix = csr_array((data, cols, indptr), shape=(len(self.rows), len(self.costs)))
-        with quiet_stdout():  # HiGHS printf's a debug line that disp=False leaves on
-            return milp(
-                self.costs,
-                integrality=[0] * len(self.costs) if relax else self.integer,
-                bounds=Bounds(0, self.upper),
-                constraints=[LinearConstraint(matrix, self.low, self.high)] if self.rows else [],
-                options={"time_limit": time_limit, "mip_rel_gap": gap, "disp": False},
-            )
+        return milp(
+            self.costs,
+            integrality=[0] * len(self.costs) if relax else self.integer,
+            bounds=Bounds(0, self.upper),
+            constraints=[LinearConstraint(matrix, self.low, self.high)] if self.rows else [],
+            options={"time_limit": time_limit, "mip_rel_gap": gap, "disp": False},
+        )
 
 
 @attrs.frozen
@@ -683,10 +681,10 @@ def schedule(
     consecutive days on, two off, every rotation) working one kind of shift at one
     start time on each working day. The programme is solved by HiGHS
     (``scipy.optimize.milp``) within ``time_limit`` seconds; an interval it cannot
-    cover is reported in :attr:`Schedule.uncovered`, never an error. Nothing is
-    printed: HiGHS's stray debug line is sent to the null device (file descriptor 1
-    is redirected while the solver runs, so another thread's stdout output in that
-    time is lost too).
+    cover is reported in :attr:`Schedule.uncovered`, never an error. HiGHS may print a
+    stray C-level debug line to stdout (ERGO-Code/HiGHS#2734; no option turns it off);
+    the library leaves the process's stdout alone, and ``servicekit plan`` keeps it out
+    of its output.
 
     Args:
         table: a staffing table of at most one week, its interval dividing a day,

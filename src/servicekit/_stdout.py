@@ -1,13 +1,12 @@
-"""Keeping HiGHS quiet: its MIP solver prints a debug line
-(``HighsMipSolverData::transformNewIntegerFeasibleSolution tmpSolver.run();``) with a
-plain C ``printf``, which no option (``disp=False``, ``output_flag``) turns off
-(ERGO-Code/HiGHS#2734 reports such prints). A library must not write to its caller's
-stdout, so while the solver runs the process's file descriptor 1 points at the null
-device, and C's buffered output is flushed there before it is put back.
+"""Keeping the command line's stdout clean of HiGHS: its MIP solver prints a debug
+line (``HighsMipSolverData::transformNewIntegerFeasibleSolution tmpSolver.run();``) with
+a plain C ``printf``, which no option (``disp=False``, ``output_flag``) turns off
+(ERGO-Code/HiGHS#2734 reports such prints). ``servicekit plan --format csv`` must print
+CSV only, so while it solves, the process's file descriptor 1 points at the null device,
+and C's buffered output is flushed there before it is put back.
 
-This is process-wide: output that another thread writes to stdout while a schedule is
-being solved is discarded too (the solves themselves are serialised by a lock). Where
-the descriptor cannot be redirected (no descriptor 1), the solver runs as it is.
+This is process-wide (output another thread writes meanwhile is discarded too), which a
+command line may do and a library must not: the core never calls it.
 """
 
 from __future__ import annotations
