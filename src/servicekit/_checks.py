@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import math
+import reprlib
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from types import MappingProxyType
@@ -16,7 +17,7 @@ from typing import Any, TypeVar
 import attrs
 
 from servicekit._time import require_aware
-from servicekit.errors import ConfigError, InvalidInputError, join_path
+from servicekit.errors import ConfigError, InvalidInputError, InvalidTypeError, join_path
 
 T = TypeVar("T")
 E = TypeVar("E", bound=enum.StrEnum)
@@ -25,7 +26,7 @@ E = TypeVar("E", bound=enum.StrEnum)
 def checked_name(value: object, what: str) -> str:
     """``value`` if it is a name: a non-empty string without surrounding whitespace."""
     if not isinstance(value, str) or not value or value.strip() != value:
-        raise InvalidInputError(f"{what} must be a non-empty name, got {value!r}")
+        raise InvalidInputError(f"{what} must be a non-empty name, got {short(value)}")
     return value
 
 
@@ -59,7 +60,7 @@ def member(kind: type[E], value: object) -> E:
             pass
     names = ", ".join(kind)
     raise InvalidInputError(
-        f"{value!r} is not a valid {kind.__name__.lower()}; expected one of {names}"
+        f"{short(value)} is not a valid {kind.__name__.lower()}; expected one of {names}"
     )
 
 
@@ -71,28 +72,30 @@ def flag(_: object, attribute: attrs.Attribute[bool], value: object) -> None:
 def fraction(name: str, value: object, low: float, high: float, *, closed_high: bool) -> float:
     """``value`` as a ``float`` in ``(low, high)``, or ``(low, high]`` if ``closed_high``."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidInputError(f"{name} must be a number, got {value!r}")
+        raise InvalidInputError(f"{name} must be a number, got {short(value)}")
     inside = low < value <= high if closed_high else low < value < high
     if not inside:
         bracket = "]" if closed_high else ")"
-        raise InvalidInputError(f"{name} must be in ({low:g}, {high:g}{bracket}, got {value!r}")
+        raise InvalidInputError(
+            f"{name} must be in ({low:g}, {high:g}{bracket}, got {short(value)}"
+        )
     return float(value)
 
 
 def count(value: object, what: str) -> int:
     """A whole number >= 0 (``True`` is not a number here)."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidInputError(f"{what} must be a whole number >= 0, got {value!r}")
+        raise InvalidInputError(f"{what} must be a whole number >= 0, got {short(value)}")
     return value
 
 
 def counts(value: object, what: str) -> Mapping[str, int]:
     """A read-only mapping of names to whole numbers >= 0."""
     if not isinstance(value, Mapping):
-        raise InvalidInputError(f"{what} must be a mapping of names to numbers, got {value!r}")
+        raise InvalidInputError(f"{what} must be a mapping of names to numbers, got {short(value)}")
     return MappingProxyType(
         {
-            checked_name(key, what): count(number, f"{what}[{key!r}]")
+            checked_name(key, what): count(number, f"{what}[{short(key)}]")
             for key, number in value.items()
         }
     )
@@ -107,7 +110,7 @@ def ordered_names(value: object, what: str) -> tuple[str, ...]:
     """Names in order, each once (the first occurrence wins), from one name or several."""
     items = (value,) if isinstance(value, str) else value
     if not isinstance(items, Iterable) or isinstance(items, Mapping):
-        raise InvalidInputError(f"{what} must be names, got {value!r}")
+        raise InvalidInputError(f"{what} must be names, got {short(value)}")
     return tuple(dict.fromkeys(checked_name(item, what) for item in items))
 
 
@@ -127,7 +130,7 @@ def optional_of(kind: type[Any], name: str) -> Callable[[object, Any, object], N
 
     def check(_: object, attribute: object, value: object) -> None:
         if value is not None and not isinstance(value, kind):
-            raise InvalidInputError(f"{name} must be a {kind.__name__} or None, got {value!r}")
+            raise InvalidInputError(f"{name} must be a {kind.__name__} or None, got {short(value)}")
 
     return check
 
@@ -137,11 +140,13 @@ def checked_items(value: object, kind: type[T], what: str) -> tuple[T, ...]:
     item (``"condition"``)."""
     items = (value,) if isinstance(value, kind) else value
     if not isinstance(items, Iterable) or isinstance(items, str | Mapping):
-        raise InvalidInputError(f"expected {what}s, got {value!r}")
+        raise InvalidInputError(f"expected {what}s, got {short(value)}")
     found = tuple(items)
     for item in found:
         if not isinstance(item, kind):
-            raise InvalidInputError(f"not {'an' if what[0] in 'aeiou' else 'a'} {what}: {item!r}")
+            raise InvalidInputError(
+                f"not {'an' if what[0] in 'aeiou' else 'a'} {what}: {short(item)}"
+            )
     return found
 
 
@@ -164,7 +169,7 @@ def config_object(
     """``data`` as a config object (a mapping) with no key outside ``keys`` and every
     ``required`` key; an unknown or missing key is named by its own path."""
     if not isinstance(data, Mapping):
-        raise ConfigError(path, f"expected {what}, got {data!r}")
+        raise ConfigError(path, f"expected {what}, got {short(data)}")
     known = tuple(keys)
     for key in data:
         if key not in known:
@@ -192,13 +197,36 @@ def located_at(path: str, key: str, build: Callable[[], T]) -> T:
 
 
 def short(value: object, limit: int = 80) -> str:
-    """``repr(value)`` cut to about ``limit`` characters, for error messages (a value
-    whose repr fails, say nested too deep, is named by its type)."""
+    """``repr(value)`` cut to about ``limit`` characters, for error messages.
+
+    Safe and quick on any value: containers are shown at most three levels deep and a
+    dozen items wide (deeper or longer parts as ``...``), so a value nested 100,000
+    deep or a list of a million items costs no more than a small one; a value whose
+    repr fails is named by its type.
+
+    >>> short([[[["deep"]]]])
+    '[[[[...]]]]'
+    >>> short("a long value " * 100)
+    "'a long value a long value a long valu... long value a long value a long value '"
+    """
     try:
-        text = repr(value)
+        text = _SHORT.repr(value)
     except Exception:
         text = f"<{type(value).__name__}>"
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _short_repr() -> reprlib.Repr:
+    shown = reprlib.Repr()
+    shown.maxlevel = 3
+    shown.maxstring = shown.maxother = 80
+    for name in ("maxtuple", "maxlist", "maxarray", "maxdict", "maxset", "maxfrozenset"):
+        setattr(shown, name, 12)
+    shown.maxlong = 40
+    return shown
+
+
+_SHORT = _short_repr()
 
 
 def finite(name: str, value: object, *, low: float | None = None) -> float:
@@ -226,5 +254,100 @@ def boolean(name: str, value: object) -> bool:
     """``value`` if it is ``True`` or ``False`` (not merely truthy); the error names
     ``name``."""
     if not isinstance(value, bool):
-        raise InvalidInputError(f"{name} must be true or false, got {value!r}")
+        raise InvalidInputError(f"{name} must be true or false, got {short(value)}")
     return value
+
+
+# --- nesting depth (hard-config branch, issue #20) --------------------------------------
+
+MAX_DEPTH = 32
+"""How deeply plain-dict configuration and stored records may nest: mappings, lists,
+tuples and sets inside each other, the outermost counting as level 1. Every
+``from_dict`` checks it (with :func:`shallow`) before walking its data, so no reader
+recurses without bound; conditions built in Python nest at most this deep too."""
+
+
+def shallow(
+    data: object,
+    path: str = "",
+    *,
+    error: type[ConfigError] = ConfigError,
+    limit: int = MAX_DEPTH,
+) -> None:
+    """Refuse ``data`` nested more than ``limit`` levels deep, naming the path of the
+    first container too deep. The walk is iterative and visits each container at most
+    once per depth, so a structure nested 100,000 deep (or referring to itself) costs
+    no more than ``limit`` levels of it.
+
+    Raises:
+        ConfigError: (or ``error``) at the path of the container past the limit.
+
+    >>> shallow({"all": [{"field": "group", "op": "is", "value": "billing"}]}, "applies_to")
+    >>> deep: list[object] = []
+    >>> for _ in range(100_000):
+    ...     deep = [deep]
+    >>> shallow({"events": deep}, limit=3)
+    Traceback (most recent call last):
+    ...
+    servicekit.errors.ConfigError: events[0][0]: nested deeper than 3 levels; ...
+    """
+    seen: dict[int, int] = {}
+    stack: list[tuple[object, str, int]] = [(data, path, 1)]
+    while stack:
+        value, where, depth = stack.pop()
+        if isinstance(value, Mapping):
+            children = [(item, join_path(where, _key(key))) for key, item in value.items()]
+        elif isinstance(value, list | tuple | set | frozenset):
+            children = [(item, f"{where}[{index}]") for index, item in enumerate(value)]
+        else:
+            continue
+        if depth > limit:
+            raise error(
+                where, f"nested deeper than {limit} levels; configuration this deep is refused"
+            )
+        if seen.get(id(value), 0) >= depth:
+            continue  # walked already, from as deep or deeper
+        seen[id(value)] = depth
+        stack.extend((item, child, depth + 1) for item, child in reversed(children))
+
+
+def _key(key: object) -> str:
+    return key if isinstance(key, str) else short(key, 40)
+
+
+# --- kinds at public boundaries (hard-config branch, issue #20) --------------------------
+
+
+def of_kind(value: object, kind: type[T] | tuple[type[Any], ...], what: str) -> T:
+    """``value`` if it is a ``kind`` (a class or a tuple of classes), else an
+    :class:`~servicekit.errors.InvalidTypeError` naming ``what`` and the value.
+
+    >>> from servicekit import Ticket
+    >>> of_kind(None, Ticket, "ticket")
+    Traceback (most recent call last):
+    ...
+    servicekit.errors.InvalidTypeError: ticket must be a Ticket, got None
+    """
+    if not isinstance(value, kind):
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        names = " or ".join(k.__name__ for k in kinds)
+        raise InvalidTypeError(f"{what} must be a {names}, got {short(value)}")
+    return value  # type: ignore[return-value]
+
+
+def sequence_of(value: object, kind: type[T], what: str) -> tuple[T, ...]:
+    """``value`` (an iterable that is not text or a mapping) as a tuple of ``kind``;
+    ``what`` names the argument (``"agents"``).
+
+    >>> sequence_of(None, int, "agents")
+    Traceback (most recent call last):
+    ...
+    servicekit.errors.InvalidTypeError: agents must be an iterable of int, got None
+    """
+    if not isinstance(value, Iterable) or isinstance(value, str | bytes | Mapping):
+        raise InvalidTypeError(f"{what} must be an iterable of {kind.__name__}, got {short(value)}")
+    found = tuple(value)
+    for item in found:
+        if not isinstance(item, kind):
+            raise InvalidTypeError(f"{what}: expected {kind.__name__} items, got {short(item)}")
+    return found

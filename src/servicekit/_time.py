@@ -33,11 +33,20 @@ def require_aware(value: object, name: str = "datetime") -> datetime:
 
 def _not_aware(value: object, name: str) -> Exception:
     if not isinstance(value, datetime):
-        return InvalidTypeError(f"{name} must be a datetime, got {repr(value)[:80]}")
+        return InvalidTypeError(f"{name} must be a datetime, got {_shown(value)}")
     return NaiveDatetimeError(
         f"naive datetime {value}: {name} needs a time zone; "
         "servicekit never assumes UTC (use datetime(..., tzinfo=ZoneInfo(...)))"
     )
+
+
+def _shown(value: object) -> str:
+    """``repr(value)`` cut to 80 characters, or its type when the repr fails (a list
+    nested too deep to print); ``_checks.short`` builds on this module, so not that."""
+    try:
+        return repr(value)[:80]
+    except Exception:
+        return f"<{type(value).__name__}>"
 
 
 def to_us(value: datetime, name: str = "datetime") -> int:

@@ -7,10 +7,10 @@ from typing import Any, Literal, get_args
 
 import attrs
 
-from servicekit._checks import member
+from servicekit._checks import member, short
 from servicekit._time import ONE_MICROSECOND
 from servicekit.calendars import Calendar
-from servicekit.conditions._conditions import Condition, Context, compare
+from servicekit.conditions._conditions import Condition, Context, checked_context, compare
 from servicekit.durations import checked_duration, format_duration
 from servicekit.errors import InvalidInputError
 from servicekit.tickets import Status, Ticket
@@ -61,15 +61,20 @@ class TimeSince(Condition):
     def __attrs_post_init__(self) -> None:
         """Refuse what could only fail later; :func:`time_since` converts names."""
         if check_anchor(self.anchor) != self.anchor:
-            raise InvalidInputError(f"anchor must be a name such as 'pending', got {self.anchor!r}")
+            raise InvalidInputError(
+                f"anchor must be a name such as 'pending', got {short(self.anchor)}"
+            )
         check_comparison(self.operator)
         if checked_duration("duration", self.duration) != self.duration:
-            raise InvalidInputError(f"duration must be a timedelta, got {self.duration!r}")
+            raise InvalidInputError(f"duration must be a timedelta, got {short(self.duration)}")
         if self.calendar is not None and not isinstance(self.calendar, Calendar):
-            raise InvalidInputError(f"calendar must be a calendar or None, got {self.calendar!r}")
+            raise InvalidInputError(
+                f"calendar must be a calendar or None, got {short(self.calendar)}"
+            )
 
     def elapsed(self, context: Context) -> timedelta | None:
         """Time since the anchor at ``context.now`` (business time on the calendar)."""
+        checked_context(context)
         start = anchor_instant(context.ticket, self.anchor)
         if start is None:
             return None
@@ -78,10 +83,12 @@ class TimeSince(Condition):
         return self.calendar.elapsed(start, context.now)
 
     def holds(self, context: Context) -> bool:
+        checked_context(context)
         elapsed = self.elapsed(context)
         return elapsed is not None and compare(self.operator, elapsed, self.duration)
 
     def next_change_at(self, context: Context) -> datetime | None:
+        checked_context(context)
         start = anchor_instant(context.ticket, self.anchor)
         if start is None:
             return None
@@ -100,6 +107,7 @@ class TimeSince(Condition):
         return data
 
     def describe(self, context: Context) -> str:
+        checked_context(context)
         elapsed = self.elapsed(context)
         if elapsed is None:
             return f"{_anchor_name(self.anchor)}: does not apply"
@@ -126,7 +134,7 @@ def _anchor_name(anchor: str) -> str:
 def check_comparison(operator: object) -> Comparison:
     if operator not in COMPARISONS:
         raise InvalidInputError(
-            f"unknown operator {operator!r}; expected one of {', '.join(COMPARISONS)}"
+            f"unknown operator {short(operator)}; expected one of {', '.join(COMPARISONS)}"
         )
     return operator
 
@@ -142,7 +150,7 @@ def check_anchor(anchor: object) -> str:
         except InvalidInputError:
             pass
     known = ", ".join(ANCHORS)
-    raise InvalidInputError(f"unknown anchor {anchor!r}; expected one of {known} or a status")
+    raise InvalidInputError(f"unknown anchor {short(anchor)}; expected one of {known} or a status")
 
 
 def time_since(

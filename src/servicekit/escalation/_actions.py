@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from servicekit._checks import member, named, optional_named
+from servicekit._checks import member, named, optional_named, short
 from servicekit.errors import ConfigError, InvalidInputError, join_path
 from servicekit.tickets import (
     Assigned,
@@ -147,7 +147,7 @@ class RemoveTag(Action):
 
 def _level(_: object, attribute: attrs.Attribute[int], value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidInputError(f"level must be a whole number >= 0, got {value!r}")
+        raise InvalidInputError(f"level must be a whole number >= 0, got {short(value)}")
 
 
 @attrs.frozen
@@ -169,7 +169,7 @@ class SetEscalationLevel(Action):
 
 def _payload(value: object) -> Mapping[str, Any]:
     if not isinstance(value, Mapping) or not all(isinstance(key, str) for key in value):
-        raise InvalidInputError(f"payload must be a mapping with text keys, got {value!r}")
+        raise InvalidInputError(f"payload must be a mapping with text keys, got {short(value)}")
     return MappingProxyType(dict(value))
 
 
@@ -214,13 +214,13 @@ def action_from_dict(data: object, path: str = "") -> Action:
     Notify(target='team-lead', message=None)
     """
     if not isinstance(data, Mapping):
-        raise ConfigError(path, f"expected an action object, got {data!r}")
+        raise ConfigError(path, f"expected an action object, got {short(data)}")
     kind = data.get("type")
     action = ACTION_TYPES.get(kind) if isinstance(kind, str) else None
     if action is None:
         known = ", ".join(ACTION_TYPES)
         raise ConfigError(
-            join_path(path, "type"), f"unknown action {kind!r}; expected one of {known}"
+            join_path(path, "type"), f"unknown action {short(kind)}; expected one of {known}"
         )
     names = {field.name for field in attrs.fields(action)}  # type: ignore[arg-type]
     arguments = {key: value for key, value in data.items() if key != "type"}

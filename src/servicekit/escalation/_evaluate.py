@@ -9,6 +9,7 @@ from datetime import datetime
 
 import attrs
 
+from servicekit._checks import short
 from servicekit._time import require_aware
 from servicekit.conditions import Condition, Context
 from servicekit.conditions._conditions import earliest
@@ -235,7 +236,7 @@ def evaluate(
             f"the SLA evaluation is at {sla.now.isoformat()}, not at now ({now.isoformat()})"
         )
     if isinstance(passes, bool) or not isinstance(passes, int) or not 1 <= passes <= MAX_PASSES:
-        raise InvalidInputError(f"passes must be 1 to {MAX_PASSES}, got {passes!r}")
+        raise InvalidInputError(f"passes must be 1 to {MAX_PASSES}, got {short(passes)}")
     ruleset = rules if isinstance(rules, RuleSet) else RuleSet(rules)
     if ticket.status is Status.CLOSED:
         closed = tuple(

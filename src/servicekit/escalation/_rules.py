@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from servicekit._checks import checked_items, config_object, distinct, flag, located, named
+from servicekit._checks import checked_items, config_object, distinct, flag, located, named, short
 from servicekit.calendars import Calendar
 from servicekit.conditions import Condition, condition_from_dict
 from servicekit.durations import checked_duration, format_duration
@@ -68,10 +68,10 @@ class EscalationRule:
     def __attrs_post_init__(self) -> None:
         if self.once and self.cooldown is not None:
             raise InvalidInputError(
-                f"rule {self.name!r}: a cooldown needs once=False (a once rule never refires)"
+                f"rule {short(self.name)}: a cooldown needs once=False (a once rule never refires)"
             )
         if not self.actions and not self.stop_processing:
-            raise InvalidInputError(f"rule {self.name!r} has no actions and does not stop")
+            raise InvalidInputError(f"rule {short(self.name)} has no actions and does not stop")
 
     @property
     def conditions(self) -> tuple[Condition, ...]:
@@ -112,7 +112,7 @@ def rule_from_dict(
         items = data.get(part, [])
         where = join_path(path, part)
         if not isinstance(items, list):
-            raise ConfigError(where, f"expected a list, got {items!r}")
+            raise ConfigError(where, f"expected a list, got {short(items)}")
         read = action_from_dict if part == "actions" else _condition_reader(calendars)
         arguments[part] = [read(item, f"{where}[{index}]") for index, item in enumerate(items)]
     for key in ("once", "cooldown", "stop_processing"):
@@ -130,7 +130,7 @@ def _condition_reader(calendars: Mapping[str, Calendar] | None) -> Any:
 
 def _rules(value: object) -> tuple[EscalationRule, ...]:
     if not isinstance(value, Iterable) or isinstance(value, str | Mapping):
-        raise InvalidInputError(f"expected escalation rules, got {value!r}")
+        raise InvalidInputError(f"expected escalation rules, got {short(value)}")
     rules = checked_items(value, EscalationRule, "escalation rule")
     return tuple(distinct(rules, _rule_name, "two rules are named {key!r}; names must be unique"))
 
@@ -188,10 +188,10 @@ class RuleSet:
         servicekit.errors.ConfigError: rules[0].all[0]: a 'field' condition has keys ...
         """
         if not isinstance(data, Mapping) or set(data) != {"rules"}:
-            raise ConfigError("", f"expected {{'rules': [...]}}, got {data!r}")
+            raise ConfigError("", f"expected {{'rules': [...]}}, got {short(data)}")
         items = data["rules"]
         if not isinstance(items, list):
-            raise ConfigError("rules", f"expected a list, got {items!r}")
+            raise ConfigError("rules", f"expected a list, got {short(items)}")
         rules = [
             rule_from_dict(item, f"rules[{index}]", calendars) for index, item in enumerate(items)
         ]

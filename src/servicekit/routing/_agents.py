@@ -21,6 +21,7 @@ from servicekit._checks import (
     named,
     names,
     optional_instant,
+    short,
 )
 from servicekit.errors import ConfigError, InvalidInputError, NaiveDatetimeError, join_path
 from servicekit.routing._skills import skill_levels
@@ -47,10 +48,10 @@ def _status(value: object) -> AgentStatus:
 
 def _priority_extra(value: object) -> Mapping[Priority, int]:
     if not isinstance(value, Mapping):
-        raise InvalidInputError(f"priority_extra must map priorities to units, got {value!r}")
+        raise InvalidInputError(f"priority_extra must map priorities to units, got {short(value)}")
     return MappingProxyType(
         {
-            member(Priority, priority): count(units, f"priority_extra[{priority!r}]")
+            member(Priority, priority): count(units, f"priority_extra[{short(priority)}]")
             for priority, units in value.items()
         }
     )
@@ -136,16 +137,18 @@ def _idle_since(value: object) -> datetime | None:
 def _weighted(value: object) -> WeightedCapacity | None:
     if value is None or isinstance(value, WeightedCapacity):
         return value
-    raise InvalidInputError(f"weighted must be a WeightedCapacity or None, got {value!r}")
+    raise InvalidInputError(f"weighted must be a WeightedCapacity or None, got {short(value)}")
 
 
 def _attributes(value: object) -> Mapping[str, int | float | str]:
     if not isinstance(value, Mapping):
-        raise InvalidInputError(f"attributes must be a mapping, got {value!r}")
+        raise InvalidInputError(f"attributes must be a mapping, got {short(value)}")
     for key, item in value.items():
         checked_name(key, "attributes")
         if isinstance(item, bool) or not isinstance(item, int | float | str):
-            raise InvalidInputError(f"attributes[{key!r}] must be a number or text, got {item!r}")
+            raise InvalidInputError(
+                f"attributes[{short(key)}] must be a number or text, got {short(item)}"
+            )
     return MappingProxyType(dict(value))
 
 
@@ -262,7 +265,9 @@ class AgentState:
         """
         held = self.load.get(task.channel, 0)
         if held == 0:
-            raise InvalidInputError(f"agent {self.id!r} holds no {task.channel} item to release")
+            raise InvalidInputError(
+                f"agent {short(self.id)} holds no {task.channel} item to release"
+            )
         load = dict(self.load)
         load[task.channel] = held - 1
         idle = at if sum(load.values()) == 0 else self.idle_since
@@ -313,7 +318,7 @@ class AgentState:
         servicekit.errors.ConfigError: agents[0].skills: skills['billing'] must be a level ...
         """
         if not isinstance(data, Mapping):
-            raise ConfigError(path, f"expected an agent object, got {data!r}")
+            raise ConfigError(path, f"expected an agent object, got {short(data)}")
         known = attrs.fields_dict(cls)
         arguments: dict[str, Any] = {}
         for key, value in data.items():
@@ -333,14 +338,14 @@ def _read(key: str, value: object) -> object:
     """One field of :meth:`AgentState.from_dict`, from its plain form."""
     if key in ("last_assigned_at", "idle_since") and value is not None:
         if not isinstance(value, str):
-            raise InvalidInputError(f"expected an ISO 8601 instant, got {value!r}")
+            raise InvalidInputError(f"expected an ISO 8601 instant, got {short(value)}")
         try:
             value = datetime.fromisoformat(value)
         except ValueError as exc:
-            raise InvalidInputError(f"not an ISO 8601 instant: {value!r}") from exc
+            raise InvalidInputError(f"not an ISO 8601 instant: {short(value)}") from exc
     if key == "weighted" and value is not None:
         if not isinstance(value, Mapping):
-            raise InvalidInputError(f"expected a weighted capacity object, got {value!r}")
+            raise InvalidInputError(f"expected a weighted capacity object, got {short(value)}")
         unknown = set(value) - {"units", "costs", "priority_extra"}
         if unknown:
             raise InvalidInputError(f"unknown weighted capacity keys {sorted(unknown)}")

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from servicekit._checks import checked_name
+from servicekit._checks import checked_name, short
 from servicekit._time import to_us
 from servicekit.errors import InvalidInputError
 from servicekit.routing._agents import AgentState
@@ -249,7 +249,7 @@ def by_attribute(attribute: str, *, descending: bool = False) -> ByAttribute:
     """
     checked_name(attribute, "attribute")
     if not isinstance(descending, bool):
-        raise InvalidInputError(f"descending must be true or false, got {descending!r}")
+        raise InvalidInputError(f"descending must be true or false, got {short(descending)}")
     return ByAttribute(attribute, descending)
 
 

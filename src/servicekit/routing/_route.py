@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from servicekit._checks import instant
+from servicekit._checks import instant, short
 from servicekit.errors import InvalidInputError
 from servicekit.routing._agents import AgentState
 from servicekit.routing._decision import Dropped, Ranked, RoutingDecision, Stage
@@ -60,7 +60,7 @@ def route(
         2. ana: last assigned 2026-03-02 08:57:00+00:00
     """
     if not isinstance(task, Task):
-        raise InvalidInputError(f"task must be a Task, got {task!r}")
+        raise InvalidInputError(f"task must be a Task, got {short(task)}")
     now = instant(now, "now")
     requirements, applied = router.requirements_at(task, now)
     candidates = sorted(checked_agents(agents).values(), key=lambda agent: agent.id)
@@ -98,9 +98,9 @@ def checked_agents(agents: Iterable[AgentState]) -> dict[str, AgentState]:
     found: dict[str, AgentState] = {}
     for agent in agents:
         if not isinstance(agent, AgentState):
-            raise InvalidInputError(f"not an AgentState: {agent!r}")
+            raise InvalidInputError(f"not an AgentState: {short(agent)}")
         if agent.id in found:
-            raise InvalidInputError(f"two agents have the id {agent.id!r}")
+            raise InvalidInputError(f"two agents have the id {short(agent.id)}")
         found[agent.id] = agent
     return found
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import attrs
 
-from servicekit._checks import checked_items, config_object, flag, instant, located
+from servicekit._checks import checked_items, config_object, flag, instant, located, short
 from servicekit.errors import ConfigError, InvalidInputError, join_path
 from servicekit.routing._filters import DEFAULT_FILTERS, FILTERS, Filter
 from servicekit.routing._keys import KEYS, RankKey, by_attribute, round_robin
@@ -39,7 +39,7 @@ def _overflow(value: object) -> tuple[OverflowStep, ...]:
 
 def _unique_filters(_: object, attribute: attrs.Attribute[Any], value: tuple[Filter, ...]) -> None:
     if len(set(value)) != len(value):
-        raise InvalidInputError(f"filters: each filter once, got {value!r}")
+        raise InvalidInputError(f"filters: each filter once, got {short(value)}")
 
 
 def _increasing(
@@ -55,7 +55,7 @@ def _increasing(
 
 def _queue(value: object) -> QueueOrder:
     if not isinstance(value, QueueOrder):
-        raise InvalidInputError(f"queue must be a queue order, got {value!r}")
+        raise InvalidInputError(f"queue must be a queue order, got {short(value)}")
     return value
 
 
@@ -148,7 +148,7 @@ class Router:
         servicekit.errors.ConfigError: routing.rank[1]: unknown strategy 'fastest'; expected ...
         """
         if not isinstance(data, Mapping):
-            raise ConfigError(path, f"expected a router object, got {data!r}")
+            raise ConfigError(path, f"expected a router object, got {short(data)}")
         readers = {
             "filters": _read_filters,
             "rank": _read_keys,
@@ -168,7 +168,7 @@ class Router:
 
 def _list(value: object, path: str) -> list[Any]:
     if not isinstance(value, list):
-        raise ConfigError(path, f"expected a list, got {value!r}")
+        raise ConfigError(path, f"expected a list, got {short(value)}")
     return value
 
 
@@ -177,7 +177,8 @@ def _read_filters(value: object, path: str) -> tuple[Filter, ...]:
     for index, name in enumerate(_list(value, path)):
         if not isinstance(name, str) or name not in FILTERS:
             raise ConfigError(
-                f"{path}[{index}]", f"unknown filter {name!r}; expected one of {', '.join(FILTERS)}"
+                f"{path}[{index}]",
+                f"unknown filter {short(name)}; expected one of {', '.join(FILTERS)}",
             )
         found.append(FILTERS[name])
     return tuple(found)
@@ -201,7 +202,7 @@ def _read_keys(value: object, path: str) -> tuple[RankKey, ...]:
             found.append(KEYS[item])
         else:
             known = ", ".join([*KEYS, "{by_attribute: ...}"])
-            raise ConfigError(where, f"unknown strategy {item!r}; expected one of {known}")
+            raise ConfigError(where, f"unknown strategy {short(item)}; expected one of {known}")
     return tuple(found)
 
 
@@ -214,7 +215,9 @@ def _read_queue(value: object, path: str) -> QueueOrder:
             raise ConfigError(path, f"unknown keys {sorted(unknown)}")
         arguments = {key: value[key] for key in ("rate", "weights") if key in value}
         return located(path, lambda: PriorityWithAging(**arguments))
-    raise ConfigError(path, f"unknown queue order {value!r}; expected one of {', '.join(ORDERS)}")
+    raise ConfigError(
+        path, f"unknown queue order {short(value)}; expected one of {', '.join(ORDERS)}"
+    )
 
 
 def _read_overflow(value: object, path: str) -> tuple[OverflowStep, ...]:
@@ -229,5 +232,5 @@ def _read_overflow(value: object, path: str) -> tuple[OverflowStep, ...]:
 
 def _read_sticky(value: object, path: str) -> bool:
     if not isinstance(value, bool):
-        raise ConfigError(path, f"expected true or false, got {value!r}")
+        raise ConfigError(path, f"expected true or false, got {short(value)}")
     return value

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import attrs
 
-from servicekit._checks import checked_name, instant, member, named, names, ordered_names
+from servicekit._checks import checked_name, instant, member, named, names, ordered_names, short
 from servicekit.errors import InvalidInputError
 from servicekit.routing._skills import skill_levels
 from servicekit.tickets import Priority, Ticket, channel_of
@@ -19,7 +19,7 @@ def _required_skills(value: object) -> Mapping[str, int]:
     for skill, level in levels.items():
         if level == 0:
             raise InvalidInputError(
-                f"skills[{skill!r}]: a required skill needs a minimum level from 1 to 10"
+                f"skills[{short(skill)}]: a required skill needs a minimum level from 1 to 10"
             )
     return levels
 

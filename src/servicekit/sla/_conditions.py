@@ -9,8 +9,8 @@ from typing import Any, Literal, get_args
 
 import attrs
 
-from servicekit._checks import located_at, member
-from servicekit.conditions._conditions import Condition, Context, compare
+from servicekit._checks import located_at, member, short
+from servicekit.conditions._conditions import Condition, Context, checked_context, compare
 from servicekit.conditions._config import register_form
 from servicekit.conditions._time_since import (
     Comparison,
@@ -44,16 +44,19 @@ class SLACondition(Condition):
     def __attrs_post_init__(self) -> None:
         """Refuse what could only fail later; :func:`sla_clock` converts names."""
         if not isinstance(self.metric, Metric):
-            raise InvalidInputError(f"metric must be a Metric, got {self.metric!r}")
+            raise InvalidInputError(f"metric must be a Metric, got {short(self.metric)}")
         check_comparison(self.operator)
         if type(check_value(check_measure(self.measure), self.value)) is not type(self.value):
-            raise InvalidInputError(f"{self.measure}: got {self.value!r}; build it with sla_clock")
+            raise InvalidInputError(
+                f"{self.measure}: got {short(self.value)}; build it with sla_clock"
+            )
 
     def clock(self, context: Context) -> Clock | None:
         """The metric's latest clock in ``context``."""
+        checked_context(context)
         if context.sla is None:
             raise InvalidInputError(
-                f"{self!r} needs the ticket's SLA clocks: pass sla= (a policy, a policy set "
+                f"{short(self)} needs the ticket's SLA clocks: pass sla= (a policy, a policy set "
                 "or the ticket's SLA evaluation)"
             )
         clock: Clock | None = context.sla.clock(self.metric)
@@ -62,6 +65,7 @@ class SLACondition(Condition):
     def measured(self, context: Context) -> float | timedelta | None:
         """The measure now, or ``None`` where it does not apply (no clock; ``due_in``
         of a clock not running; ``breached_for`` of a clock not breached)."""
+        checked_context(context)
         clock = self.clock(context)
         if clock is None:
             return None
@@ -72,6 +76,7 @@ class SLACondition(Condition):
         return None if clock.breached_at is None else context.now - clock.breached_at
 
     def holds(self, context: Context) -> bool:
+        checked_context(context)
         if self.measure == "used":  # in microseconds, as next_change_at counts them
             clock = self.clock(context)
             return clock is not None and compare(
@@ -81,6 +86,7 @@ class SLACondition(Condition):
         return measured is not None and compare(self.operator, measured, self.value)
 
     def next_change_at(self, context: Context) -> datetime | None:
+        checked_context(context)
         clock = self.clock(context)
         if clock is None:
             return None
@@ -119,6 +125,7 @@ class SLACondition(Condition):
                 "value": shown}  # fmt: skip
 
     def describe(self, context: Context) -> str:
+        checked_context(context)
         name = self.metric.value.replace("_", " ")
         if self.clock(context) is None:
             return f"{name}: no clock"
@@ -174,14 +181,14 @@ def check_metric(metric: object) -> Metric:
     if isinstance(metric, Metric):
         return metric
     if not isinstance(metric, str):
-        raise InvalidInputError(f"unknown metric {metric!r}")
+        raise InvalidInputError(f"unknown metric {short(metric)}")
     return member(Metric, metric)
 
 
 def check_measure(measure: object) -> Measure:
     if measure not in MEASURES:
         raise InvalidInputError(
-            f"unknown measure {measure!r}; expected one of {', '.join(MEASURES)}"
+            f"unknown measure {short(measure)}; expected one of {', '.join(MEASURES)}"
         )
     return measure
 
@@ -190,7 +197,7 @@ def check_value(measure: Measure, value: object) -> float | timedelta:
     """A fraction for ``used``, a duration for the other measures."""
     if measure == "used":
         if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
-            raise InvalidInputError(f"used: expected a fraction such as 0.75, got {value!r}")
+            raise InvalidInputError(f"used: expected a fraction such as 0.75, got {short(value)}")
         return float(value)
     return checked_duration(measure, value, positive=measure == "due_in")
 
