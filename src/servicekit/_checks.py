@@ -332,7 +332,7 @@ def of_kind(value: object, kind: type[T] | tuple[type[Any], ...], what: str) -> 
         kinds = kind if isinstance(kind, tuple) else (kind,)
         names = " or ".join(k.__name__ for k in kinds)
         raise InvalidTypeError(f"{what} must be a {names}, got {short(value)}")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def sequence_of(value: object, kind: type[T], what: str) -> tuple[T, ...]:

@@ -37,7 +37,15 @@ class SLAClocks(Protocol):
         """The metric's latest clock, or ``None``."""
 
 
-def _clocks(_: object, attribute: object, value: object) -> None:
+def _ticket(_: object, attribute: attrs.Attribute[Ticket], value: Ticket) -> None:
+    of_kind(value, Ticket, "ticket")
+
+
+def _now(_: object, attribute: attrs.Attribute[datetime], value: datetime) -> None:
+    instant(value, "now")
+
+
+def _clocks(_: object, attribute: attrs.Attribute[SLAClocks | None], value: object) -> None:
     if value is not None and not callable(getattr(value, "clock", None)):
         raise InvalidTypeError(
             f"sla must be SLA clocks (an SLAEvaluation) or None, got {short(value)}"
@@ -55,8 +63,8 @@ class Context:
     """What a condition looks at: the ticket, the instant of evaluation, and the
     ticket's SLA clocks at that instant (for SLA conditions)."""
 
-    ticket: Ticket = attrs.field(validator=lambda _, __, value: of_kind(value, Ticket, "ticket"))
-    now: datetime = attrs.field(validator=lambda _, __, value: instant(value, "now"))
+    ticket: Ticket = attrs.field(validator=_ticket)
+    now: datetime = attrs.field(validator=_now)
     sla: SLAClocks | None = attrs.field(default=None, validator=_clocks)
 
     @functools.cached_property
@@ -313,6 +321,10 @@ def _conditions(conditions: object) -> tuple[Condition, ...]:
     return found
 
 
+def _condition(value: object) -> Condition:
+    return _conditions([value])[0]
+
+
 def nested(conditions: Iterable[Condition]) -> int:
     """The depth of a combination of ``conditions``: one more than the deepest of them
     (each already checked); refused beyond :data:`~servicekit._checks.MAX_DEPTH`, so
@@ -378,7 +390,7 @@ class AnyOf(Combination):
 class Not(Condition):
     """True when ``condition`` is false; see :func:`not_`."""
 
-    condition: Condition = attrs.field(converter=lambda found: _conditions([found])[0])
+    condition: Condition = attrs.field(converter=_condition)
     depth: int = attrs.field(init=False, eq=False, repr=False)
     """How deeply the negation nests, at most :data:`~servicekit._checks.MAX_DEPTH`."""
 

@@ -21,10 +21,10 @@ from servicekit.conditions._conditions import (
 )
 from servicekit.conditions._time_since import (
     TimeSince,
+    bounded,
     check_anchor,
     check_comparison,
 )
-from servicekit.durations import checked_duration
 from servicekit.errors import ConfigError, InvalidTypeError, join_path
 
 T = TypeVar("T")
@@ -122,7 +122,7 @@ def _since(
     return TimeSince(
         located_at(path, "since", lambda: check_anchor(data["since"])),
         located_at(path, "op", lambda: check_comparison(data["op"])),
-        located_at(path, "value", lambda: checked_duration("value", data["value"])),
+        located_at(path, "value", lambda: bounded("value", data["value"])),
         calendar,
     )
 

@@ -20,6 +20,12 @@ Comparison = Literal[">=", ">", "<", "<="]
 
 COMPARISONS: tuple[Comparison, ...] = get_args(Comparison)
 
+MAX_DURATION = timedelta(days=36_525)
+"""The longest duration a time condition compares with: 100 years (36,525 days).
+Longer ones could never come true for any ticket a help desk holds, and would
+overflow ``datetime`` when the condition computes its next change, so they are
+refused when the condition is built or loaded."""
+
 ANCHORS = ("created", "updated", "status", "agent_reply", "requester_reply", "assigned")
 """What :func:`time_since` measures from; a status name (``"pending"``) also works."""
 
@@ -41,6 +47,27 @@ def anchor_instant(ticket: Ticket, anchor: str) -> datetime | None:
     if anchor in ("status", ticket.status.value):
         return entered.start
     return None
+
+
+def bounded(name: str, value: object, *, positive: bool = False) -> timedelta:
+    """``value`` parsed as a duration (as ``servicekit.durations.checked_duration``) of at
+    most :data:`MAX_DURATION`."""
+    duration = checked_duration(name, value, positive=positive)
+    if duration > MAX_DURATION:
+        raise InvalidInputError(
+            f"{name}: {format_duration(duration)} is longer than the longest a condition "
+            f"compares with ({format_duration(MAX_DURATION)}, 100 years)"
+        )
+    return duration
+
+
+def later(start: datetime, amount: timedelta) -> datetime | None:
+    """``start + amount``, or ``None`` when that lies beyond the years ``datetime``
+    holds (a flip that never comes)."""
+    try:
+        return start + amount
+    except OverflowError:
+        return None
 
 
 def flip_after(comparison: Comparison, threshold: timedelta) -> timedelta:
@@ -65,7 +92,7 @@ class TimeSince(Condition):
                 f"anchor must be a name such as 'pending', got {short(self.anchor)}"
             )
         check_comparison(self.operator)
-        if checked_duration("duration", self.duration) != self.duration:
+        if bounded("duration", self.duration) != self.duration:
             raise InvalidInputError(f"duration must be a timedelta, got {short(self.duration)}")
         if self.calendar is not None and not isinstance(self.calendar, Calendar):
             raise InvalidInputError(
@@ -93,8 +120,8 @@ class TimeSince(Condition):
         if start is None:
             return None
         amount = flip_after(self.operator, self.duration)
-        flip = start + amount if self.calendar is None else self.calendar.add(start, amount)
-        return flip if flip > context.now else None
+        flip = later(start, amount) if self.calendar is None else self.calendar.add(start, amount)
+        return flip if flip is not None and flip > context.now else None
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -183,6 +210,6 @@ def time_since(
     return TimeSince(
         check_anchor(anchor),
         check_comparison(operator),
-        checked_duration("duration", duration),
+        bounded("duration", duration),
         calendar,
     )

@@ -14,10 +14,12 @@ from servicekit.conditions._conditions import Condition, Context, checked_contex
 from servicekit.conditions._config import register_form
 from servicekit.conditions._time_since import (
     Comparison,
+    bounded,
     check_comparison,
     flip_after,
+    later,
 )
-from servicekit.durations import checked_duration, format_duration
+from servicekit.durations import format_duration
 from servicekit.errors import InvalidInputError
 from servicekit.sla._clock import Clock
 from servicekit.sla._metrics import Metric
@@ -79,9 +81,12 @@ class SLACondition(Condition):
         checked_context(context)
         if self.measure == "used":  # in microseconds, as next_change_at counts them
             clock = self.clock(context)
-            return clock is not None and compare(
-                self.operator, clock.elapsed, clock.target.duration * self._fraction
-            )
+            if clock is None:
+                return False
+            amount = _share(clock.target.duration, self._fraction)
+            if amount is None:  # more than any timedelta: only ever below it
+                return self.operator in ("<", "<=")
+            return compare(self.operator, clock.elapsed, amount)
         measured = self.measured(context)
         return measured is not None and compare(self.operator, measured, self.value)
 
@@ -97,10 +102,10 @@ class SLACondition(Condition):
             if breach is None:
                 return None
             starts = breach if self.operator in ("<", "<=") else None  # true from the breach
-            flips = [starts, breach + flip_after(self.operator, self._duration)]
+            flips = [starts, later(breach, flip_after(self.operator, self._duration))]
         elif self.measure == "used":
-            amount = clock.target.duration * self._fraction
-            flips = [clock.reaches(flip_after(self.operator, amount))]
+            amount = _share(clock.target.duration, self._fraction)
+            flips = [None if amount is None else clock.reaches(flip_after(self.operator, amount))]
         else:  # due_in: time left shrinks as used time grows, then stops at the breach
             used = clock.target.duration - self._duration
             at = clock.reaches(flip_after(_MIRRORED[self.operator], used))
@@ -175,6 +180,14 @@ def sla_clock(
     return SLACondition(found, kind, check_comparison(operator), check_value(kind, value))
 
 
+def _share(target: timedelta, fraction: float) -> timedelta | None:
+    """``target * fraction``, or ``None`` beyond the range of ``timedelta``."""
+    try:
+        return target * fraction
+    except OverflowError:
+        return None
+
+
 def check_metric(metric: object) -> Metric:
     """``metric`` as a :class:`~servicekit.sla.Metric`."""
 
@@ -193,13 +206,25 @@ def check_measure(measure: object) -> Measure:
     return measure
 
 
+MAX_USED = 100.0
+"""The largest fraction of a target an SLA condition compares ``used`` with (100 is
+10,000 %): a clock is not followed further past its breach, and a larger or infinite
+fraction could never come true. Durations (``due_in``, ``breached_for``) are bounded
+by :data:`~servicekit.conditions.MAX_DURATION`."""
+
+
 def check_value(measure: Measure, value: object) -> float | timedelta:
-    """A fraction for ``used``, a duration for the other measures."""
+    """A fraction in [0, :data:`MAX_USED`] for ``used``, a duration of at most
+    :data:`~servicekit.conditions.MAX_DURATION` for the other measures."""
     if measure == "used":
-        if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+        if isinstance(value, bool) or not isinstance(value, int | float):
             raise InvalidInputError(f"used: expected a fraction such as 0.75, got {short(value)}")
+        if not 0 <= value <= MAX_USED:  # NaN is refused here too
+            raise InvalidInputError(
+                f"used: expected a fraction from 0 to {MAX_USED:g} such as 0.75, got {short(value)}"
+            )
         return float(value)
-    return checked_duration(measure, value, positive=measure == "due_in")
+    return bounded(measure, value, positive=measure == "due_in")
 
 
 def _read(data: Mapping[str, Any], path: str, _: object) -> Condition:

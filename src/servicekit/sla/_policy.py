@@ -10,8 +10,17 @@ from typing import Any
 
 import attrs
 
-from servicekit._checks import E, checked_name, config_object, located, member, named, short
-from servicekit._time import require_aware, to_us
+from servicekit._checks import (
+    E,
+    checked_name,
+    config_object,
+    located,
+    member,
+    named,
+    of_kind,
+    short,
+)
+from servicekit._time import to_us
 from servicekit.calendars import Calendar
 from servicekit.calendars._config import calendar_reference
 from servicekit.conditions import ALWAYS, Combination, Condition, Context, Not, condition_from_dict
@@ -97,7 +106,11 @@ def _pauses(value: object) -> Mapping[Metric, frozenset[Status]]:
     return MappingProxyType(pauses)
 
 
-def _thresholds(value: Iterable[float]) -> tuple[float, ...]:
+def _thresholds(value: object) -> tuple[float, ...]:
+    if not isinstance(value, list | tuple):
+        raise ConfigError(
+            "thresholds", f"expected a list of fractions such as [0.5, 0.75], got {short(value)}"
+        )
     found = tuple(value)
     for fraction in found:
         if (
@@ -297,6 +310,7 @@ def _targets_to_dict(targets: Targets) -> dict[str, dict[str, Any]]:
 
 def _checked_now(ticket: Ticket, now: datetime) -> int:
     """``now`` in microseconds, if it is aware and not before the ticket's last event."""
+    of_kind(ticket, Ticket, "ticket")
     now_us = to_us(now, "now")
     if now < ticket.updated_at:
         raise InvalidInputError(
@@ -342,6 +356,8 @@ def policy_from_dict(
 
 
 def _policies(value: Iterable[SLAPolicy]) -> tuple[SLAPolicy, ...]:
+    if not isinstance(value, Iterable) or isinstance(value, str | bytes | Mapping):
+        raise ConfigError("policies", f"expected SLA policies in order, got {short(value)}")
     policies = tuple(value)
     names = set()
     for index, policy in enumerate(policies):
@@ -375,7 +391,7 @@ class PolicySet:
 
     def select(self, ticket: Ticket, *, now: datetime) -> SLAPolicy | None:
         """The first policy whose condition holds for ``ticket`` at ``now``."""
-        context = Context(ticket=ticket, now=require_aware(now, "now"))
+        context = Context(ticket=ticket, now=now)
         return next((p for p in self.policies if p.applies_to.holds(context)), None)
 
     def evaluate(self, ticket: Ticket, *, now: datetime) -> SLAEvaluation:

@@ -7,13 +7,14 @@ from it. Apps record events as they happen (or import them) and feed them to
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 import attrs
 
-from servicekit._checks import checked_name, named, optional_named, short
+from servicekit._checks import checked_name, flag, named, optional_named, short
 from servicekit._time import require_aware
 from servicekit.errors import InvalidInputError
 from servicekit.tickets._enums import (
@@ -127,7 +128,7 @@ class Replied(Event):
     """
 
     by: Author = attrs.field(converter=to_author)
-    public: bool = attrs.field(default=True, validator=attrs.validators.instance_of(bool))
+    public: bool = attrs.field(default=True, validator=flag)
     author_id: str | None = attrs.field(default=None, validator=optional_named)
 
     def __attrs_post_init__(self) -> None:
@@ -180,6 +181,8 @@ class TagsChanged(Event):
 
 
 def _field_value(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InvalidInputError(f"field value must be a finite number, got {value!r}")
     if value is not None and not isinstance(value, str | int | float | bool):
         raise InvalidInputError(f"field value must be a JSON scalar, got {short(value)}")
 
@@ -209,6 +212,11 @@ def _scale(value: Sequence[int]) -> tuple[int, int]:
     return value[0], value[1]
 
 
+def _comment(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, str):
+        raise InvalidInputError(f"comment must be text or None, got {short(value)}")
+
+
 @attrs.frozen(kw_only=True)
 class SatisfactionRated(Event):
     """The customer answered the satisfaction survey: ``score`` on ``scale``
@@ -223,9 +231,7 @@ class SatisfactionRated(Event):
 
     score: int
     scale: tuple[int, int] = attrs.field(default=(1, 5), converter=_scale)
-    comment: str | None = attrs.field(
-        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(str))
-    )
+    comment: str | None = attrs.field(default=None, validator=_comment)
 
     def __attrs_post_init__(self) -> None:
         low, high = self.scale

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from servicekit._checks import short
+from servicekit._checks import shallow, short
 from servicekit.errors import (
     InvalidInputError,
     InvalidRecordError,
@@ -60,7 +60,10 @@ def event_to_dict(event: Event) -> dict[str, Any]:
     {'type': 'replied', 'at': '2026-03-02T09:00:00+00:00', 'by': 'agent', 'public': True, \
 'author_id': None}
     """
-    record: dict[str, Any] = {"type": _TYPE_NAMES[type(event)]}
+    name = _TYPE_NAMES.get(type(event))
+    if name is None:
+        raise InvalidTypeError(f"expected a ticket event, got {short(event)}")
+    record: dict[str, Any] = {"type": name}
     for field in attrs.fields(type(event)):
         record[field.name] = _plain(getattr(event, field.name))
     return record
@@ -79,6 +82,9 @@ def event_from_dict(data: Mapping[str, Any], path: str = "") -> Event:
     ...
     servicekit.errors.InvalidRecordError: events[2].priority: 'top' is not a valid priority; ...
     """
+    if not isinstance(path, str):
+        raise InvalidTypeError(f"path must be text, got {short(path)}")
+    shallow(data, path, error=InvalidRecordError)
     if not isinstance(data, Mapping):
         raise InvalidRecordError(path, f"expected an event object, got {short(data)}")
     name = data.get("type")
@@ -112,6 +118,7 @@ def ticket_from_dict(data: Mapping[str, Any]) -> Ticket:
     """The ticket that ``Ticket.to_dict`` stored (``{"events": [...]}``)."""
     from servicekit.tickets._ticket import Ticket  # noqa: PLC0415 -- Ticket imports us lazily
 
+    shallow(data, error=InvalidRecordError)
     if not isinstance(data, Mapping):
         raise InvalidRecordError("", f"expected a ticket object, got {short(data)}")
     if set(data) != {"events"}:
