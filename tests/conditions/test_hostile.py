@@ -53,8 +53,8 @@ CALLS = [
                                     "calendar": HOURS}),
     Call("TimeSince", TimeSince, {"anchor": "created", "operator": ">=",
                                   "duration": timedelta(hours=4)}),
-    Call("all_of", lambda a, b: all_of(a, b), {"a": FIELD, "b": SINCE}),
-    Call("any_of", lambda a, b: any_of(a, b), {"a": FIELD, "b": SINCE}),
+    Call("all_of", lambda a, b: all_of(a, b), {"a": FIELD, "b": SINCE}),  # noqa: PLW0108
+    Call("any_of", lambda a, b: any_of(a, b), {"a": FIELD, "b": SINCE}),  # noqa: PLW0108
     Call("not_", not_, {"condition": FIELD}),
     Call("AllOf", AllOf, {"conditions": (FIELD,)}),
     Call("AnyOf", AnyOf, {"conditions": (FIELD,)}),

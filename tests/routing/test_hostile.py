@@ -28,16 +28,38 @@ from tests.hostile import Call, bad_values, broken, outcome, public_callables
 
 NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
 EARLIER = NOW - timedelta(minutes=10)
-ANA = AgentState(id="ana", skills={"billing": 7}, languages={"en"}, groups={"g"},
-                 capacity={"chat": 2}, load={"chat": 1}, last_assigned_at=EARLIER,
-                 assigned_at_last=1, idle_since=EARLIER, attributes={"seniority": 3})
+ANA = AgentState(
+    id="ana",
+    skills={"billing": 7},
+    languages={"en"},
+    groups={"g"},
+    capacity={"chat": 2},
+    load={"chat": 1},
+    last_assigned_at=EARLIER,
+    assigned_at_last=1,
+    idle_since=EARLIER,
+    attributes={"seniority": 3},
+)
 BO = AgentState(id="bo", weighted=WeightedCapacity(units=5, costs={"chat": 2}))
-TASK = Task(id="T-1", channel="chat", arrived_at=EARLIER, priority="high",
-            skills={"billing": 5}, optional_skills={"x"}, language="en", groups={"g"},
-            preferred_agents=["bo"], excluded_agents=["cy"])
+TASK = Task(
+    id="T-1",
+    channel="chat",
+    arrived_at=EARLIER,
+    priority="high",
+    skills={"billing": 5},
+    optional_skills={"x"},
+    language="en",
+    groups={"g"},
+    preferred_agents=["bo"],
+    excluded_agents=["cy"],
+)
 STEP = OverflowStep(after="5m", lower_skills=2, add_groups={"h"})
-ROUTER = Router(keys=[least_loaded(), by_attribute("seniority", descending=True)],
-                queue=priority_with_aging(rate=2), overflow=[STEP], sticky=False)
+ROUTER = Router(
+    keys=[least_loaded(), by_attribute("seniority", descending=True)],
+    queue=priority_with_aging(rate=2),
+    overflow=[STEP],
+    sticky=False,
+)
 REQUIREMENTS = Requirements.of(TASK)
 OFFER = Offer(task=TASK, agent_id="ana", offered_at=EARLIER, timeout="1m")
 

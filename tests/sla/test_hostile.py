@@ -21,14 +21,17 @@ HOURS = BusinessCalendar(tz="UTC", weekly={"mon-fri": ["09:00-17:00"]})
 TICKET = Ticket.create(id="T-1", at=AT, requester="c").apply(
     Replied(at=AT + timedelta(hours=1), by="agent")
 )
-TARGETS = {"normal": {"first_reply": "4h", "resolution": {"duration": "2d",
-                                                          "business_hours": False}}}
-POLICY = SLAPolicy("standard", targets=TARGETS, calendar=HOURS,
-                   applies_to=where("priority", "is", "normal"))
+TARGETS = {
+    "normal": {"first_reply": "4h", "resolution": {"duration": "2d", "business_hours": False}}
+}
+POLICY = SLAPolicy(
+    "standard", targets=TARGETS, calendar=HOURS, applies_to=where("priority", "is", "normal")
+)
 POLICIES = PolicySet([POLICY])
 USED = sla_clock("first_reply", "used", ">=", 0.5)
-ZENDESK = [{"metric": "reply_time", "instance_id": 1, "type": "activate",
-            "time": "2026-03-02T09:00:00Z"}]
+ZENDESK = [
+    {"metric": "reply_time", "instance_id": 1, "type": "activate", "time": "2026-03-02T09:00:00Z"}
+]
 
 CALLS = [
     Call("SLAPolicy", SLAPolicy, {"name": "p", "targets": TARGETS, "calendar": HOURS,
