@@ -4,6 +4,7 @@ can hold (per channel, or in weighted units) and what they hold now."""
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from fractions import Fraction
@@ -16,14 +17,23 @@ from servicekit._checks import (
     checked_name,
     count,
     counts,
+    instant,
     located,
     member,
     named,
     names,
+    of_kind,
     optional_instant,
+    shallow,
     short,
 )
-from servicekit.errors import ConfigError, InvalidInputError, NaiveDatetimeError, join_path
+from servicekit.errors import (
+    ConfigError,
+    InvalidInputError,
+    InvalidTypeError,
+    NaiveDatetimeError,
+    join_path,
+)
 from servicekit.routing._skills import skill_levels
 from servicekit.routing._tasks import Task
 from servicekit.tickets import Priority
@@ -145,6 +155,11 @@ def _attributes(value: object) -> Mapping[str, int | float | str]:
         raise InvalidInputError(f"attributes must be a mapping, got {short(value)}")
     for key, item in value.items():
         checked_name(key, "attributes")
+        if isinstance(item, float) and not math.isfinite(item):
+            raise InvalidInputError(
+                f"attributes[{short(key)}] must be a finite number or text, got {item}: "
+                "a NaN would rank before or after every agent by accident"
+            )
         if isinstance(item, bool) or not isinstance(item, int | float | str):
             raise InvalidInputError(
                 f"attributes[{short(key)}] must be a number or text, got {short(item)}"
@@ -213,6 +228,10 @@ class AgentState:
     def room(self, channel: str, priority: Priority) -> int | None:
         """How many more items of ``channel`` at ``priority`` fit under both limits
         (``None``: no limit at all)."""
+        if not isinstance(channel, str):
+            raise InvalidTypeError(f"channel must be a channel name, got {short(channel)}")
+        if type(priority) is not Priority:
+            priority = member(Priority, priority)
         rooms = [self.channel_room(channel)]
         if self.weighted is not None:
             cost = self.weighted.cost(channel, priority)
@@ -245,6 +264,8 @@ class AgentState:
         >>> AgentState(id="ana").with_assigned(task, now).load["chat"]
         1
         """
+        of_kind(task, Task, "task")
+        instant(at, "at")
         load = dict(self.load)
         load[task.channel] = load.get(task.channel, 0) + 1
         return attrs.evolve(
@@ -263,6 +284,8 @@ class AgentState:
         Raises:
             InvalidInputError: the agent holds no item of the task's channel.
         """
+        of_kind(task, Task, "task")
+        instant(at, "at")
         held = self.load.get(task.channel, 0)
         if held == 0:
             raise InvalidInputError(
@@ -317,6 +340,9 @@ class AgentState:
         ...
         servicekit.errors.ConfigError: agents[0].skills: skills['billing'] must be a level ...
         """
+        if not isinstance(path, str):
+            raise InvalidTypeError(f"path must be text, got {short(path)}")
+        shallow(data, path)
         if not isinstance(data, Mapping):
             raise ConfigError(path, f"expected an agent object, got {short(data)}")
         known = attrs.fields_dict(cls)

@@ -4,6 +4,7 @@ and then task id, so the order is total."""
 from __future__ import annotations
 
 import abc
+import math
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from fractions import Fraction
@@ -81,6 +82,8 @@ longer."""
 def _rate(value: object) -> Fraction:
     if isinstance(value, bool) or not isinstance(value, int | float | Fraction):
         raise InvalidInputError(f"rate must be points per minute > 0, got {short(value)}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InvalidInputError(f"rate must be a finite number of points per minute, got {value}")
     rate = Fraction(str(value)) if isinstance(value, float) else Fraction(value)
     if rate <= 0:
         raise InvalidInputError(f"rate must be points per minute > 0, got {short(value)}")

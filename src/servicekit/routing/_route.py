@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from servicekit._checks import instant, short
-from servicekit.errors import InvalidInputError
+from servicekit._checks import instant, of_kind, short
+from servicekit.errors import InvalidInputError, InvalidTypeError
 from servicekit.routing._agents import AgentState
 from servicekit.routing._decision import Dropped, Ranked, RoutingDecision, Stage
 from servicekit.routing._router import Router
@@ -62,6 +62,7 @@ def route(
     if not isinstance(task, Task):
         raise InvalidInputError(f"task must be a Task, got {short(task)}")
     now = instant(now, "now")
+    of_kind(router, Router, "router")
     requirements, applied = router.requirements_at(task, now)
     candidates = sorted(checked_agents(agents).values(), key=lambda agent: agent.id)
     stages = []
@@ -95,6 +96,8 @@ def checked_agents(agents: Iterable[AgentState]) -> dict[str, AgentState]:
     """The agents by id; every one an :class:`AgentState`, no id twice."""
     if isinstance(agents, AgentState):
         raise InvalidInputError("agents must be a collection of AgentState, got one agent")
+    if not isinstance(agents, Iterable) or isinstance(agents, str | bytes | Mapping):
+        raise InvalidTypeError(f"agents must be a collection of AgentState, got {short(agents)}")
     found: dict[str, AgentState] = {}
     for agent in agents:
         if not isinstance(agent, AgentState):
