@@ -18,6 +18,7 @@ from servicekit._checks import (
     member,
     named,
     of_kind,
+    shallow,
     short,
 )
 from servicekit._time import to_us
@@ -327,6 +328,7 @@ def policy_from_dict(
     data: Mapping[str, Any], *, calendars: Mapping[str, Calendar] | None = None, path: str = ""
 ) -> SLAPolicy:
     """See :meth:`SLAPolicy.from_dict`; ``path`` prefixes error paths."""
+    shallow(data, path)
     try:
         data = config_object(
             data, "", "a policy object", keys=_POLICY_KEYS, required=["name", "targets"]
@@ -418,6 +420,7 @@ class PolicySet:
         cls, data: Mapping[str, Any], *, calendars: Mapping[str, Calendar] | None = None
     ) -> PolicySet:
         """``{"policies": [policy, ...]}``; errors name ``policies[1].targets...``."""
+        shallow(data)
         if not isinstance(data, Mapping) or set(data) != {"policies"}:
             raise ConfigError("", f"expected {{'policies': [...]}}, got {short(data)}")
         items = data["policies"]
