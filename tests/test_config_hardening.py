@@ -16,6 +16,7 @@ from servicekit import Ticket
 from servicekit._checks import MAX_DEPTH, shallow, short
 from servicekit.conditions import (
     MAX_DURATION,
+    Condition,
     Context,
     all_of,
     changed,
@@ -100,7 +101,7 @@ class TestNestingDepth:
             load({"x": nested_list(100_000)})
 
     def test_conditions_built_in_python_nest_at_most_max_depth(self) -> None:
-        condition = where("group", "is", "a")
+        condition: Condition = where("group", "is", "a")
         for _ in range(MAX_DEPTH):
             condition = not_(condition)
         with pytest.raises(InvalidInputError, match="nest more than"):
