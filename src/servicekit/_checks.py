@@ -351,3 +351,23 @@ def sequence_of(value: object, kind: type[T], what: str) -> tuple[T, ...]:
         if not isinstance(item, kind):
             raise InvalidTypeError(f"{what}: expected {kind.__name__} items, got {short(item)}")
     return found
+
+
+def field_checked(kind: type[Any], name: str, value: object) -> object:
+    """``value`` run through the converter and validator of the attrs field ``name`` of
+    ``kind`` on its own, as the constructor would: how a config reader names the field
+    of a bad value (``routing.overflow[1].lower_skills``) before building the whole.
+
+    >>> from servicekit.routing import OverflowStep
+    >>> field_checked(OverflowStep, "lower_skills", -1)
+    Traceback (most recent call last):
+    ...
+    servicekit.errors.InvalidInputError: lower_skills must be a whole number >= 0, got -1
+    """
+    field = attrs.fields_dict(kind)[name]
+    if field.converter is not None:
+        assert callable(field.converter)
+        value = field.converter(value)
+    if field.validator is not None:
+        field.validator(None, field, value)
+    return value

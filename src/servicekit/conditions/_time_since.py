@@ -196,7 +196,8 @@ def time_since(
             last public reply of that side, or creation if there is none yet);
             ``assigned`` (the last assignment, while the ticket has an assignee).
         operator: ``>=``, ``>``, ``<`` or ``<=``.
-        duration: ``"4h"``, ``"PT4H"`` or a ``timedelta``.
+        duration: ``"4h"``, ``"PT4H"`` or a ``timedelta``, at most
+            :data:`MAX_DURATION` (100 years).
         calendar: count business time on this calendar instead of calendar time.
 
     Raises:

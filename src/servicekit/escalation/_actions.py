@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 import attrs
 
 from servicekit._checks import (
+    field_checked,
     instant,
     located_at,
     member,
@@ -264,7 +265,7 @@ def action_from_dict(data: object, path: str = "") -> Action:
             raise ConfigError(
                 join_path(path, str(key)), f"unknown key for {kind}; expected {sorted(fields)}"
             )
-        located_at(path, key, functools.partial(_field, field, value))
+        located_at(path, key, functools.partial(field_checked, action, key, value))
     for name, field in fields.items():
         if name not in arguments and field.default is attrs.NOTHING:
             raise ConfigError(join_path(path, name), f"missing (required for {kind})")
@@ -272,13 +273,3 @@ def action_from_dict(data: object, path: str = "") -> Action:
         return action(**arguments)
     except InvalidInputError as exc:
         raise ConfigError(path, f"{kind}: {exc}") from exc
-
-
-def _field(field: attrs.Attribute[Any], value: object) -> None:
-    """One field of an action, through its own converter and validator, so an error
-    names the field's path."""
-    if field.converter is not None:
-        assert callable(field.converter)
-        value = field.converter(value)
-    if field.validator is not None:
-        field.validator(None, field, value)

@@ -4,6 +4,7 @@ can hold (per channel, or in weighted units) and what they hold now."""
 from __future__ import annotations
 
 import enum
+import functools
 import math
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -15,10 +16,13 @@ import attrs
 
 from servicekit._checks import (
     checked_name,
+    config_object,
     count,
     counts,
+    field_checked,
     instant,
     located,
+    located_at,
     member,
     named,
     names,
@@ -352,7 +356,7 @@ class AgentState:
             if key not in known:
                 raise ConfigError(where, f"unknown key; expected one of {', '.join(known)}")
             try:
-                arguments[key] = _CONVERTERS.get(key, _same)(_read(key, value))
+                arguments[key] = _CONVERTERS.get(key, _same)(_read(key, value, where))
             except (InvalidInputError, NaiveDatetimeError) as exc:
                 raise ConfigError(where, str(exc)) from exc
         if "id" not in arguments:
@@ -360,7 +364,7 @@ class AgentState:
         return located(path, lambda: cls(**arguments))
 
 
-def _read(key: str, value: object) -> object:
+def _read(key: str, value: object, where: str) -> object:
     """One field of :meth:`AgentState.from_dict`, from its plain form."""
     if key in ("last_assigned_at", "idle_since") and value is not None:
         if not isinstance(value, str):
@@ -372,11 +376,17 @@ def _read(key: str, value: object) -> object:
     if key == "weighted" and value is not None:
         if not isinstance(value, Mapping):
             raise InvalidInputError(f"expected a weighted capacity object, got {short(value)}")
-        unknown = set(value) - {"units", "costs", "priority_extra"}
-        if unknown:
-            raise InvalidInputError(f"unknown weighted capacity keys {sorted(unknown)}")
-        if "units" not in value:
-            raise InvalidInputError("weighted capacity needs units")
+        config_object(
+            value,
+            where,
+            "a weighted capacity",
+            keys=attrs.fields_dict(WeightedCapacity),
+            required=["units"],
+        )
+        for part in value:
+            located_at(
+                where, part, functools.partial(field_checked, WeightedCapacity, part, value[part])
+            )
         return WeightedCapacity(**value)
     return value
 
@@ -386,6 +396,7 @@ def _same(value: object) -> object:
 
 
 _CONVERTERS: dict[str, Callable[[Any], object]] = {
+    "id": functools.partial(field_checked, AgentState, "id"),
     "status": _status,
     "skills": _skills,
     "languages": _languages,

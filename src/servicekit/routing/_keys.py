@@ -244,6 +244,9 @@ def best_skill() -> BestSkill:
 def by_attribute(attribute: str, *, descending: bool = False) -> ByAttribute:
     """Agents by one of their ``attributes`` (lowest first unless ``descending``).
 
+    Attribute values are finite numbers or text: :class:`AgentState` refuses NaN and
+    infinities, which would otherwise rank first or last by accident.
+
     >>> by_attribute("seniority", descending=True)
     by_attribute('seniority', descending=True)
     """

@@ -112,14 +112,3 @@ class OverflowStep:
             if getattr(self, name):
                 data[name] = sorted(getattr(self, name))
         return data
-
-
-def check_step_field(name: str, value: object) -> None:
-    """One field of an :class:`OverflowStep` checked on its own, so
-    :meth:`~servicekit.routing.Router.from_dict` names the field of a bad value."""
-    field = attrs.fields_dict(OverflowStep)[name]
-    if field.converter is not None:
-        assert callable(field.converter)
-        value = field.converter(value)
-    if field.validator is not None:
-        field.validator(None, field, value)

@@ -16,6 +16,7 @@ from servicekit._checks import (
     checked_items,
     checked_name,
     config_object,
+    field_checked,
     flag,
     instant,
     located,
@@ -28,7 +29,7 @@ from servicekit.durations import format_duration
 from servicekit.errors import ConfigError, InvalidInputError, InvalidTypeError, join_path
 from servicekit.routing._filters import DEFAULT_FILTERS, FILTERS, Filter
 from servicekit.routing._keys import KEYS, RankKey, by_attribute, round_robin
-from servicekit.routing._overflow import OverflowStep, check_step_field
+from servicekit.routing._overflow import OverflowStep
 from servicekit.routing._queue import (
     ORDERS,
     PriorityWithAging,
@@ -252,7 +253,7 @@ def _read_overflow(value: object, path: str) -> tuple[OverflowStep, ...]:
         known = attrs.fields_dict(OverflowStep)
         step = config_object(item, where, "an overflow step object", keys=known, required=["after"])
         for key in step:
-            located_at(where, key, functools.partial(check_step_field, key, step[key]))
+            located_at(where, key, functools.partial(field_checked, OverflowStep, key, step[key]))
         steps.append(located(where, functools.partial(OverflowStep, **step)))
         if len(steps) > 1 and steps[-1].after <= steps[-2].after:
             raise ConfigError(

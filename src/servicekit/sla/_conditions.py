@@ -165,7 +165,9 @@ def sla_clock(
             ``due_in`` (time left while the clock runs: "breaches within 30 min" is
             ``("due_in", "<=", "30m")``), ``breached_for`` (real time since the breach).
         operator: ``>=``, ``>``, ``<`` or ``<=``.
-        value: a fraction for ``used``, a duration (``"1h"``) otherwise.
+        value: a fraction for ``used`` (0 to :data:`MAX_USED`, that is 0 to 10,000 %),
+            a duration (``"1h"``) of at most
+            :data:`~servicekit.conditions.MAX_DURATION` otherwise.
 
     Raises:
         InvalidInputError: an unknown metric, measure or operator, or a bad value.
