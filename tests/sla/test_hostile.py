@@ -40,6 +40,7 @@ CALLS = [
                                   "thresholds": [0.5, 0.9]}),
     Call("SLAPolicy.from_dict", SLAPolicy.from_dict, {"data": POLICY.to_dict()}),
     Call("SLAPolicy.evaluate", POLICY.evaluate, {"ticket": TICKET, "now": NOW}),
+    Call("SLAPolicy.applies", POLICY.applies, {"ticket": TICKET, "now": NOW}),
     Call("PolicySet", PolicySet, {"policies": [POLICY]}),
     Call("PolicySet.from_dict", PolicySet.from_dict, {"data": POLICIES.to_dict()}),
     Call("PolicySet.evaluate", POLICIES.evaluate, {"ticket": TICKET, "now": NOW}),
@@ -52,7 +53,7 @@ CALLS = [
     Call("SLACondition.holds", USED.holds,
          {"context": Context(ticket=TICKET, now=NOW, sla=POLICY.evaluate(TICKET, now=NOW))}),
     Call("SLAEvaluation.clock", POLICY.evaluate(TICKET, now=NOW).clock,
-         {"metric": "first_reply"}),
+         {"metric": "first_reply", "cycle": 0}),
     Call("crosscheck", crosscheck, {"ticket": TICKET, "vendor_records": ZENDESK,
                                     "policies": POLICIES, "now": NOW}),
 ]  # fmt: skip

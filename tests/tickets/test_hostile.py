@@ -40,6 +40,7 @@ CALLS = [
     Call("Ticket.replay", Ticket.replay, {"events": list(TICKET.history)}),
     Call("Ticket.from_dict", Ticket.from_dict, {"data": TICKET.apply(REPLY).to_dict()}),
     Call("Ticket.apply", TICKET.apply, {"event": REPLY}),
+    Call("Facts.status_at", TICKET.apply(REPLY).facts.status_at, {"at": LATER}),
     Call("Created", Created, {"at": AT, "ticket_id": "T", "requester": "c", "channel": "web",
                               "priority": "low", "by": "agent", "author_id": "a",
                               "tags": ["x"]}),
