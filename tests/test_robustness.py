@@ -58,6 +58,8 @@ MODULES = ["servicekit"] + [
 
 START = datetime(2026, 3, 2, 9, tzinfo=UTC)
 TEAM = example_team()
+assert TEAM.policies is not None
+POLICIES = TEAM.policies
 RESULT = simulate(TEAM, start=START, days=1, seed=3)
 TICKETS = list(RESULT.tickets[:20])
 TICKET = TICKETS[0]
@@ -66,7 +68,7 @@ CALENDAR = BusinessCalendar(
     weekly={"mon-fri": ["09:00-17:00"]},
     holidays=HolidaySet.from_country("US", years=range(2025, 2028)),
 )
-EVALUATION = TEAM.policies.evaluate(TICKET, now=START + timedelta(hours=5))
+EVALUATION = POLICIES.evaluate(TICKET, now=START + timedelta(hours=5))
 TASK = Task(id="task-1", arrived_at=START, channel="email")
 
 SAMPLES: list[object] = [
@@ -75,8 +77,8 @@ SAMPLES: list[object] = [
     TICKET,
     TICKET.history,
     TICKET.facts,
-    TEAM.policies,
-    TEAM.policies.policies[0],
+    POLICIES,
+    POLICIES.policies[0],
     EVALUATION,
     *EVALUATION.clocks[:1],
     TEAM.router,
@@ -145,9 +147,9 @@ PLAUSIBLE: dict[str, list[object]] = {
     "calendar": [CALENDAR, "UTC"],
     "ticket": [TICKET],
     "tickets": [TICKETS, TICKETS[:1]],
-    "policies": [TEAM.policies],
-    "policy": [TEAM.policies.policies[0]],
-    "sla": [EVALUATION, TEAM.policies],
+    "policies": [POLICIES],
+    "policy": [POLICIES.policies[0]],
+    "sla": [EVALUATION, POLICIES],
     "router": [TEAM.router],
     "agents": [list(TEAM.agents)],
     "agent": [TEAM.agents[0]],
@@ -176,9 +178,9 @@ PLAUSIBLE: dict[str, list[object]] = {
     "data": [{}],
 }
 for _name in ("now", "at", "t", "start", "end", "since", "until", "instant", "a", "b"):
-    PLAUSIBLE[_name] = INSTANTS[:2]
+    PLAUSIBLE[_name] = list(INSTANTS[:2])
 for _name in ("duration", "d", "window", "patience", "wrap"):
-    PLAUSIBLE[_name] = DURATIONS[:2]
+    PLAUSIBLE[_name] = list(DURATIONS[:2])
 
 # ---------------------------------------------------------------- the walk
 
@@ -253,7 +255,8 @@ def _arguments(
             continue
         # Draw an index, not the value: hypothesis would repr a 5,000-deep list.
         plausible = PLAUSIBLE.get(parameter.name, [])
-        pool = plausible if plausible and data.draw(st.booleans()) else HOSTILE
+        use_plausible = bool(plausible) and data.draw(st.booleans())
+        pool = plausible if use_plausible else HOSTILE
         value = pool[data.draw(st.integers(0, len(pool) - 1), label=parameter.name)]
         if parameter.kind is parameter.POSITIONAL_ONLY:
             args.append(value)
@@ -273,7 +276,7 @@ def call_within_limits(
     name: str, function: Callable[..., Any], args: list[Any], kwargs: dict[str, Any]
 ) -> None:
     """Call, and fail unless it returned or raised a ServicekitError within CPU_LIMIT."""
-    allowed = (ServicekitError, *ALLOWED.get(name, ()))
+    allowed: tuple[type[BaseException], ...] = (ServicekitError, *ALLOWED.get(name, ()))
     previous = signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(WALL_LIMIT)
     started = time.process_time()

@@ -237,3 +237,118 @@ def collection(value: object, what: str) -> Iterable[Any]:
     if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
         raise InvalidInputError(f"{what} must be a collection of values, got {short(value)}")
     return value
+
+
+# --- nesting depth (hard-config branch, issue #20) --------------------------------------
+
+MAX_DEPTH = 32
+"""How deeply plain-dict configuration and stored records may nest: mappings, lists,
+tuples and sets inside each other, the outermost counting as level 1. Every
+``from_dict`` checks it (with :func:`shallow`) before walking its data, so no reader
+recurses without bound; conditions built in Python nest at most this deep too."""
+
+
+def shallow(
+    data: object,
+    path: str = "",
+    *,
+    error: type[ConfigError] = ConfigError,
+    limit: int = MAX_DEPTH,
+) -> None:
+    """Refuse ``data`` nested more than ``limit`` levels deep, naming the path of the
+    first container too deep. The walk is iterative and visits each container at most
+    once per depth, so a structure nested 100,000 deep (or referring to itself) costs
+    no more than ``limit`` levels of it.
+
+    Raises:
+        ConfigError: (or ``error``) at the path of the container past the limit.
+
+    >>> shallow({"all": [{"field": "group", "op": "is", "value": "billing"}]}, "applies_to")
+    >>> deep: list[object] = []
+    >>> for _ in range(100_000):
+    ...     deep = [deep]
+    >>> shallow({"events": deep}, limit=3)
+    Traceback (most recent call last):
+    ...
+    servicekit.errors.ConfigError: events[0][0]: nested deeper than 3 levels; ...
+    """
+    seen: dict[int, int] = {}
+    stack: list[tuple[object, str, int]] = [(data, path, 1)]
+    while stack:
+        value, where, depth = stack.pop()
+        if isinstance(value, Mapping):
+            children = [(item, join_path(where, _key(key))) for key, item in value.items()]
+        elif isinstance(value, list | tuple | set | frozenset):
+            children = [(item, f"{where}[{index}]") for index, item in enumerate(value)]
+        else:
+            continue
+        if depth > limit:
+            raise error(
+                where, f"nested deeper than {limit} levels; configuration this deep is refused"
+            )
+        if seen.get(id(value), 0) >= depth:
+            continue  # walked already, from as deep or deeper
+        seen[id(value)] = depth
+        stack.extend((item, child, depth + 1) for item, child in reversed(children))
+
+
+def _key(key: object) -> str:
+    return key if isinstance(key, str) else short(key, 40)
+
+
+# --- kinds at public boundaries (hard-config branch, issue #20) --------------------------
+
+
+def of_kind(value: object, kind: type[T] | tuple[type[Any], ...], what: str) -> T:
+    """``value`` if it is a ``kind`` (a class or a tuple of classes), else an
+    :class:`~servicekit.errors.InvalidTypeError` naming ``what`` and the value.
+
+    >>> from servicekit import Ticket
+    >>> of_kind(None, Ticket, "ticket")
+    Traceback (most recent call last):
+    ...
+    servicekit.errors.InvalidTypeError: ticket must be a Ticket, got None
+    """
+    if not isinstance(value, kind):
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        names = " or ".join(k.__name__ for k in kinds)
+        raise InvalidTypeError(f"{what} must be a {names}, got {short(value)}")
+    return value
+
+
+def sequence_of(value: object, kind: type[T], what: str) -> tuple[T, ...]:
+    """``value`` (an iterable that is not text or a mapping) as a tuple of ``kind``;
+    ``what`` names the argument (``"agents"``).
+
+    >>> sequence_of(None, int, "agents")
+    Traceback (most recent call last):
+    ...
+    servicekit.errors.InvalidTypeError: agents must be an iterable of int, got None
+    """
+    if not isinstance(value, Iterable) or isinstance(value, str | bytes | Mapping):
+        raise InvalidTypeError(f"{what} must be an iterable of {kind.__name__}, got {short(value)}")
+    found = tuple(value)
+    for item in found:
+        if not isinstance(item, kind):
+            raise InvalidTypeError(f"{what}: expected {kind.__name__} items, got {short(item)}")
+    return found
+
+
+def field_checked(kind: type[Any], name: str, value: object) -> object:
+    """``value`` run through the converter and validator of the attrs field ``name`` of
+    ``kind`` on its own, as the constructor would: how a config reader names the field
+    of a bad value (``routing.overflow[1].lower_skills``) before building the whole.
+
+    >>> from servicekit.routing import OverflowStep
+    >>> field_checked(OverflowStep, "lower_skills", -1)
+    Traceback (most recent call last):
+    ...
+    servicekit.errors.InvalidInputError: lower_skills must be a whole number >= 0, got -1
+    """
+    field = attrs.fields_dict(kind)[name]
+    if field.converter is not None:
+        assert callable(field.converter)
+        value = field.converter(value)
+    if field.validator is not None:
+        field.validator(None, field, value)
+    return value

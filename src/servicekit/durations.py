@@ -14,6 +14,7 @@ import re
 from datetime import timedelta
 from decimal import Decimal
 
+from servicekit._checks import short
 from servicekit.errors import InvalidDurationError, InvalidInputError
 
 __all__ = ["format_duration", "parse_duration"]
@@ -70,7 +71,8 @@ def parse_duration(value: str | timedelta | int, *, allow_negative: bool = False
         return _check_sign(value, value, allow_negative)
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise InvalidDurationError(
-            f"invalid duration {value!r}: expected text like '4h30m', a timedelta or int seconds"
+            f"invalid duration {short(value)}: expected text like '4h30m', a timedelta or int "
+            "seconds"
         )
     if isinstance(value, int):
         return _check_sign(value, _from_microseconds(value, value * 1_000_000), allow_negative)

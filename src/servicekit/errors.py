@@ -10,6 +10,8 @@ Two families are kept apart: *you called it wrong* (bad arguments, bad config) a
 
 from __future__ import annotations
 
+import reprlib
+
 __all__ = [
     "BeyondHorizonError",
     "ConfigError",
@@ -213,10 +215,33 @@ class MissingExtraError(ServicekitError, ImportError):
 
 
 def short(value: object, limit: int = 80) -> str:
-    """``repr(value)`` cut to about ``limit`` characters, for error messages (a value
-    whose repr fails, say nested too deep, is named by its type)."""
+    """``repr(value)`` cut to about ``limit`` characters, for error messages.
+
+    Safe and quick on any value: containers are shown at most three levels deep and a
+    dozen items wide (deeper or longer parts as ``...``), so a value nested 100,000
+    deep or a list of a million items costs no more than a small one; a value whose
+    repr fails is named by its type.
+
+    >>> short([[[["deep"]]]])
+    '[[[[...]]]]'
+    >>> short("a long value " * 100)
+    "'a long value a long value a long valu... long value a long value a long value '"
+    """
     try:
-        text = repr(value)
+        text = _SHORT.repr(value)
     except Exception:
         text = f"<{type(value).__name__}>"
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _short_repr() -> reprlib.Repr:
+    shown = reprlib.Repr()
+    shown.maxlevel = 3
+    shown.maxstring = shown.maxother = 80
+    for name in ("maxtuple", "maxlist", "maxarray", "maxdict", "maxset", "maxfrozenset"):
+        setattr(shown, name, 12)
+    shown.maxlong = 40
+    return shown
+
+
+_SHORT = _short_repr()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 
@@ -126,11 +127,13 @@ class TestPlainDict:
             ({"id": "a", "skills": {"sso": 12}}, "agents[3].skills"),
             ({"id": "a", "last_assigned_at": "2026-03-02T09:00"}, "agents[3].last_assigned_at"),
             ({"id": "a", "last_assigned_at": "yesterday"}, "agents[3].last_assigned_at"),
-            ({"id": "a", "weighted": {"units": 0}}, "agents[3].weighted"),
-            ({"id": "a", "weighted": {"unit": 3}}, "agents[3].weighted"),
+            ({"id": "a", "weighted": {"units": 0}}, "agents[3].weighted.units"),
+            ({"id": "a", "weighted": {"unit": 3}}, "agents[3].weighted.unit"),
+            ({"id": "a", "weighted": {"costs": {}}}, "agents[3].weighted.units"),
+            ({"id": "a", "attributes": {"seniority": math.nan}}, "agents[3].attributes"),
             ({"id": "a", "speed": 3}, "agents[3].speed"),
             ({"skills": {}}, "agents[3].id"),
-            ({"id": ""}, "agents[3]"),
+            ({"id": ""}, "agents[3].id"),
         ],
     )
     def test_errors_name_the_path(self, data: dict[str, object], path: str) -> None:

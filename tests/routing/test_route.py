@@ -3,6 +3,7 @@ configuration from plain dicts."""
 
 from __future__ import annotations
 
+import math
 import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -184,16 +185,26 @@ class TestConfig:
         [
             ({"filters": ["online", "busy"]}, "routing.filters[1]", "unknown filter 'busy'"),
             ({"filters": "online"}, "routing.filters", "expected a list"),
-            ({"rank": [{"by_attribute": ""}]}, "routing.rank[0]", "attribute must be"),
-            ({"rank": [{"by_attribute": "x", "desc": True}]}, "routing.rank[0]", "unknown keys"),
+            ({"rank": [{"by_attribute": ""}]}, "routing.rank[0].by_attribute",
+             "attribute must be"),
+            ({"rank": [{"by_attribute": "x", "desc": True}]}, "routing.rank[0].desc",
+             "unknown key"),
+            ({"rank": [{"by_attribute": "x", "descending": 1}]}, "routing.rank[0].descending",
+             "true or false"),
+            ({"filters": ["online", "online"]}, "routing.filters[1]", "listed twice"),
             ({"queue": "random"}, "routing.queue", "unknown queue order 'random'"),
-            ({"queue": {"type": "priority_with_aging", "rate": -1}}, "routing.queue", "rate"),
+            ({"queue": {"type": "priority_with_aging", "rate": -1}}, "routing.queue.rate", "rate"),
+            ({"queue": {"type": "priority_with_aging", "rate": math.nan}}, "routing.queue.rate",
+             "finite"),
+            ({"overflow": [{"after": "5m", "lower_skills": -1}]},
+             "routing.overflow[0].lower_skills", "whole number"),
             ({"overflow": [{"lower_skills": 1}]}, "routing.overflow[0].after", "missing"),
             ({"overflow": [{"after": "5m", "lower": 1}]}, "routing.overflow[0].lower",
              "unknown key"),
             ({"overflow": [{"after": "5m"}]}, "routing.overflow[0]", "relaxes nothing"),
             ({"overflow": [{"after": "9m", "any_group": True},
-                           {"after": "5m", "any_skills": True}]}, "routing", "increasing order"),
+                           {"after": "5m", "any_skills": True}]}, "routing.overflow[1].after",
+             "increasing order"),
             ({"sticky": "yes"}, "routing.sticky", "expected true or false"),
             ({"strategy": "rr"}, "routing.strategy", "unknown key"),
         ],

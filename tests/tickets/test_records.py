@@ -66,7 +66,7 @@ class TestErrors:
             (
                 {"type": "replied", "at": "2026-03-02T10:00Z", "by": "agent", "public": "yes"},
                 "events[1].public",
-                "must be <class 'bool'>",
+                "public must be true or false",
             ),
             (
                 {"type": "satisfaction_rated", "at": "2026-03-02T10:00Z", "score": 9},

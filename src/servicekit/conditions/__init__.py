@@ -32,13 +32,20 @@ from servicekit.conditions._conditions import (
     where,
 )
 from servicekit.conditions._config import condition_from_dict
-from servicekit.conditions._time_since import ANCHORS, COMPARISONS, TimeSince, time_since
+from servicekit.conditions._time_since import (
+    ANCHORS,
+    COMPARISONS,
+    MAX_DURATION,
+    TimeSince,
+    time_since,
+)
 
 __all__ = [
     "ALWAYS",
     "ANCHORS",
     "ANY",
     "COMPARISONS",
+    "MAX_DURATION",
     "OPERATORS",
     "AllOf",
     "AnyOf",

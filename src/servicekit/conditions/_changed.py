@@ -6,10 +6,12 @@ from typing import Any, Final
 
 import attrs
 
+from servicekit._checks import short
 from servicekit.conditions._conditions import (
     Condition,
     Context,
     check_field,
+    checked_context,
     plain,
     read,
     value_for,
@@ -45,7 +47,7 @@ class Changed(Condition):
             if value is ANY:
                 continue
             if self.field == "tags" and not isinstance(value, str):
-                raise InvalidInputError(f"tags: expected a tag, got {value!r}")
+                raise InvalidInputError(f"tags: expected a tag, got {short(value)}")
             value_for(self.field, value)
 
     def _values(self, context: Context) -> tuple[object, object] | None:
@@ -55,6 +57,7 @@ class Changed(Condition):
         return read(previous, self.field), read(context.ticket, self.field)
 
     def holds(self, context: Context) -> bool:
+        checked_context(context)
         values = self._values(context)
         if values is None:
             return False
@@ -81,6 +84,7 @@ class Changed(Condition):
         return data
 
     def describe(self, context: Context) -> str:
+        checked_context(context)
         values = self._values(context)
         if values is None:
             return "the latest update created the ticket"

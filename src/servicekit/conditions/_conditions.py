@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import abc
 import functools
+import math
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, ClassVar, Literal, Protocol, get_args
 
 import attrs
 
-from servicekit._checks import member
-from servicekit.errors import InvalidInputError
+from servicekit._checks import MAX_DEPTH, checked_name, instant, member, of_kind, short
+from servicekit.errors import InvalidInputError, InvalidTypeError
 from servicekit.tickets import Channel, Priority, Status, Ticket, channel_of
 
 Operator = Literal["is", "is_not", "in", "not_in", "contains", "not_contains", "<", "<=", ">", ">="]
@@ -36,14 +37,35 @@ class SLAClocks(Protocol):
         """The metric's latest clock, or ``None``."""
 
 
+def _ticket(_: object, attribute: attrs.Attribute[Ticket], value: Ticket) -> None:
+    of_kind(value, Ticket, "ticket")
+
+
+def _now(_: object, attribute: attrs.Attribute[datetime], value: datetime) -> None:
+    instant(value, "now")
+
+
+def _clocks(_: object, attribute: attrs.Attribute[SLAClocks | None], value: object) -> None:
+    if value is not None and not callable(getattr(value, "clock", None)):
+        raise InvalidTypeError(
+            f"sla must be SLA clocks (an SLAEvaluation) or None, got {short(value)}"
+        )
+
+
+def checked_context(context: object) -> Context:
+    """``context`` if it is a :class:`Context`: every condition method checks its
+    argument with this, so a wrong kind is an InvalidTypeError, not an AttributeError."""
+    return of_kind(context, Context, "context")
+
+
 @attrs.frozen(kw_only=True)
 class Context:
     """What a condition looks at: the ticket, the instant of evaluation, and the
     ticket's SLA clocks at that instant (for SLA conditions)."""
 
-    ticket: Ticket
-    now: datetime
-    sla: SLAClocks | None = None
+    ticket: Ticket = attrs.field(validator=_ticket)
+    now: datetime = attrs.field(validator=_now)
+    sla: SLAClocks | None = attrs.field(default=None, validator=_clocks)
 
     @functools.cached_property
     def previous(self) -> Ticket | None:
@@ -71,10 +93,12 @@ class Condition(abc.ABC):
     def next_change_at(self, context: Context) -> datetime | None:
         """The earliest instant after ``context.now`` at which :meth:`holds` could
         change with no new event (time and SLA conditions), or ``None``."""
+        checked_context(context)
         return None
 
     def describe(self, context: Context) -> str:
         """What the condition sees in ``context``, for a trace."""
+        checked_context(context)
         return f"{self!r}: {'yes' if self.holds(context) else 'no'}"
 
     def __and__(self, other: Condition) -> Condition:
@@ -88,18 +112,50 @@ class Condition(abc.ABC):
 
 
 def value_for(field: str, value: object) -> object:
-    """``value`` converted to what ``field`` holds (a Priority for priority...)."""
+    """``value`` converted to what ``field`` holds (a Priority for priority...), or an
+    :class:`~servicekit.errors.InvalidInputError` when the field can never hold it:
+    ``group``, ``assignee`` and ``requester`` hold names (``None`` for no group or
+    assignee), ``tags`` a tag name, custom fields a JSON scalar (text, a finite
+    number, true/false or ``None``). A condition comparing ``group`` with ``5`` could
+    never be true, so it is refused rather than silently false."""
     if field == "priority":
         return member(Priority, value) if isinstance(value, str) else _bad(field, value)
     if field == "status":
         return member(Status, value) if isinstance(value, str) else _bad(field, value)
     if field == "channel":
         return channel_of(value) if isinstance(value, str) else _bad(field, value)
-    return value
+    if field in ("group", "assignee") and value is None:
+        return None
+    if field in ("group", "assignee", "requester"):
+        return checked_name(value, field)
+    if field == "tags":
+        return checked_name(value, "tag")
+    if (
+        value is None
+        or isinstance(value, str | int)
+        or (isinstance(value, float) and math.isfinite(value))
+    ):
+        return value
+    raise InvalidInputError(
+        f"{field}: expected text, a finite number, true/false or null, got {short(value)}"
+    )
 
 
 def _bad(field: str, value: object) -> object:
-    raise InvalidInputError(f"{field}: expected a name, got {value!r}")
+    raise InvalidInputError(f"{field}: expected a name, got {short(value)}")
+
+
+def _checked_value(field: str, operator: str, value: object) -> object:
+    """One value of a field condition: what the field holds, and for ``<`` and the
+    like on a custom field a finite number or text (``None`` and flags never order)."""
+    found = value_for(field, value)
+    if (
+        operator in _ORDERED
+        and field.startswith("fields.")
+        and (found is None or isinstance(found, bool))
+    ):
+        raise InvalidInputError(f"{field} {operator}: expected a number or text, got {found!r}")
+    return found
 
 
 @attrs.frozen(repr=False)
@@ -118,12 +174,12 @@ class FieldCondition(Condition):
         if self.operator in ("in", "not_in"):
             if not isinstance(self.value, tuple):
                 raise InvalidInputError(
-                    f"{self.operator} needs a tuple of values, got {self.value!r}"
+                    f"{self.operator} needs a tuple of values, got {short(self.value)}"
                 )
             for item in self.value:
-                value_for(self.field, item)
+                _checked_value(self.field, self.operator, item)
         else:
-            value_for(self.field, self.value)
+            _checked_value(self.field, self.operator, self.value)
 
     @_members.default
     def _hashed_members(self) -> frozenset[Any] | None:
@@ -136,6 +192,7 @@ class FieldCondition(Condition):
             return None
 
     def holds(self, context: Context) -> bool:
+        checked_context(context)
         actual = read(context.ticket, self.field)
         if self._members is None:
             return _COMPARE[self.operator](actual, self.value)
@@ -146,6 +203,7 @@ class FieldCondition(Condition):
         return {"field": self.field, "op": self.operator, "value": plain(self.value)}
 
     def describe(self, context: Context) -> str:
+        checked_context(context)
         actual = read(context.ticket, self.field)
         shown = sorted(actual) if isinstance(actual, frozenset) else plain(actual)
         return f"{self.field} is {shown!r}"
@@ -183,27 +241,29 @@ def check_field(field: object) -> None:
         field not in _FIELDS and not (field.startswith("fields.") and len(field) > 7)
     ):
         raise InvalidInputError(
-            f"unknown field {field!r}; expected one of {', '.join(_FIELDS)} or fields.<name>"
+            f"unknown field {short(field)}; expected one of {', '.join(_FIELDS)} or fields.<name>"
         )
 
 
 def check_operator(field: str, operator: object) -> None:
     if operator not in OPERATORS:
         raise InvalidInputError(
-            f"unknown operator {operator!r}; expected one of {', '.join(OPERATORS)}"
+            f"unknown operator {short(operator)}; expected one of {', '.join(OPERATORS)}"
         )
     if operator in ("contains", "not_contains") and field != "tags":
         raise InvalidInputError(f"{operator} applies to tags, not {field}")
     if operator in _ORDERED and field != "priority" and not field.startswith("fields."):
         raise InvalidInputError(f"{field} has no order; use is, is_not, in or not_in")
+    if field == "tags" and operator not in ("contains", "not_contains"):
+        raise InvalidInputError(f"tags are a set: use contains or not_contains, not {operator}")
 
 
 def checked_condition(field: str, operator: Operator, value: object) -> FieldCondition:
     if operator in ("in", "not_in"):
         if isinstance(value, str) or not isinstance(value, list | tuple | set | frozenset):
-            raise InvalidInputError(f"{operator} needs a list of values, got {value!r}")
+            raise InvalidInputError(f"{operator} needs a list of values, got {short(value)}")
         return FieldCondition(field, operator, tuple(value_for(field, v) for v in value))
-    return FieldCondition(field, operator, value_for(field, value))
+    return FieldCondition(field, operator, _checked_value(field, operator, value))
 
 
 def read(ticket: Ticket, field: str) -> object:
@@ -251,6 +311,30 @@ def plain(value: object) -> object:
     return value
 
 
+def _conditions(conditions: object) -> tuple[Condition, ...]:
+    if not isinstance(conditions, Iterable) or isinstance(conditions, str | Mapping):
+        raise InvalidTypeError(f"expected conditions, got {short(conditions)}")
+    found = tuple(conditions)
+    for condition in found:
+        if not isinstance(condition, Condition):
+            raise InvalidInputError(f"not a condition: {short(condition)}")
+    return found
+
+
+def _condition(value: object) -> Condition:
+    return _conditions([value])[0]
+
+
+def nested(conditions: Iterable[Condition]) -> int:
+    """The depth of a combination of ``conditions``: one more than the deepest of them
+    (each already checked); refused beyond :data:`~servicekit._checks.MAX_DEPTH`, so
+    evaluating, printing and storing a condition never recurses without bound."""
+    depth = 1 + max((getattr(c, "depth", 0) for c in conditions), default=0)
+    if depth > MAX_DEPTH:
+        raise InvalidInputError(f"conditions nest more than {MAX_DEPTH} levels deep")
+    return depth
+
+
 @attrs.frozen(repr=False)
 class Combination(Condition):
     """Several conditions combined (:class:`AllOf`, :class:`AnyOf`): each says its
@@ -258,9 +342,17 @@ class Combination(Condition):
 
     key: ClassVar[str]
     factory: ClassVar[str]
-    conditions: tuple[Condition, ...]
+    conditions: tuple[Condition, ...] = attrs.field(converter=_conditions)
+    depth: int = attrs.field(init=False, eq=False, repr=False)
+    """How deeply the combination nests (1 with no combination inside), at most
+    :data:`~servicekit._checks.MAX_DEPTH`."""
+
+    @depth.default
+    def _depth(self) -> int:
+        return nested(self.conditions)
 
     def next_change_at(self, context: Context) -> datetime | None:
+        checked_context(context)
         return earliest(condition.next_change_at(context) for condition in self.conditions)
 
     def to_dict(self) -> dict[str, Any]:
@@ -278,6 +370,7 @@ class AllOf(Combination):
     factory: ClassVar[str] = "all_of"
 
     def holds(self, context: Context) -> bool:
+        checked_context(context)
         return all(condition.holds(context) for condition in self.conditions)
 
 
@@ -289,6 +382,7 @@ class AnyOf(Combination):
     factory: ClassVar[str] = "any_of"
 
     def holds(self, context: Context) -> bool:
+        checked_context(context)
         return any(condition.holds(context) for condition in self.conditions)
 
 
@@ -296,12 +390,20 @@ class AnyOf(Combination):
 class Not(Condition):
     """True when ``condition`` is false; see :func:`not_`."""
 
-    condition: Condition
+    condition: Condition = attrs.field(converter=_condition)
+    depth: int = attrs.field(init=False, eq=False, repr=False)
+    """How deeply the negation nests, at most :data:`~servicekit._checks.MAX_DEPTH`."""
+
+    @depth.default
+    def _depth(self) -> int:
+        return nested((self.condition,))
 
     def holds(self, context: Context) -> bool:
+        checked_context(context)
         return not self.condition.holds(context)
 
     def next_change_at(self, context: Context) -> datetime | None:
+        checked_context(context)
         return self.condition.next_change_at(context)
 
     def to_dict(self) -> dict[str, Any]:
@@ -314,14 +416,6 @@ class Not(Condition):
 def earliest(instants: Iterable[datetime | None]) -> datetime | None:
     """The earliest of ``instants`` that is not ``None``."""
     return min((instant for instant in instants if instant is not None), default=None)
-
-
-def _conditions(conditions: Iterable[Condition]) -> tuple[Condition, ...]:
-    found = tuple(conditions)
-    for condition in found:
-        if not isinstance(condition, Condition):
-            raise InvalidInputError(f"not a condition: {condition!r}")
-    return found
 
 
 def all_of(*conditions: Condition) -> AllOf:

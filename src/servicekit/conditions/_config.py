@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from servicekit._checks import located_at
+from servicekit._checks import located, located_at, shallow, short
 from servicekit.calendars import Calendar
 from servicekit.calendars._config import calendar_reference
 from servicekit.conditions._changed import ANY, changed
@@ -20,11 +21,11 @@ from servicekit.conditions._conditions import (
 )
 from servicekit.conditions._time_since import (
     TimeSince,
+    bounded,
     check_anchor,
     check_comparison,
 )
-from servicekit.durations import checked_duration
-from servicekit.errors import ConfigError, join_path
+from servicekit.errors import ConfigError, InvalidTypeError, join_path
 
 T = TypeVar("T")
 
@@ -62,36 +63,40 @@ def condition_from_dict(
     ...
     servicekit.errors.ConfigError: applies_to.any[0].op: unknown operator '~'; ...
     """
+    if not isinstance(path, str):
+        raise InvalidTypeError(f"path must be text, got {short(path)}")
+    shallow(data, path)
+    return _read(data, path, calendars)
+
+
+def _read(data: object, path: str, calendars: Mapping[str, Calendar] | None) -> Condition:
+    """:func:`condition_from_dict` of data already checked for depth."""
     if not isinstance(data, Mapping):
-        raise ConfigError(path, f"expected a condition object, got {data!r}")
+        raise ConfigError(path, f"expected a condition object, got {short(data)}")
     keys = set(data)
     for combinator, build in (("all", all_of), ("any", any_of)):
         if keys == {combinator}:
             items = data[combinator]
             where = join_path(path, combinator)
             if not isinstance(items, list):
-                raise ConfigError(where, f"expected a list, got {items!r}")
-            return build(
-                *(
-                    condition_from_dict(item, f"{where}[{index}]", calendars=calendars)
-                    for index, item in enumerate(items)
-                )
-            )
+                raise ConfigError(where, f"expected a list, got {short(items)}")
+            found = [
+                _read(item, f"{where}[{index}]", calendars) for index, item in enumerate(items)
+            ]
+            return located(path, functools.partial(build, *found))
     if keys == {"not"}:
-        return not_(condition_from_dict(data["not"], join_path(path, "not"), calendars=calendars))
+        negated = _read(data["not"], join_path(path, "not"), calendars)
+        return located(path, lambda: not_(negated))
     for key, (allowed, required, read) in _FORMS.items():
         if key in keys:
             unknown = keys - allowed
             if unknown or not keys >= required:
                 expected = ", ".join(sorted(allowed))
-                raise ConfigError(
-                    path, f"a {key!r} condition has keys {expected}; got {sorted(keys, key=str)}"
-                )
+                got = short(sorted(keys, key=short))
+                raise ConfigError(path, f"a {key!r} condition has keys {expected}; got {got}")
             return read(data, path, calendars)
-    raise ConfigError(
-        path,
-        f"expected keys {', '.join(_form_names())}, all, any or not; got {sorted(keys, key=str)}",
-    )
+    got = short(sorted(keys, key=short))
+    raise ConfigError(path, f"expected keys {', '.join(_form_names())}, all, any or not; got {got}")
 
 
 def _field(data: Mapping[str, Any], path: str, _: object) -> Condition:
@@ -117,7 +122,7 @@ def _since(
     return TimeSince(
         located_at(path, "since", lambda: check_anchor(data["since"])),
         located_at(path, "op", lambda: check_comparison(data["op"])),
-        located_at(path, "value", lambda: checked_duration("value", data["value"])),
+        located_at(path, "value", lambda: bounded("value", data["value"])),
         calendar,
     )
 

@@ -7,10 +7,10 @@ from typing import Any, Literal, get_args
 
 import attrs
 
-from servicekit._checks import member
+from servicekit._checks import member, short
 from servicekit._time import ONE_MICROSECOND
 from servicekit.calendars import Calendar
-from servicekit.conditions._conditions import Condition, Context, compare
+from servicekit.conditions._conditions import Condition, Context, checked_context, compare
 from servicekit.durations import checked_duration, format_duration
 from servicekit.errors import InvalidInputError
 from servicekit.tickets import Status, Ticket
@@ -19,6 +19,12 @@ Comparison = Literal[">=", ">", "<", "<="]
 """How a measured amount is compared with a threshold."""
 
 COMPARISONS: tuple[Comparison, ...] = get_args(Comparison)
+
+MAX_DURATION = timedelta(days=36_525)
+"""The longest duration a time condition compares with: 100 years (36,525 days).
+Longer ones could never come true for any ticket a help desk holds, and would
+overflow ``datetime`` when the condition computes its next change, so they are
+refused when the condition is built or loaded."""
 
 ANCHORS = ("created", "updated", "status", "agent_reply", "requester_reply", "assigned")
 """What :func:`time_since` measures from; a status name (``"pending"``) also works."""
@@ -43,6 +49,27 @@ def anchor_instant(ticket: Ticket, anchor: str) -> datetime | None:
     return None
 
 
+def bounded(name: str, value: object, *, positive: bool = False) -> timedelta:
+    """``value`` parsed as a duration (as ``servicekit.durations.checked_duration``) of at
+    most :data:`MAX_DURATION`."""
+    duration = checked_duration(name, value, positive=positive)
+    if duration > MAX_DURATION:
+        raise InvalidInputError(
+            f"{name}: {format_duration(duration)} is longer than the longest a condition "
+            f"compares with ({format_duration(MAX_DURATION)}, 100 years)"
+        )
+    return duration
+
+
+def later(start: datetime, amount: timedelta) -> datetime | None:
+    """``start + amount``, or ``None`` when that lies beyond the years ``datetime``
+    holds (a flip that never comes)."""
+    try:
+        return start + amount
+    except OverflowError:
+        return None
+
+
 def flip_after(comparison: Comparison, threshold: timedelta) -> timedelta:
     """How much must accumulate for ``measure <comparison> threshold`` to flip, for a
     measure that only grows: the threshold itself, or a microsecond past it."""
@@ -61,15 +88,20 @@ class TimeSince(Condition):
     def __attrs_post_init__(self) -> None:
         """Refuse what could only fail later; :func:`time_since` converts names."""
         if check_anchor(self.anchor) != self.anchor:
-            raise InvalidInputError(f"anchor must be a name such as 'pending', got {self.anchor!r}")
+            raise InvalidInputError(
+                f"anchor must be a name such as 'pending', got {short(self.anchor)}"
+            )
         check_comparison(self.operator)
-        if checked_duration("duration", self.duration) != self.duration:
-            raise InvalidInputError(f"duration must be a timedelta, got {self.duration!r}")
+        if bounded("duration", self.duration) != self.duration:
+            raise InvalidInputError(f"duration must be a timedelta, got {short(self.duration)}")
         if self.calendar is not None and not isinstance(self.calendar, Calendar):
-            raise InvalidInputError(f"calendar must be a calendar or None, got {self.calendar!r}")
+            raise InvalidInputError(
+                f"calendar must be a calendar or None, got {short(self.calendar)}"
+            )
 
     def elapsed(self, context: Context) -> timedelta | None:
         """Time since the anchor at ``context.now`` (business time on the calendar)."""
+        checked_context(context)
         start = anchor_instant(context.ticket, self.anchor)
         if start is None:
             return None
@@ -78,16 +110,18 @@ class TimeSince(Condition):
         return self.calendar.elapsed(start, context.now)
 
     def holds(self, context: Context) -> bool:
+        checked_context(context)
         elapsed = self.elapsed(context)
         return elapsed is not None and compare(self.operator, elapsed, self.duration)
 
     def next_change_at(self, context: Context) -> datetime | None:
+        checked_context(context)
         start = anchor_instant(context.ticket, self.anchor)
         if start is None:
             return None
         amount = flip_after(self.operator, self.duration)
-        flip = start + amount if self.calendar is None else self.calendar.add(start, amount)
-        return flip if flip > context.now else None
+        flip = later(start, amount) if self.calendar is None else self.calendar.add(start, amount)
+        return flip if flip is not None and flip > context.now else None
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -100,6 +134,7 @@ class TimeSince(Condition):
         return data
 
     def describe(self, context: Context) -> str:
+        checked_context(context)
         elapsed = self.elapsed(context)
         if elapsed is None:
             return f"{_anchor_name(self.anchor)}: does not apply"
@@ -126,7 +161,7 @@ def _anchor_name(anchor: str) -> str:
 def check_comparison(operator: object) -> Comparison:
     if operator not in COMPARISONS:
         raise InvalidInputError(
-            f"unknown operator {operator!r}; expected one of {', '.join(COMPARISONS)}"
+            f"unknown operator {short(operator)}; expected one of {', '.join(COMPARISONS)}"
         )
     return operator
 
@@ -142,7 +177,7 @@ def check_anchor(anchor: object) -> str:
         except InvalidInputError:
             pass
     known = ", ".join(ANCHORS)
-    raise InvalidInputError(f"unknown anchor {anchor!r}; expected one of {known} or a status")
+    raise InvalidInputError(f"unknown anchor {short(anchor)}; expected one of {known} or a status")
 
 
 def time_since(
@@ -161,7 +196,8 @@ def time_since(
             last public reply of that side, or creation if there is none yet);
             ``assigned`` (the last assignment, while the ticket has an assignee).
         operator: ``>=``, ``>``, ``<`` or ``<=``.
-        duration: ``"4h"``, ``"PT4H"`` or a ``timedelta``.
+        duration: ``"4h"``, ``"PT4H"`` or a ``timedelta``, at most
+            :data:`MAX_DURATION` (100 years).
         calendar: count business time on this calendar instead of calendar time.
 
     Raises:
@@ -175,6 +211,6 @@ def time_since(
     return TimeSince(
         check_anchor(anchor),
         check_comparison(operator),
-        checked_duration("duration", duration),
+        bounded("duration", duration),
         calendar,
     )

@@ -5,6 +5,7 @@ record them, so the app appends them to the history."""
 from __future__ import annotations
 
 import abc
+import functools
 from collections.abc import Mapping
 from datetime import datetime
 from types import MappingProxyType
@@ -12,8 +13,18 @@ from typing import Any, ClassVar
 
 import attrs
 
-from servicekit._checks import member, named, optional_named
-from servicekit.errors import ConfigError, InvalidInputError, join_path
+from servicekit._checks import (
+    field_checked,
+    instant,
+    located_at,
+    member,
+    named,
+    of_kind,
+    optional_named,
+    shallow,
+    short,
+)
+from servicekit.errors import ConfigError, InvalidInputError, InvalidTypeError, join_path
 from servicekit.tickets import (
     Assigned,
     Event,
@@ -37,6 +48,7 @@ class Action(abc.ABC):
     def events(self, ticket: Ticket, at: datetime) -> tuple[Event, ...]:
         """The events that record this action's change to ``ticket`` at ``at`` (none
         when it changes nothing on the ticket, as a notification)."""
+        checked(ticket, at)
         return ()
 
     def to_dict(self) -> dict[str, Any]:
@@ -54,6 +66,17 @@ def _plain(value: object) -> object:
     return value
 
 
+def checked(ticket: object, at: object) -> None:
+    """The arguments of :meth:`Action.events`: a ticket and an aware instant."""
+    of_kind(ticket, Ticket, "ticket")
+    instant(at, "at")
+
+
+def _message(_: object, attribute: attrs.Attribute[str | None], value: object) -> None:
+    if value is not None and not isinstance(value, str):
+        raise InvalidInputError(f"message must be text or None, got {short(value)}")
+
+
 def _priority(value: object) -> Priority:
     return member(Priority, value)
 
@@ -68,7 +91,7 @@ class Notify(Action):
 
     kind: ClassVar[str] = "notify"
     target: str = attrs.field(validator=named)
-    message: str | None = attrs.field(default=None, kw_only=True)
+    message: str | None = attrs.field(default=None, kw_only=True, validator=_message)
 
 
 @attrs.frozen
@@ -83,6 +106,7 @@ class SetPriority(Action):
     priority: Priority = attrs.field(converter=_priority)
 
     def events(self, ticket: Ticket, at: datetime) -> tuple[Event, ...]:
+        checked(ticket, at)
         if ticket.priority is self.priority:
             return ()
         return (PriorityChanged(at=at, priority=self.priority),)
@@ -106,6 +130,7 @@ class Assign(Action):
             raise InvalidInputError("assign needs an agent, a group or both")
 
     def events(self, ticket: Ticket, at: datetime) -> tuple[Event, ...]:
+        checked(ticket, at)
         if (ticket.assignee, ticket.group) == (self.agent, self.group):
             return ()
         return (Assigned(at=at, agent=self.agent, group=self.group),)
@@ -123,6 +148,7 @@ class AddTag(Action):
     tag: str = attrs.field(validator=named)
 
     def events(self, ticket: Ticket, at: datetime) -> tuple[Event, ...]:
+        checked(ticket, at)
         if self.tag in ticket.tags:
             return ()
         return (TagsChanged(at=at, added={self.tag}),)
@@ -140,6 +166,7 @@ class RemoveTag(Action):
     tag: str = attrs.field(validator=named)
 
     def events(self, ticket: Ticket, at: datetime) -> tuple[Event, ...]:
+        checked(ticket, at)
         if self.tag not in ticket.tags:
             return ()
         return (TagsChanged(at=at, removed={self.tag}),)
@@ -147,7 +174,7 @@ class RemoveTag(Action):
 
 def _level(_: object, attribute: attrs.Attribute[int], value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidInputError(f"level must be a whole number >= 0, got {value!r}")
+        raise InvalidInputError(f"level must be a whole number >= 0, got {short(value)}")
 
 
 @attrs.frozen
@@ -162,6 +189,7 @@ class SetEscalationLevel(Action):
     level: int = attrs.field(validator=_level)
 
     def events(self, ticket: Ticket, at: datetime) -> tuple[Event, ...]:
+        checked(ticket, at)
         if ticket.fields.get(ESCALATION_LEVEL) == self.level:
             return ()
         return (FieldChanged(at=at, name=ESCALATION_LEVEL, value=self.level),)
@@ -169,7 +197,11 @@ class SetEscalationLevel(Action):
 
 def _payload(value: object) -> Mapping[str, Any]:
     if not isinstance(value, Mapping) or not all(isinstance(key, str) for key in value):
-        raise InvalidInputError(f"payload must be a mapping with text keys, got {value!r}")
+        raise InvalidInputError(f"payload must be a mapping with text keys, got {short(value)}")
+    try:
+        shallow(value, "payload")
+    except ConfigError as exc:
+        raise InvalidInputError(str(exc)) from None
     return MappingProxyType(dict(value))
 
 
@@ -213,23 +245,31 @@ def action_from_dict(data: object, path: str = "") -> Action:
     >>> action_from_dict({"type": "notify", "target": "team-lead"})
     Notify(target='team-lead', message=None)
     """
+    if not isinstance(path, str):
+        raise InvalidTypeError(f"path must be text, got {short(path)}")
+    shallow(data, path)
     if not isinstance(data, Mapping):
-        raise ConfigError(path, f"expected an action object, got {data!r}")
+        raise ConfigError(path, f"expected an action object, got {short(data)}")
     kind = data.get("type")
     action = ACTION_TYPES.get(kind) if isinstance(kind, str) else None
     if action is None:
         known = ", ".join(ACTION_TYPES)
         raise ConfigError(
-            join_path(path, "type"), f"unknown action {kind!r}; expected one of {known}"
+            join_path(path, "type"), f"unknown action {short(kind)}; expected one of {known}"
         )
-    names = {field.name for field in attrs.fields(action)}  # type: ignore[arg-type]
+    fields = attrs.fields_dict(action)  # type: ignore[arg-type]
     arguments = {key: value for key, value in data.items() if key != "type"}
-    for key in arguments:
-        if key not in names:
+    for key, value in arguments.items():
+        field = fields.get(key)
+        if field is None:
             raise ConfigError(
-                join_path(path, str(key)), f"unknown key for {kind}; expected {sorted(names)}"
+                join_path(path, str(key)), f"unknown key for {kind}; expected {sorted(fields)}"
             )
+        located_at(path, key, functools.partial(field_checked, action, key, value))
+    for name, field in fields.items():
+        if name not in arguments and field.default is attrs.NOTHING:
+            raise ConfigError(join_path(path, name), f"missing (required for {kind})")
     try:
         return action(**arguments)
-    except (InvalidInputError, TypeError) as exc:
+    except InvalidInputError as exc:
         raise ConfigError(path, f"{kind}: {exc}") from exc

@@ -9,9 +9,11 @@ from datetime import datetime
 
 import attrs
 
+from servicekit._checks import of_kind, short
 from servicekit._time import require_aware
 from servicekit.conditions import Condition, Context
 from servicekit.conditions._conditions import earliest
+from servicekit.conditions._time_since import later
 from servicekit.errors import InvalidInputError
 from servicekit.escalation._actions import Action
 from servicekit.escalation._rules import EscalationRule, RuleSet
@@ -146,8 +148,13 @@ def _judge(
         outcome, reason = RuleOutcome.NOT_MATCHED, f"not met: {failing.condition!r}"
     elif any_part and not any(any_part):
         outcome, reason = RuleOutcome.NOT_MATCHED, "none of the 'any' conditions holds"
-    elif rule.cooldown is not None and last is not None and context.now < last + rule.cooldown:
-        until = (last + rule.cooldown).isoformat()
+    elif (
+        rule.cooldown is not None
+        and last is not None
+        and (ends := later(last, rule.cooldown)) is not None
+        and context.now < ends
+    ):
+        until = ends.isoformat()
         outcome, reason = (
             RuleOutcome.COOLING_DOWN,
             f"fired at {last.isoformat()}; wait until {until}",
@@ -164,8 +171,9 @@ def _next_change_at(rules: Iterable[EscalationRule], context: Context) -> dateti
         last = rule.last_fired(context.ticket)
         if rule.once and last is not None:
             continue
-        if rule.cooldown is not None and last is not None and last + rule.cooldown > context.now:
-            instants.append(last + rule.cooldown)
+        ends = None if rule.cooldown is None or last is None else later(last, rule.cooldown)
+        if ends is not None and ends > context.now:
+            instants.append(ends)
         instants.extend(condition.next_change_at(context) for condition in rule.conditions)
     return earliest(instants)
 
@@ -225,6 +233,8 @@ def evaluate(
     'fired at 2026-03-02T10:00:00+00:00 (once)'
     """
     require_aware(now, "now")
+    of_kind(ticket, Ticket, "ticket")
+    of_kind(sla, (SLAPolicy, PolicySet, SLAEvaluation, type(None)), "sla")
     if now < ticket.updated_at:
         raise InvalidInputError(
             f"now ({now.isoformat()}) is before the ticket's last event "
@@ -235,7 +245,7 @@ def evaluate(
             f"the SLA evaluation is at {sla.now.isoformat()}, not at now ({now.isoformat()})"
         )
     if isinstance(passes, bool) or not isinstance(passes, int) or not 1 <= passes <= MAX_PASSES:
-        raise InvalidInputError(f"passes must be 1 to {MAX_PASSES}, got {passes!r}")
+        raise InvalidInputError(f"passes must be 1 to {MAX_PASSES}, got {short(passes)}")
     ruleset = rules if isinstance(rules, RuleSet) else RuleSet(rules)
     if ticket.status is Status.CLOSED:
         closed = tuple(

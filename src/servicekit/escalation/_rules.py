@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 import attrs
 
-from servicekit._checks import checked_items, config_object, distinct, flag, located, named
+from servicekit._checks import (
+    boolean,
+    checked_items,
+    checked_name,
+    config_object,
+    distinct,
+    flag,
+    located_at,
+    named,
+    of_kind,
+    shallow,
+    short,
+)
 from servicekit.calendars import Calendar
 from servicekit.conditions import Condition, condition_from_dict
-from servicekit.durations import checked_duration, format_duration
+from servicekit.conditions._time_since import bounded
+from servicekit.durations import format_duration
 from servicekit.errors import ConfigError, InvalidInputError, join_path
 from servicekit.escalation._actions import Action, action_from_dict
 from servicekit.tickets import Ticket
@@ -30,7 +44,7 @@ def _actions(value: object) -> tuple[Action, ...]:
 def _cooldown(value: object) -> timedelta | None:
     if value is None:
         return None
-    return checked_duration("cooldown", value, positive=True)
+    return bounded("cooldown", value, positive=True)
 
 
 @attrs.frozen
@@ -68,10 +82,10 @@ class EscalationRule:
     def __attrs_post_init__(self) -> None:
         if self.once and self.cooldown is not None:
             raise InvalidInputError(
-                f"rule {self.name!r}: a cooldown needs once=False (a once rule never refires)"
+                f"rule {short(self.name)}: a cooldown needs once=False (a once rule never refires)"
             )
         if not self.actions and not self.stop_processing:
-            raise InvalidInputError(f"rule {self.name!r} has no actions and does not stop")
+            raise InvalidInputError(f"rule {short(self.name)} has no actions and does not stop")
 
     @property
     def conditions(self) -> tuple[Condition, ...]:
@@ -80,6 +94,7 @@ class EscalationRule:
 
     def last_fired(self, ticket: Ticket) -> datetime | None:
         """When the ticket's history last recorded this rule firing, if ever."""
+        of_kind(ticket, Ticket, "ticket")
         fired = [event.at for event in ticket.facts.escalations if event.rule == self.name]
         return fired[-1] if fired else None
 
@@ -112,13 +127,18 @@ def rule_from_dict(
         items = data.get(part, [])
         where = join_path(path, part)
         if not isinstance(items, list):
-            raise ConfigError(where, f"expected a list, got {items!r}")
+            raise ConfigError(where, f"expected a list, got {short(items)}")
         read = action_from_dict if part == "actions" else _condition_reader(calendars)
         arguments[part] = [read(item, f"{where}[{index}]") for index, item in enumerate(items)]
-    for key in ("once", "cooldown", "stop_processing"):
+    located_at(path, "name", lambda: checked_name(data["name"], "name"))
+    for key in ("once", "stop_processing"):
         if key in data:
-            arguments[key] = data[key]
-    return located(path, lambda: EscalationRule(data["name"], **arguments))
+            arguments[key] = located_at(path, key, functools.partial(boolean, key, data[key]))
+    if "cooldown" in data:
+        arguments["cooldown"] = located_at(path, "cooldown", lambda: _cooldown(data["cooldown"]))
+    # what is left is how the parts fit: a cooldown on a once rule, or no actions
+    leaf = "cooldown" if "cooldown" in data and arguments.get("once", True) else "actions"
+    return located_at(path, leaf, lambda: EscalationRule(data["name"], **arguments))
 
 
 def _condition_reader(calendars: Mapping[str, Calendar] | None) -> Any:
@@ -130,7 +150,7 @@ def _condition_reader(calendars: Mapping[str, Calendar] | None) -> Any:
 
 def _rules(value: object) -> tuple[EscalationRule, ...]:
     if not isinstance(value, Iterable) or isinstance(value, str | Mapping):
-        raise InvalidInputError(f"expected escalation rules, got {value!r}")
+        raise InvalidInputError(f"expected escalation rules, got {short(value)}")
     rules = checked_items(value, EscalationRule, "escalation rule")
     return tuple(distinct(rules, _rule_name, "two rules are named {key!r}; names must be unique"))
 
@@ -187,15 +207,21 @@ class RuleSet:
         ...
         servicekit.errors.ConfigError: rules[0].all[0]: a 'field' condition has keys ...
         """
+        shallow(data)
         if not isinstance(data, Mapping) or set(data) != {"rules"}:
-            raise ConfigError("", f"expected {{'rules': [...]}}, got {data!r}")
+            raise ConfigError("", f"expected {{'rules': [...]}}, got {short(data)}")
         items = data["rules"]
         if not isinstance(items, list):
-            raise ConfigError("rules", f"expected a list, got {items!r}")
-        rules = [
-            rule_from_dict(item, f"rules[{index}]", calendars) for index, item in enumerate(items)
-        ]
-        return located("rules", lambda: cls(rules))
+            raise ConfigError("rules", f"expected a list, got {short(items)}")
+        rules = []
+        names: set[str] = set()
+        for index, item in enumerate(items):
+            rule = rule_from_dict(item, f"rules[{index}]", calendars)
+            if rule.name in names:
+                raise ConfigError(f"rules[{index}].name", f"a second rule named {rule.name!r}")
+            names.add(rule.name)
+            rules.append(rule)
+        return cls(rules)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data that :meth:`from_dict` reads back (calendars inline)."""

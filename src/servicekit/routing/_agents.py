@@ -4,6 +4,8 @@ can hold (per channel, or in weighted units) and what they hold now."""
 from __future__ import annotations
 
 import enum
+import functools
+import math
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from fractions import Fraction
@@ -14,15 +16,28 @@ import attrs
 
 from servicekit._checks import (
     checked_name,
+    config_object,
     count,
     counts,
+    field_checked,
+    instant,
     located,
+    located_at,
     member,
     named,
     names,
+    of_kind,
     optional_instant,
+    shallow,
+    short,
 )
-from servicekit.errors import ConfigError, InvalidInputError, NaiveDatetimeError, join_path
+from servicekit.errors import (
+    ConfigError,
+    InvalidInputError,
+    InvalidTypeError,
+    NaiveDatetimeError,
+    join_path,
+)
 from servicekit.routing._skills import skill_levels
 from servicekit.routing._tasks import Task
 from servicekit.tickets import Priority
@@ -47,10 +62,10 @@ def _status(value: object) -> AgentStatus:
 
 def _priority_extra(value: object) -> Mapping[Priority, int]:
     if not isinstance(value, Mapping):
-        raise InvalidInputError(f"priority_extra must map priorities to units, got {value!r}")
+        raise InvalidInputError(f"priority_extra must map priorities to units, got {short(value)}")
     return MappingProxyType(
         {
-            member(Priority, priority): count(units, f"priority_extra[{priority!r}]")
+            member(Priority, priority): count(units, f"priority_extra[{short(priority)}]")
             for priority, units in value.items()
         }
     )
@@ -136,16 +151,23 @@ def _idle_since(value: object) -> datetime | None:
 def _weighted(value: object) -> WeightedCapacity | None:
     if value is None or isinstance(value, WeightedCapacity):
         return value
-    raise InvalidInputError(f"weighted must be a WeightedCapacity or None, got {value!r}")
+    raise InvalidInputError(f"weighted must be a WeightedCapacity or None, got {short(value)}")
 
 
 def _attributes(value: object) -> Mapping[str, int | float | str]:
     if not isinstance(value, Mapping):
-        raise InvalidInputError(f"attributes must be a mapping, got {value!r}")
+        raise InvalidInputError(f"attributes must be a mapping, got {short(value)}")
     for key, item in value.items():
         checked_name(key, "attributes")
+        if isinstance(item, float) and not math.isfinite(item):
+            raise InvalidInputError(
+                f"attributes[{short(key)}] must be a finite number or text, got {item}: "
+                "a NaN would rank before or after every agent by accident"
+            )
         if isinstance(item, bool) or not isinstance(item, int | float | str):
-            raise InvalidInputError(f"attributes[{key!r}] must be a number or text, got {item!r}")
+            raise InvalidInputError(
+                f"attributes[{short(key)}] must be a number or text, got {short(item)}"
+            )
     return MappingProxyType(dict(value))
 
 
@@ -210,6 +232,10 @@ class AgentState:
     def room(self, channel: str, priority: Priority) -> int | None:
         """How many more items of ``channel`` at ``priority`` fit under both limits
         (``None``: no limit at all)."""
+        if not isinstance(channel, str):
+            raise InvalidTypeError(f"channel must be a channel name, got {short(channel)}")
+        if type(priority) is not Priority:
+            priority = member(Priority, priority)
         rooms = [self.channel_room(channel)]
         if self.weighted is not None:
             cost = self.weighted.cost(channel, priority)
@@ -242,6 +268,8 @@ class AgentState:
         >>> AgentState(id="ana").with_assigned(task, now).load["chat"]
         1
         """
+        of_kind(task, Task, "task")
+        instant(at, "at")
         load = dict(self.load)
         load[task.channel] = load.get(task.channel, 0) + 1
         return attrs.evolve(
@@ -260,9 +288,13 @@ class AgentState:
         Raises:
             InvalidInputError: the agent holds no item of the task's channel.
         """
+        of_kind(task, Task, "task")
+        instant(at, "at")
         held = self.load.get(task.channel, 0)
         if held == 0:
-            raise InvalidInputError(f"agent {self.id!r} holds no {task.channel} item to release")
+            raise InvalidInputError(
+                f"agent {short(self.id)} holds no {task.channel} item to release"
+            )
         load = dict(self.load)
         load[task.channel] = held - 1
         idle = at if sum(load.values()) == 0 else self.idle_since
@@ -312,8 +344,11 @@ class AgentState:
         ...
         servicekit.errors.ConfigError: agents[0].skills: skills['billing'] must be a level ...
         """
+        if not isinstance(path, str):
+            raise InvalidTypeError(f"path must be text, got {short(path)}")
+        shallow(data, path)
         if not isinstance(data, Mapping):
-            raise ConfigError(path, f"expected an agent object, got {data!r}")
+            raise ConfigError(path, f"expected an agent object, got {short(data)}")
         known = attrs.fields_dict(cls)
         arguments: dict[str, Any] = {}
         for key, value in data.items():
@@ -321,7 +356,7 @@ class AgentState:
             if key not in known:
                 raise ConfigError(where, f"unknown key; expected one of {', '.join(known)}")
             try:
-                arguments[key] = _CONVERTERS.get(key, _same)(_read(key, value))
+                arguments[key] = _CONVERTERS.get(key, _same)(_read(key, value, where))
             except (InvalidInputError, NaiveDatetimeError) as exc:
                 raise ConfigError(where, str(exc)) from exc
         if "id" not in arguments:
@@ -329,23 +364,29 @@ class AgentState:
         return located(path, lambda: cls(**arguments))
 
 
-def _read(key: str, value: object) -> object:
+def _read(key: str, value: object, where: str) -> object:
     """One field of :meth:`AgentState.from_dict`, from its plain form."""
     if key in ("last_assigned_at", "idle_since") and value is not None:
         if not isinstance(value, str):
-            raise InvalidInputError(f"expected an ISO 8601 instant, got {value!r}")
+            raise InvalidInputError(f"expected an ISO 8601 instant, got {short(value)}")
         try:
             value = datetime.fromisoformat(value)
         except ValueError as exc:
-            raise InvalidInputError(f"not an ISO 8601 instant: {value!r}") from exc
+            raise InvalidInputError(f"not an ISO 8601 instant: {short(value)}") from exc
     if key == "weighted" and value is not None:
         if not isinstance(value, Mapping):
-            raise InvalidInputError(f"expected a weighted capacity object, got {value!r}")
-        unknown = set(value) - {"units", "costs", "priority_extra"}
-        if unknown:
-            raise InvalidInputError(f"unknown weighted capacity keys {sorted(unknown)}")
-        if "units" not in value:
-            raise InvalidInputError("weighted capacity needs units")
+            raise InvalidInputError(f"expected a weighted capacity object, got {short(value)}")
+        config_object(
+            value,
+            where,
+            "a weighted capacity",
+            keys=attrs.fields_dict(WeightedCapacity),
+            required=["units"],
+        )
+        for part in value:
+            located_at(
+                where, part, functools.partial(field_checked, WeightedCapacity, part, value[part])
+            )
         return WeightedCapacity(**value)
     return value
 
@@ -355,6 +396,7 @@ def _same(value: object) -> object:
 
 
 _CONVERTERS: dict[str, Callable[[Any], object]] = {
+    "id": functools.partial(field_checked, AgentState, "id"),
     "status": _status,
     "skills": _skills,
     "languages": _languages,

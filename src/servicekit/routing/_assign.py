@@ -11,7 +11,7 @@ from datetime import datetime
 
 import attrs
 
-from servicekit._checks import checked_items, distinct, instant
+from servicekit._checks import boolean, checked_items, distinct, instant, of_kind
 from servicekit.conditions._conditions import earliest
 from servicekit.errors import InvalidInputError
 from servicekit.routing._agents import AgentState, AgentStatus
@@ -88,6 +88,8 @@ def assign(
     [1, 1]
     """
     now = instant(now, "now")
+    of_kind(router, Router, "router")
+    boolean("explain", explain)
     current = checked_agents(agents)
     ordered = sorted(_checked_tasks(queue), key=lambda task: router.queue.key(task, now))
     if explain:

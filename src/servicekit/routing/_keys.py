@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from servicekit._checks import checked_name
+from servicekit._checks import checked_name, short
 from servicekit._time import to_us
 from servicekit.errors import InvalidInputError
 from servicekit.routing._agents import AgentState
@@ -244,12 +244,15 @@ def best_skill() -> BestSkill:
 def by_attribute(attribute: str, *, descending: bool = False) -> ByAttribute:
     """Agents by one of their ``attributes`` (lowest first unless ``descending``).
 
+    Attribute values are finite numbers or text: :class:`AgentState` refuses NaN and
+    infinities, which would otherwise rank first or last by accident.
+
     >>> by_attribute("seniority", descending=True)
     by_attribute('seniority', descending=True)
     """
     checked_name(attribute, "attribute")
     if not isinstance(descending, bool):
-        raise InvalidInputError(f"descending must be true or false, got {descending!r}")
+        raise InvalidInputError(f"descending must be true or false, got {short(descending)}")
     return ByAttribute(attribute, descending)
 
 

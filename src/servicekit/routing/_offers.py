@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import attrs
 
-from servicekit._checks import checked_name, instant
+from servicekit._checks import checked_name, instant, short
 from servicekit.durations import checked_duration
 from servicekit.errors import InvalidInputError
 from servicekit.routing._tasks import Task
@@ -72,7 +72,7 @@ class Offer:
         """
         if not self.expired(now):
             raise InvalidInputError(
-                f"offer of {self.task.id!r} to {self.agent_id!r} is open until "
+                f"offer of {short(self.task.id)} to {short(self.agent_id)} is open until "
                 f"{self.expires_at.isoformat()}, not timed out at {now.isoformat()}"
             )
         return self.rejected()

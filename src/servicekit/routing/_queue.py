@@ -4,6 +4,7 @@ and then task id, so the order is total."""
 from __future__ import annotations
 
 import abc
+import math
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from fractions import Fraction
@@ -12,7 +13,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from servicekit._checks import count, member
+from servicekit._checks import count, member, short
 from servicekit._time import to_us
 from servicekit.errors import InvalidInputError
 from servicekit.routing._tasks import Task
@@ -80,17 +81,21 @@ longer."""
 
 def _rate(value: object) -> Fraction:
     if isinstance(value, bool) or not isinstance(value, int | float | Fraction):
-        raise InvalidInputError(f"rate must be points per minute > 0, got {value!r}")
+        raise InvalidInputError(f"rate must be points per minute > 0, got {short(value)}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InvalidInputError(f"rate must be a finite number of points per minute, got {value}")
     rate = Fraction(str(value)) if isinstance(value, float) else Fraction(value)
     if rate <= 0:
-        raise InvalidInputError(f"rate must be points per minute > 0, got {value!r}")
+        raise InvalidInputError(f"rate must be points per minute > 0, got {short(value)}")
     return rate
 
 
 def _weights(value: object) -> Mapping[Priority, int]:
     if not isinstance(value, Mapping):
-        raise InvalidInputError(f"weights must map priorities to points, got {value!r}")
-    weights = {member(Priority, p): count(points, f"weights[{p!r}]") for p, points in value.items()}
+        raise InvalidInputError(f"weights must map priorities to points, got {short(value)}")
+    weights = {
+        member(Priority, p): count(points, f"weights[{short(p)}]") for p, points in value.items()
+    }
     missing = [str(p) for p in Priority if p not in weights]
     if missing:
         raise InvalidInputError(f"weights: no points for {', '.join(missing)}")

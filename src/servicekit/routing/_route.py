@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from servicekit._checks import instant
-from servicekit.errors import InvalidInputError
+from servicekit._checks import instant, of_kind, short
+from servicekit.errors import InvalidInputError, InvalidTypeError
 from servicekit.routing._agents import AgentState
 from servicekit.routing._decision import Dropped, Ranked, RoutingDecision, Stage
 from servicekit.routing._router import Router
@@ -60,8 +60,9 @@ def route(
         2. ana: last assigned 2026-03-02 08:57:00+00:00
     """
     if not isinstance(task, Task):
-        raise InvalidInputError(f"task must be a Task, got {task!r}")
+        raise InvalidInputError(f"task must be a Task, got {short(task)}")
     now = instant(now, "now")
+    of_kind(router, Router, "router")
     requirements, applied = router.requirements_at(task, now)
     candidates = sorted(checked_agents(agents).values(), key=lambda agent: agent.id)
     stages = []
@@ -95,12 +96,14 @@ def checked_agents(agents: Iterable[AgentState]) -> dict[str, AgentState]:
     """The agents by id; every one an :class:`AgentState`, no id twice."""
     if isinstance(agents, AgentState):
         raise InvalidInputError("agents must be a collection of AgentState, got one agent")
+    if not isinstance(agents, Iterable) or isinstance(agents, str | bytes | Mapping):
+        raise InvalidTypeError(f"agents must be a collection of AgentState, got {short(agents)}")
     found: dict[str, AgentState] = {}
     for agent in agents:
         if not isinstance(agent, AgentState):
-            raise InvalidInputError(f"not an AgentState: {agent!r}")
+            raise InvalidInputError(f"not an AgentState: {short(agent)}")
         if agent.id in found:
-            raise InvalidInputError(f"two agents have the id {agent.id!r}")
+            raise InvalidInputError(f"two agents have the id {short(agent.id)}")
         found[agent.id] = agent
     return found
 

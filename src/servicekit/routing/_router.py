@@ -11,8 +11,22 @@ from typing import Any
 
 import attrs
 
-from servicekit._checks import checked_items, config_object, flag, instant, located
-from servicekit.errors import ConfigError, InvalidInputError, join_path
+from servicekit._checks import (
+    boolean,
+    checked_items,
+    checked_name,
+    config_object,
+    field_checked,
+    flag,
+    instant,
+    located,
+    located_at,
+    of_kind,
+    shallow,
+    short,
+)
+from servicekit.durations import format_duration
+from servicekit.errors import ConfigError, InvalidInputError, InvalidTypeError, join_path
 from servicekit.routing._filters import DEFAULT_FILTERS, FILTERS, Filter
 from servicekit.routing._keys import KEYS, RankKey, by_attribute, round_robin
 from servicekit.routing._overflow import OverflowStep
@@ -21,6 +35,7 @@ from servicekit.routing._queue import (
     PriorityWithAging,
     QueueOrder,
     priority_then_age,
+    priority_with_aging,
 )
 from servicekit.routing._tasks import Requirements, Task
 
@@ -39,7 +54,7 @@ def _overflow(value: object) -> tuple[OverflowStep, ...]:
 
 def _unique_filters(_: object, attribute: attrs.Attribute[Any], value: tuple[Filter, ...]) -> None:
     if len(set(value)) != len(value):
-        raise InvalidInputError(f"filters: each filter once, got {value!r}")
+        raise InvalidInputError(f"filters: each filter once, got {short(value)}")
 
 
 def _increasing(
@@ -55,7 +70,7 @@ def _increasing(
 
 def _queue(value: object) -> QueueOrder:
     if not isinstance(value, QueueOrder):
-        raise InvalidInputError(f"queue must be a queue order, got {value!r}")
+        raise InvalidInputError(f"queue must be a queue order, got {short(value)}")
     return value
 
 
@@ -97,7 +112,7 @@ class Router:
 
     def steps_due(self, task: Task, now: datetime) -> int:
         """How many overflow steps are due for ``task`` at ``now``."""
-        waited = instant(now, "now") - task.arrived_at
+        waited = instant(now, "now") - of_kind(task, Task, "task").arrived_at
         return sum(1 for step in self.overflow if waited >= step.after)
 
     def relaxed(self, requirements: Requirements, steps: int) -> Requirements:
@@ -109,6 +124,8 @@ class Router:
     def next_change_at(self, task: Task, *, now: datetime) -> datetime | None:
         """When the task's next overflow step is due after ``now`` (``None``: none
         left): an app with an unrouted task wakes up then."""
+        of_kind(task, Task, "task")
+        instant(now, "now")
         for step in self.overflow:
             due = task.arrived_at + step.after
             if due > now:
@@ -147,8 +164,11 @@ class Router:
         ...
         servicekit.errors.ConfigError: routing.rank[1]: unknown strategy 'fastest'; expected ...
         """
+        if not isinstance(path, str):
+            raise InvalidTypeError(f"path must be text, got {short(path)}")
+        shallow(data, path)
         if not isinstance(data, Mapping):
-            raise ConfigError(path, f"expected a router object, got {data!r}")
+            raise ConfigError(path, f"expected a router object, got {short(data)}")
         readers = {
             "filters": _read_filters,
             "rank": _read_keys,
@@ -168,17 +188,19 @@ class Router:
 
 def _list(value: object, path: str) -> list[Any]:
     if not isinstance(value, list):
-        raise ConfigError(path, f"expected a list, got {value!r}")
+        raise ConfigError(path, f"expected a list, got {short(value)}")
     return value
 
 
 def _read_filters(value: object, path: str) -> tuple[Filter, ...]:
-    found = []
+    found: list[Filter] = []
     for index, name in enumerate(_list(value, path)):
+        where = f"{path}[{index}]"
         if not isinstance(name, str) or name not in FILTERS:
-            raise ConfigError(
-                f"{path}[{index}]", f"unknown filter {name!r}; expected one of {', '.join(FILTERS)}"
-            )
+            known = ", ".join(FILTERS)
+            raise ConfigError(where, f"unknown filter {short(name)}; expected one of {known}")
+        if FILTERS[name] in found:
+            raise ConfigError(where, f"{name} is listed twice; each filter once")
         found.append(FILTERS[name])
     return tuple(found)
 
@@ -188,20 +210,23 @@ def _read_keys(value: object, path: str) -> tuple[RankKey, ...]:
     for index, item in enumerate(_list(value, path)):
         where = f"{path}[{index}]"
         if isinstance(item, Mapping) and "by_attribute" in item:
-            unknown = set(item) - {"by_attribute", "descending"}
-            if unknown:
-                raise ConfigError(where, f"unknown keys {sorted(unknown)}")
-            try:
-                found.append(
-                    by_attribute(item["by_attribute"], descending=item.get("descending", False))
-                )
-            except InvalidInputError as exc:
-                raise ConfigError(where, str(exc)) from exc
+            config_object(item, where, "a rank key", keys=("by_attribute", "descending"))
+            attribute = located_at(
+                where,
+                "by_attribute",
+                functools.partial(checked_name, item["by_attribute"], "attribute"),
+            )
+            descending = located_at(
+                where,
+                "descending",
+                functools.partial(boolean, "descending", item.get("descending", False)),
+            )
+            found.append(by_attribute(attribute, descending=descending))
         elif isinstance(item, str) and item in KEYS:
             found.append(KEYS[item])
         else:
             known = ", ".join([*KEYS, "{by_attribute: ...}"])
-            raise ConfigError(where, f"unknown strategy {item!r}; expected one of {known}")
+            raise ConfigError(where, f"unknown strategy {short(item)}; expected one of {known}")
     return tuple(found)
 
 
@@ -209,12 +234,16 @@ def _read_queue(value: object, path: str) -> QueueOrder:
     if isinstance(value, str) and value in ORDERS:
         return ORDERS[value]
     if isinstance(value, Mapping) and value.get("type") == PriorityWithAging.name:
-        unknown = set(value) - {"type", "rate", "weights"}
-        if unknown:
-            raise ConfigError(path, f"unknown keys {sorted(unknown)}")
+        config_object(value, path, "a queue order", keys=("type", "rate", "weights"))
+        if "rate" in value:
+            located_at(path, "rate", lambda: priority_with_aging(rate=value["rate"]))
+        if "weights" in value:
+            located_at(path, "weights", lambda: priority_with_aging(weights=value["weights"]))
         arguments = {key: value[key] for key in ("rate", "weights") if key in value}
         return located(path, lambda: PriorityWithAging(**arguments))
-    raise ConfigError(path, f"unknown queue order {value!r}; expected one of {', '.join(ORDERS)}")
+    raise ConfigError(
+        path, f"unknown queue order {short(value)}; expected one of {', '.join(ORDERS)}"
+    )
 
 
 def _read_overflow(value: object, path: str) -> tuple[OverflowStep, ...]:
@@ -223,11 +252,19 @@ def _read_overflow(value: object, path: str) -> tuple[OverflowStep, ...]:
         where = f"{path}[{index}]"
         known = attrs.fields_dict(OverflowStep)
         step = config_object(item, where, "an overflow step object", keys=known, required=["after"])
+        for key in step:
+            located_at(where, key, functools.partial(field_checked, OverflowStep, key, step[key]))
         steps.append(located(where, functools.partial(OverflowStep, **step)))
+        if len(steps) > 1 and steps[-1].after <= steps[-2].after:
+            raise ConfigError(
+                f"{where}.after",
+                f"{format_duration(steps[-1].after)} is not after the previous step's "
+                f"{format_duration(steps[-2].after)}; steps come in increasing order of 'after'",
+            )
     return tuple(steps)
 
 
 def _read_sticky(value: object, path: str) -> bool:
     if not isinstance(value, bool):
-        raise ConfigError(path, f"expected true or false, got {value!r}")
+        raise ConfigError(path, f"expected true or false, got {short(value)}")
     return value

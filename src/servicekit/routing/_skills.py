@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from servicekit._checks import counts
+from servicekit._checks import counts, short
 from servicekit.errors import InvalidInputError
 
 MAX_SKILL_LEVEL = 10
@@ -17,6 +17,6 @@ def skill_levels(value: object, what: str) -> Mapping[str, int]:
     for skill, level in levels.items():
         if level > MAX_SKILL_LEVEL:
             raise InvalidInputError(
-                f"{what}[{skill!r}] must be a level from 0 to {MAX_SKILL_LEVEL}, got {level}"
+                f"{what}[{short(skill)}] must be a level from 0 to {MAX_SKILL_LEVEL}, got {level}"
             )
     return levels

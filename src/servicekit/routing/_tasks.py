@@ -8,10 +8,19 @@ from datetime import datetime
 
 import attrs
 
-from servicekit._checks import checked_name, instant, member, named, names, ordered_names
+from servicekit._checks import (
+    checked_name,
+    instant,
+    member,
+    named,
+    names,
+    of_kind,
+    ordered_names,
+    short,
+)
 from servicekit.errors import InvalidInputError
 from servicekit.routing._skills import skill_levels
-from servicekit.tickets import Priority, Ticket, channel_of
+from servicekit.tickets import Channel, Priority, Ticket, channel_of
 
 
 def _required_skills(value: object) -> Mapping[str, int]:
@@ -19,7 +28,7 @@ def _required_skills(value: object) -> Mapping[str, int]:
     for skill, level in levels.items():
         if level == 0:
             raise InvalidInputError(
-                f"skills[{skill!r}]: a required skill needs a minimum level from 1 to 10"
+                f"skills[{short(skill)}]: a required skill needs a minimum level from 1 to 10"
             )
     return levels
 
@@ -49,7 +58,7 @@ def _excluded_agents(value: object) -> frozenset[str]:
 
 
 def _priority(value: object) -> Priority:
-    return member(Priority, value)
+    return value if type(value) is Priority else member(Priority, value)
 
 
 @attrs.frozen(kw_only=True)
@@ -115,6 +124,7 @@ class Task:
         >>> task.preferred_agents, task.groups
         (('bo', 'ana'), frozenset({'billing'}))
         """
+        of_kind(ticket, Ticket, "ticket")
         assigned = [event.agent for event in reversed(ticket.facts.assignments)]
         return cls(
             id=ticket.id,
@@ -130,15 +140,17 @@ class Task:
 
 
 def _frozen(value: Iterable[str]) -> frozenset[str]:
-    return value if type(value) is frozenset else frozenset(value)
+    return value if type(value) is frozenset else names(value, "names")
 
 
 def _pairs(value: object) -> tuple[tuple[str, int], ...]:
     if type(value) is tuple:  # already sorted pairs (from of() or relax()): the hot path
         return value
-    if isinstance(value, Mapping):
-        value = value.items()
-    return tuple(sorted(value))  # type: ignore[call-overload]
+    return tuple(sorted(_required_skills(value).items()))
+
+
+def _channel(value: object) -> str:
+    return value if isinstance(value, Channel) else channel_of(value)  # type: ignore[arg-type]
 
 
 @attrs.frozen(kw_only=True)
@@ -153,11 +165,11 @@ class Requirements:
     {'billing': 5}
     """
 
-    channel: str
-    priority: Priority = Priority.NORMAL
+    channel: str = attrs.field(converter=_channel)
+    priority: Priority = attrs.field(default=Priority.NORMAL, converter=_priority)
     skills: tuple[tuple[str, int], ...] = attrs.field(default=(), converter=_pairs)
     optional_skills: frozenset[str] = attrs.field(default=frozenset(), converter=_frozen)
-    language: str | None = None
+    language: str | None = attrs.field(default=None, converter=_optional_name)
     groups: frozenset[str] = attrs.field(default=frozenset(), converter=_frozen)
 
     @property

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, tzinfo
 
 import attrs
 
-from servicekit._checks import flag
+from servicekit._checks import flag, short
 from servicekit._time import ONE_MICROSECOND, from_us, micros
 from servicekit.durations import format_duration
 from servicekit.errors import InvalidInputError
@@ -21,7 +21,7 @@ def _positive(_: object, attribute: attrs.Attribute[timedelta], value: object) -
     """attrs validator: a target is a positive ``timedelta`` (zero or negative would
     report a breach the moment, or before, the clock starts)."""
     if not isinstance(value, timedelta) or value <= timedelta(0):
-        raise InvalidInputError(f"a target must be a positive timedelta, got {repr(value)[:80]}")
+        raise InvalidInputError(f"a target must be a positive timedelta, got {short(value)}")
 
 
 @attrs.frozen(kw_only=True)

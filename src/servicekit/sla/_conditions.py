@@ -9,15 +9,17 @@ from typing import Any, Literal, get_args
 
 import attrs
 
-from servicekit._checks import located_at, member
-from servicekit.conditions._conditions import Condition, Context, compare
+from servicekit._checks import located_at, member, short
+from servicekit.conditions._conditions import Condition, Context, checked_context, compare
 from servicekit.conditions._config import register_form
 from servicekit.conditions._time_since import (
     Comparison,
+    bounded,
     check_comparison,
     flip_after,
+    later,
 )
-from servicekit.durations import checked_duration, format_duration
+from servicekit.durations import format_duration
 from servicekit.errors import InvalidInputError
 from servicekit.sla._clock import Clock
 from servicekit.sla._metrics import Metric
@@ -44,16 +46,19 @@ class SLACondition(Condition):
     def __attrs_post_init__(self) -> None:
         """Refuse what could only fail later; :func:`sla_clock` converts names."""
         if not isinstance(self.metric, Metric):
-            raise InvalidInputError(f"metric must be a Metric, got {self.metric!r}")
+            raise InvalidInputError(f"metric must be a Metric, got {short(self.metric)}")
         check_comparison(self.operator)
         if type(check_value(check_measure(self.measure), self.value)) is not type(self.value):
-            raise InvalidInputError(f"{self.measure}: got {self.value!r}; build it with sla_clock")
+            raise InvalidInputError(
+                f"{self.measure}: got {short(self.value)}; build it with sla_clock"
+            )
 
     def clock(self, context: Context) -> Clock | None:
         """The metric's latest clock in ``context``."""
+        checked_context(context)
         if context.sla is None:
             raise InvalidInputError(
-                f"{self!r} needs the ticket's SLA clocks: pass sla= (a policy, a policy set "
+                f"{short(self)} needs the ticket's SLA clocks: pass sla= (a policy, a policy set "
                 "or the ticket's SLA evaluation)"
             )
         clock: Clock | None = context.sla.clock(self.metric)
@@ -62,6 +67,7 @@ class SLACondition(Condition):
     def measured(self, context: Context) -> float | timedelta | None:
         """The measure now, or ``None`` where it does not apply (no clock; ``due_in``
         of a clock not running; ``breached_for`` of a clock not breached)."""
+        checked_context(context)
         clock = self.clock(context)
         if clock is None:
             return None
@@ -72,15 +78,20 @@ class SLACondition(Condition):
         return None if clock.breached_at is None else context.now - clock.breached_at
 
     def holds(self, context: Context) -> bool:
+        checked_context(context)
         if self.measure == "used":  # in microseconds, as next_change_at counts them
             clock = self.clock(context)
-            return clock is not None and compare(
-                self.operator, clock.elapsed, clock.target.duration * self._fraction
-            )
+            if clock is None:
+                return False
+            amount = _share(clock.target.duration, self._fraction)
+            if amount is None:  # more than any timedelta: only ever below it
+                return self.operator in ("<", "<=")
+            return compare(self.operator, clock.elapsed, amount)
         measured = self.measured(context)
         return measured is not None and compare(self.operator, measured, self.value)
 
     def next_change_at(self, context: Context) -> datetime | None:
+        checked_context(context)
         clock = self.clock(context)
         if clock is None:
             return None
@@ -91,10 +102,10 @@ class SLACondition(Condition):
             if breach is None:
                 return None
             starts = breach if self.operator in ("<", "<=") else None  # true from the breach
-            flips = [starts, breach + flip_after(self.operator, self._duration)]
+            flips = [starts, later(breach, flip_after(self.operator, self._duration))]
         elif self.measure == "used":
-            amount = clock.target.duration * self._fraction
-            flips = [clock.reaches(flip_after(self.operator, amount))]
+            amount = _share(clock.target.duration, self._fraction)
+            flips = [None if amount is None else clock.reaches(flip_after(self.operator, amount))]
         else:  # due_in: time left shrinks as used time grows, then stops at the breach
             used = clock.target.duration - self._duration
             at = clock.reaches(flip_after(_MIRRORED[self.operator], used))
@@ -119,6 +130,7 @@ class SLACondition(Condition):
                 "value": shown}  # fmt: skip
 
     def describe(self, context: Context) -> str:
+        checked_context(context)
         name = self.metric.value.replace("_", " ")
         if self.clock(context) is None:
             return f"{name}: no clock"
@@ -153,7 +165,9 @@ def sla_clock(
             ``due_in`` (time left while the clock runs: "breaches within 30 min" is
             ``("due_in", "<=", "30m")``), ``breached_for`` (real time since the breach).
         operator: ``>=``, ``>``, ``<`` or ``<=``.
-        value: a fraction for ``used``, a duration (``"1h"``) otherwise.
+        value: a fraction for ``used`` (0 to :data:`MAX_USED`, that is 0 to 10,000 %),
+            a duration (``"1h"``) of at most
+            :data:`~servicekit.conditions.MAX_DURATION` otherwise.
 
     Raises:
         InvalidInputError: an unknown metric, measure or operator, or a bad value.
@@ -168,31 +182,51 @@ def sla_clock(
     return SLACondition(found, kind, check_comparison(operator), check_value(kind, value))
 
 
+def _share(target: timedelta, fraction: float) -> timedelta | None:
+    """``target * fraction``, or ``None`` beyond the range of ``timedelta``."""
+    try:
+        return target * fraction
+    except OverflowError:
+        return None
+
+
 def check_metric(metric: object) -> Metric:
     """``metric`` as a :class:`~servicekit.sla.Metric`."""
 
     if isinstance(metric, Metric):
         return metric
     if not isinstance(metric, str):
-        raise InvalidInputError(f"unknown metric {metric!r}")
+        raise InvalidInputError(f"unknown metric {short(metric)}")
     return member(Metric, metric)
 
 
 def check_measure(measure: object) -> Measure:
     if measure not in MEASURES:
         raise InvalidInputError(
-            f"unknown measure {measure!r}; expected one of {', '.join(MEASURES)}"
+            f"unknown measure {short(measure)}; expected one of {', '.join(MEASURES)}"
         )
     return measure
 
 
+MAX_USED = 100.0
+"""The largest fraction of a target an SLA condition compares ``used`` with (100 is
+10,000 %): a clock is not followed further past its breach, and a larger or infinite
+fraction could never come true. Durations (``due_in``, ``breached_for``) are bounded
+by :data:`~servicekit.conditions.MAX_DURATION`."""
+
+
 def check_value(measure: Measure, value: object) -> float | timedelta:
-    """A fraction for ``used``, a duration for the other measures."""
+    """A fraction in [0, :data:`MAX_USED`] for ``used``, a duration of at most
+    :data:`~servicekit.conditions.MAX_DURATION` for the other measures."""
     if measure == "used":
-        if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
-            raise InvalidInputError(f"used: expected a fraction such as 0.75, got {value!r}")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise InvalidInputError(f"used: expected a fraction such as 0.75, got {short(value)}")
+        if not 0 <= value <= MAX_USED:  # NaN is refused here too
+            raise InvalidInputError(
+                f"used: expected a fraction from 0 to {MAX_USED:g} such as 0.75, got {short(value)}"
+            )
         return float(value)
-    return checked_duration(measure, value, positive=measure == "due_in")
+    return bounded(measure, value, positive=measure == "due_in")
 
 
 def _read(data: Mapping[str, Any], path: str, _: object) -> Condition:

@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from servicekit._checks import of_kind, short
 from servicekit.errors import InvalidInputError
 from servicekit.sla._clock import Clock
 from servicekit.sla._metrics import Metric
@@ -228,6 +229,8 @@ def crosscheck(
     ticket 7: 4 clock aspects compared, 1 differences
     first_reply #1 fulfilled: servicekit 2026-03-02T09:30:00+00:00, vendor 2026-03-02T09:45:00+00:00 [unexplained] the vendor stopped the clock at another instant
     """  # noqa: E501
+    of_kind(ticket, Ticket, "ticket")
+    of_kind(policies, (PolicySet, SLAPolicy), "policies")
     policy_set = policies if isinstance(policies, PolicySet) else PolicySet([policies])
     vendor, last, unread, known = _read_vendor(
         ticket.id, vendor_records, jira_metrics, ticket.created_at
@@ -266,7 +269,7 @@ def _read_vendor(
     """The vendor's clocks, its last instant, records not read, and the metrics it
     can speak of (servicekit's other clocks are not compared)."""
     if isinstance(records, str | bytes | Mapping) or not isinstance(records, Iterable):
-        raise InvalidInputError(f"vendor_records must be a list of records, got {records!r:.80}")
+        raise InvalidInputError(f"vendor_records must be a list of records, got {short(records)}")
     listed = list(itertools.islice(records, MAX_RECORDS + 1))
     if any(
         isinstance(r, Mapping) and ("completedCycles" in r or "ongoingCycle" in r) for r in listed
@@ -289,7 +292,7 @@ def _read_jira(
         if index >= MAX_RECORDS:
             raise InvalidInputError(f"more than {MAX_RECORDS} vendor records for one ticket")
         if not isinstance(record, Mapping):
-            raise InvalidInputError(f"vendor_records[{index}] is not an object: {record!r:.80}")
+            raise InvalidInputError(f"vendor_records[{index}] is not an object: {short(record)}")
         name = record.get("name")
         metric = names.get(name) if isinstance(name, str) else None
         if metric is None:
@@ -298,12 +301,12 @@ def _read_jira(
         completed = record.get("completedCycles") or []
         ongoing = record.get("ongoingCycle")
         if not isinstance(completed, list) or len(completed) > MAX_RECORDS:
-            raise InvalidInputError(f"vendor_records[{index}].completedCycles: {completed!r:.60}")
+            raise InvalidInputError(f"vendor_records[{index}].completedCycles: {short(completed)}")
         cycles = [*completed, *([ongoing] if ongoing is not None else [])]
         for number, cycle in enumerate(cycles, start=1):
             where = f"vendor_records[{index}] cycle {number}"
             if not isinstance(cycle, Mapping):
-                raise InvalidInputError(f"{where}: not an object: {cycle!r:.60}")
+                raise InvalidInputError(f"{where}: not an object: {short(cycle)}")
             key = (metric, number if metric.cycles else 1)
             clock = clocks.setdefault(key, _Vendor(pauses_known=False))
             stop = _jira_instant(cycle.get("stopTime"), f"{where}.stopTime", optional=True)
@@ -335,7 +338,7 @@ def _read_zammad(
     unread = 0
     for index, record in enumerate(records):
         if not isinstance(record, Mapping):
-            raise InvalidInputError(f"vendor_records[{index}] is not an object: {record!r:.80}")
+            raise InvalidInputError(f"vendor_records[{index}] is not an object: {short(record)}")
         if str(record.get("id", ticket_id)) != ticket_id:
             unread += 1
             continue
@@ -370,7 +373,7 @@ def _zammad_number(value: object, where: str) -> float | None:
         return None
     if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) < 1e8:
         return float(value)
-    raise InvalidInputError(f"{where}: expected minutes, got {value!r:.40}")
+    raise InvalidInputError(f"{where}: expected minutes, got {short(value)}")
 
 
 def _zammad_instant(value: object, where: str) -> datetime | None:
@@ -383,7 +386,7 @@ def _zammad_instant(value: object, where: str) -> datetime | None:
             parsed = None
         if parsed is not None and parsed.tzinfo is not None:
             return parsed
-    raise InvalidInputError(f"{where}: expected an ISO 8601 instant, got {value!r:.40}")
+    raise InvalidInputError(f"{where}: expected an ISO 8601 instant, got {short(value)}")
 
 
 def _jira_names(jira_metrics: Mapping[str, Metric | str] | None) -> dict[str, Metric]:
@@ -391,7 +394,7 @@ def _jira_names(jira_metrics: Mapping[str, Metric | str] | None) -> dict[str, Me
         return dict(JIRA_METRICS)
     if not isinstance(jira_metrics, Mapping):
         raise InvalidInputError(
-            f"jira_metrics must map SLA names to metrics, got {jira_metrics!r:.60}"
+            f"jira_metrics must map SLA names to metrics, got {short(jira_metrics)}"
         )
     names: dict[str, Metric] = {}
     for name, metric in jira_metrics.items():
@@ -399,7 +402,7 @@ def _jira_names(jira_metrics: Mapping[str, Metric | str] | None) -> dict[str, Me
             names[name] = Metric(metric)
         except ValueError:
             raise InvalidInputError(
-                f"jira_metrics[{name!r:.40}]: {metric!r:.40} is not a metric"
+                f"jira_metrics[{short(name)}]: {short(metric)} is not a metric"
             ) from None
     return names
 
@@ -443,7 +446,7 @@ def _jira_instant(value: object, where: str, *, optional: bool = False) -> datet
             if parsed is not None and parsed.tzinfo is not None:
                 return parsed
     raise InvalidInputError(
-        f"{where}: expected {{'epochMillis': ...}} or an ISO 8601 instant, got {value!r:.60}"
+        f"{where}: expected {{'epochMillis': ...}} or an ISO 8601 instant, got {short(value)}"
     )
 
 
@@ -453,7 +456,7 @@ def _jira_millis(value: object, where: str) -> timedelta | None:
     millis = value.get("millis") if isinstance(value, Mapping) else None
     if isinstance(millis, int) and not isinstance(millis, bool) and abs(millis) < 10**13:
         return timedelta(milliseconds=millis)
-    raise InvalidInputError(f"{where}: expected {{'millis': ...}}, got {value!r:.60}")
+    raise InvalidInputError(f"{where}: expected {{'millis': ...}}, got {short(value)}")
 
 
 def _read_zendesk(
@@ -466,7 +469,7 @@ def _read_zendesk(
         if index >= MAX_RECORDS:
             raise InvalidInputError(f"more than {MAX_RECORDS} vendor records for one ticket")
         if not isinstance(record, Mapping):
-            raise InvalidInputError(f"vendor_records[{index}] is not an object: {record!r:.80}")
+            raise InvalidInputError(f"vendor_records[{index}] is not an object: {short(record)}")
         if str(record.get("ticket_id", ticket_id)) != ticket_id:
             unread += 1
             continue
@@ -494,16 +497,16 @@ def _metric_key(
         at = datetime.fromisoformat(time)
     except ValueError:
         raise InvalidInputError(
-            f"vendor_records[{index}].time: {time!r:.40} is not ISO 8601"
+            f"vendor_records[{index}].time: {short(time)} is not ISO 8601"
         ) from None
     if at.tzinfo is None:
-        raise InvalidInputError(f"vendor_records[{index}].time: {time!r:.40} has no offset")
+        raise InvalidInputError(f"vendor_records[{index}].time: {short(time)} has no offset")
     if (
         isinstance(instance, bool)
         or not isinstance(instance, int)
         or not 1 <= instance <= MAX_RECORDS
     ):
-        raise InvalidInputError(f"vendor_records[{index}].instance_id: {instance!r:.40}")
+        raise InvalidInputError(f"vendor_records[{index}].instance_id: {short(instance)}")
     if metric == "reply_time":
         key = (Metric.FIRST_REPLY, 1) if instance == 1 else (Metric.NEXT_REPLY, instance - 1)
         return key, kind, at
@@ -525,9 +528,11 @@ def _record(clock: _Vendor, kind: str, at: datetime, record: Mapping[str, Any], 
         target = sla.get("target") if isinstance(sla, Mapping) else None
         business = sla.get("business_hours") if isinstance(sla, Mapping) else None
         if not isinstance(target, int | float) or isinstance(target, bool) or not 0 < target < 1e7:
-            raise InvalidInputError(f"vendor_records[{index}].sla.target: {target!r:.40}")
+            raise InvalidInputError(f"vendor_records[{index}].sla.target: {short(target)}")
         if not isinstance(business, bool):
-            raise InvalidInputError(f"vendor_records[{index}].sla.business_hours: {business!r:.40}")
+            raise InvalidInputError(
+                f"vendor_records[{index}].sla.business_hours: {short(business)}"
+            )
         clock.applies.append((at, timedelta(minutes=target), business))
     elif kind == "update_status":
         status = record.get("status")
@@ -537,7 +542,7 @@ def _record(clock: _Vendor, kind: str, at: datetime, record: Mapping[str, Any], 
             else (None, None)
         )
         if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
-            raise InvalidInputError(f"vendor_records[{index}].status: {status!r:.60}")
+            raise InvalidInputError(f"vendor_records[{index}].status: {short(status)}")
         calendar, business = values
         assert isinstance(calendar, int | float)
         assert isinstance(business, int | float)

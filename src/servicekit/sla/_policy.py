@@ -10,8 +10,18 @@ from typing import Any
 
 import attrs
 
-from servicekit._checks import E, checked_name, config_object, located, member, named
-from servicekit._time import require_aware, to_us
+from servicekit._checks import (
+    E,
+    checked_name,
+    config_object,
+    located,
+    member,
+    named,
+    of_kind,
+    shallow,
+    short,
+)
+from servicekit._time import to_us
 from servicekit.calendars import Calendar
 from servicekit.calendars._config import calendar_reference
 from servicekit.conditions import ALWAYS, Combination, Condition, Context, Not, condition_from_dict
@@ -40,7 +50,9 @@ def _target(value: object, path: str) -> Target:
             )
         business = value.get("business_hours", True)
         if not isinstance(business, bool):
-            raise ConfigError(f"{path}.business_hours", f"expected true or false, got {business!r}")
+            raise ConfigError(
+                f"{path}.business_hours", f"expected true or false, got {short(business)}"
+            )
         return Target(
             duration=_duration(value["duration"], f"{path}.duration"), business_hours=business
         )
@@ -59,13 +71,15 @@ def _duration(value: object, path: str) -> timedelta:
 
 def _targets(value: object) -> Targets:
     if not isinstance(value, Mapping) or not value:
-        raise ConfigError("targets", f"expected {{priority: {{metric: target}}}}, got {value!r}")
+        raise ConfigError(
+            "targets", f"expected {{priority: {{metric: target}}}}, got {short(value)}"
+        )
     parsed: dict[Priority, Mapping[Metric, Target]] = {}
     for priority_name, metrics in value.items():
         path = f"targets.{priority_name}"
         priority = _member(Priority, priority_name, path)
         if not isinstance(metrics, Mapping):
-            raise ConfigError(path, f"expected {{metric: target}}, got {metrics!r}")
+            raise ConfigError(path, f"expected {{metric: target}}, got {short(metrics)}")
         parsed[priority] = MappingProxyType(
             {
                 _member(Metric, name, f"{path}.{name}"): _target(target, f"{path}.{name}")
@@ -79,13 +93,13 @@ def _pauses(value: object) -> Mapping[Metric, frozenset[Status]]:
     if value is None:
         return DEFAULT_PAUSES
     if not isinstance(value, Mapping):
-        raise ConfigError("pauses", f"expected {{metric: [statuses]}}, got {value!r}")
+        raise ConfigError("pauses", f"expected {{metric: [statuses]}}, got {short(value)}")
     pauses = dict(DEFAULT_PAUSES)
     for name, statuses in value.items():
         path = f"pauses.{name}"
         metric = _member(Metric, name, path)
         if isinstance(statuses, str) or not isinstance(statuses, Iterable):
-            raise ConfigError(path, f"expected a list of statuses, got {statuses!r}")
+            raise ConfigError(path, f"expected a list of statuses, got {short(statuses)}")
         chosen = frozenset(_member(Status, status, path) for status in statuses)
         if chosen & STOPPING:
             raise ConfigError(path, "solved and closed stop clocks; they cannot pause them")
@@ -93,7 +107,11 @@ def _pauses(value: object) -> Mapping[Metric, frozenset[Status]]:
     return MappingProxyType(pauses)
 
 
-def _thresholds(value: Iterable[float]) -> tuple[float, ...]:
+def _thresholds(value: object) -> tuple[float, ...]:
+    if not isinstance(value, list | tuple):
+        raise ConfigError(
+            "thresholds", f"expected a list of fractions such as [0.5, 0.75], got {short(value)}"
+        )
     found = tuple(value)
     for fraction in found:
         if (
@@ -102,7 +120,7 @@ def _thresholds(value: Iterable[float]) -> tuple[float, ...]:
             or not 0 < fraction < 1
         ):
             raise ConfigError(
-                "thresholds", f"each threshold is a fraction in (0, 1), got {fraction!r}"
+                "thresholds", f"each threshold is a fraction in (0, 1), got {short(fraction)}"
             )
     if list(found) != sorted(set(found)):
         raise ConfigError(
@@ -117,11 +135,11 @@ def _member(kind: type[E], value: object, path: str) -> E:
 
 def _condition(_: object, attribute: attrs.Attribute[Condition], value: object) -> None:
     if not isinstance(value, Condition):
-        raise ConfigError(attribute.name, f"expected a condition, got {value!r}")
+        raise ConfigError(attribute.name, f"expected a condition, got {short(value)}")
     if _reads_sla(value):
         raise ConfigError(
             attribute.name,
-            f"{value!r} reads SLA clocks, which exist only once a policy applies; "
+            f"{short(value)} reads SLA clocks, which exist only once a policy applies; "
             "select policies by ticket fields, changes or time",
         )
 
@@ -137,7 +155,7 @@ def _reads_sla(condition: Condition) -> bool:
 
 def _calendar(_: object, attribute: attrs.Attribute[Calendar | None], value: object) -> None:
     if value is not None and not isinstance(value, Calendar):
-        raise ConfigError(attribute.name, f"expected a calendar or None, got {value!r}")
+        raise ConfigError(attribute.name, f"expected a calendar or None, got {short(value)}")
 
 
 @attrs.frozen
@@ -293,6 +311,7 @@ def _targets_to_dict(targets: Targets) -> dict[str, dict[str, Any]]:
 
 def _checked_now(ticket: Ticket, now: datetime) -> int:
     """``now`` in microseconds, if it is aware and not before the ticket's last event."""
+    of_kind(ticket, Ticket, "ticket")
     now_us = to_us(now, "now")
     if now < ticket.updated_at:
         raise InvalidInputError(
@@ -309,6 +328,7 @@ def policy_from_dict(
     data: Mapping[str, Any], *, calendars: Mapping[str, Calendar] | None = None, path: str = ""
 ) -> SLAPolicy:
     """See :meth:`SLAPolicy.from_dict`; ``path`` prefixes error paths."""
+    shallow(data, path)
     try:
         data = config_object(
             data, "", "a policy object", keys=_POLICY_KEYS, required=["name", "targets"]
@@ -338,13 +358,17 @@ def policy_from_dict(
 
 
 def _policies(value: Iterable[SLAPolicy]) -> tuple[SLAPolicy, ...]:
+    if not isinstance(value, Iterable) or isinstance(value, str | bytes | Mapping):
+        raise ConfigError("policies", f"expected SLA policies in order, got {short(value)}")
     policies = tuple(value)
     names = set()
     for index, policy in enumerate(policies):
         if not isinstance(policy, SLAPolicy):
-            raise ConfigError(f"policies[{index}]", f"not an SLAPolicy: {policy!r}")
+            raise ConfigError(f"policies[{index}]", f"not an SLAPolicy: {short(policy)}")
         if policy.name in names:
-            raise ConfigError(f"policies[{index}].name", f"duplicate policy name {policy.name!r}")
+            raise ConfigError(
+                f"policies[{index}].name", f"duplicate policy name {short(policy.name)}"
+            )
         names.add(policy.name)
     return policies
 
@@ -369,7 +393,7 @@ class PolicySet:
 
     def select(self, ticket: Ticket, *, now: datetime) -> SLAPolicy | None:
         """The first policy whose condition holds for ``ticket`` at ``now``."""
-        context = Context(ticket=ticket, now=require_aware(now, "now"))
+        context = Context(ticket=ticket, now=now)
         return next((p for p in self.policies if p.applies_to.holds(context)), None)
 
     def evaluate(self, ticket: Ticket, *, now: datetime) -> SLAEvaluation:
@@ -396,11 +420,12 @@ class PolicySet:
         cls, data: Mapping[str, Any], *, calendars: Mapping[str, Calendar] | None = None
     ) -> PolicySet:
         """``{"policies": [policy, ...]}``; errors name ``policies[1].targets...``."""
+        shallow(data)
         if not isinstance(data, Mapping) or set(data) != {"policies"}:
-            raise ConfigError("", f"expected {{'policies': [...]}}, got {data!r}")
+            raise ConfigError("", f"expected {{'policies': [...]}}, got {short(data)}")
         items = data["policies"]
         if not isinstance(items, list):
-            raise ConfigError("policies", f"expected a list, got {items!r}")
+            raise ConfigError("policies", f"expected a list, got {short(items)}")
         return cls(
             policy_from_dict(item, calendars=calendars, path=f"policies[{index}]")
             for index, item in enumerate(items)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-from servicekit._checks import checked_name, member
+from servicekit._checks import checked_name, member, short
 from servicekit.errors import InvalidTypeError
 
 
@@ -49,7 +49,7 @@ class Priority(enum.StrEnum):
         """The rank of another priority, also given by name; never alphabetical."""
         if isinstance(other, str) and other in _PRIORITY_RANKS:
             return _PRIORITY_RANKS[Priority(other)]
-        raise InvalidTypeError(f"cannot compare a priority with {other!r}")
+        raise InvalidTypeError(f"cannot compare a priority with {short(other)}")
 
     def __lt__(self, other: object) -> bool:
         return self.rank < self._rank_of(other)

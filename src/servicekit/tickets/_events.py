@@ -7,13 +7,14 @@ from it. Apps record events as they happen (or import them) and feed them to
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 import attrs
 
-from servicekit._checks import checked_name, named, optional_named
+from servicekit._checks import checked_name, flag, named, optional_named, short
 from servicekit._time import require_aware
 from servicekit.errors import InvalidInputError
 from servicekit.tickets._enums import (
@@ -37,7 +38,7 @@ def _aware(_: object, attribute: attrs.Attribute[datetime], value: datetime) -> 
 
 def _tags(value: object) -> frozenset[str]:
     if isinstance(value, str) or not isinstance(value, Iterable):
-        raise InvalidInputError(f"tags must be a collection of names, got {value!r}")
+        raise InvalidInputError(f"tags must be a collection of names, got {short(value)}")
     if isinstance(value, frozenset):  # shared, not copied
         tags: frozenset[str] = value
     else:
@@ -93,7 +94,7 @@ tags=frozenset())
     def __attrs_post_init__(self) -> None:
         if self.by not in (Author.CUSTOMER, Author.AGENT):
             raise InvalidInputError(
-                f"a ticket is created by a customer or an agent, not by {self.by.value!r}"
+                f"a ticket is created by a customer or an agent, not by {short(self.by.value)}"
             )
         if self.author_id is None and self.by is Author.CUSTOMER:
             object.__setattr__(self, "author_id", self.requester)
@@ -127,7 +128,7 @@ class Replied(Event):
     """
 
     by: Author = attrs.field(converter=to_author)
-    public: bool = attrs.field(default=True, validator=attrs.validators.instance_of(bool))
+    public: bool = attrs.field(default=True, validator=flag)
     author_id: str | None = attrs.field(default=None, validator=optional_named)
 
     def __attrs_post_init__(self) -> None:
@@ -180,8 +181,10 @@ class TagsChanged(Event):
 
 
 def _field_value(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InvalidInputError(f"field value must be a finite number, got {value!r}")
     if value is not None and not isinstance(value, str | int | float | bool):
-        raise InvalidInputError(f"field value must be a JSON scalar, got {value!r}")
+        raise InvalidInputError(f"field value must be a JSON scalar, got {short(value)}")
 
 
 @attrs.frozen(kw_only=True)
@@ -205,8 +208,13 @@ def _scale(value: Sequence[int]) -> tuple[int, int]:
         or not all(isinstance(end, int) and not isinstance(end, bool) for end in value)
         or value[0] >= value[1]
     ):
-        raise InvalidInputError(f"scale must be a pair of integers (low, high), got {value!r}")
+        raise InvalidInputError(f"scale must be a pair of integers (low, high), got {short(value)}")
     return value[0], value[1]
+
+
+def _comment(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, str):
+        raise InvalidInputError(f"comment must be text or None, got {short(value)}")
 
 
 @attrs.frozen(kw_only=True)
@@ -223,14 +231,14 @@ class SatisfactionRated(Event):
 
     score: int
     scale: tuple[int, int] = attrs.field(default=(1, 5), converter=_scale)
-    comment: str | None = attrs.field(
-        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(str))
-    )
+    comment: str | None = attrs.field(default=None, validator=_comment)
 
     def __attrs_post_init__(self) -> None:
         low, high = self.scale
         if isinstance(self.score, bool) or not isinstance(self.score, int):
-            raise InvalidInputError(f"satisfaction score must be an integer, got {self.score!r}")
+            raise InvalidInputError(
+                f"satisfaction score must be an integer, got {short(self.score)}"
+            )
         if not low <= self.score <= high:
             raise InvalidInputError(
                 f"satisfaction score {self.score} is outside the scale {low}-{high}"

@@ -141,7 +141,7 @@ class Facts:
         >>> t.facts.status_at(t.created_at), t.facts.status_at(t.updated_at)
         (<Status.NEW: 'new'>, <Status.PENDING: 'pending'>)
         """
-        index = bisect_right(self.status_changes, at, key=_instant) - 1
+        index = bisect_right(self.status_changes, require_aware(at, "at"), key=_instant) - 1
         return None if index < 0 else self.status_changes[index][1]
 
     @functools.cached_property

@@ -9,6 +9,7 @@ import enum
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from servicekit._checks import short
 from servicekit.errors import InvalidTypeError
 from servicekit.tickets._enums import Author, Status
 from servicekit.tickets._events import (
@@ -176,4 +177,4 @@ def trigger_of(event: Event) -> Trigger:
         return trigger
     if isinstance(event, Created):
         raise InvalidTypeError("Created starts a history; it is not a transition")
-    raise InvalidTypeError(f"not a ticket event: {event!r}")
+    raise InvalidTypeError(f"not a ticket event: {short(event)}")

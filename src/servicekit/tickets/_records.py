@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from servicekit._checks import shallow, short
 from servicekit.errors import (
     InvalidInputError,
     InvalidRecordError,
@@ -59,7 +60,10 @@ def event_to_dict(event: Event) -> dict[str, Any]:
     {'type': 'replied', 'at': '2026-03-02T09:00:00+00:00', 'by': 'agent', 'public': True, \
 'author_id': None}
     """
-    record: dict[str, Any] = {"type": _TYPE_NAMES[type(event)]}
+    name = _TYPE_NAMES.get(type(event))
+    if name is None:
+        raise InvalidTypeError(f"expected a ticket event, got {short(event)}")
+    record: dict[str, Any] = {"type": name}
     for field in attrs.fields(type(event)):
         record[field.name] = _plain(getattr(event, field.name))
     return record
@@ -78,14 +82,17 @@ def event_from_dict(data: Mapping[str, Any], path: str = "") -> Event:
     ...
     servicekit.errors.InvalidRecordError: events[2].priority: 'top' is not a valid priority; ...
     """
+    if not isinstance(path, str):
+        raise InvalidTypeError(f"path must be text, got {short(path)}")
+    shallow(data, path, error=InvalidRecordError)
     if not isinstance(data, Mapping):
-        raise InvalidRecordError(path, f"expected an event object, got {data!r}")
+        raise InvalidRecordError(path, f"expected an event object, got {short(data)}")
     name = data.get("type")
     kind = EVENT_TYPES.get(name) if isinstance(name, str) else None
     if kind is None:
         expected = ", ".join(EVENT_TYPES)
         raise InvalidRecordError(
-            join_path(path, "type"), f"unknown event type {name!r}; expected one of {expected}"
+            join_path(path, "type"), f"unknown event type {short(name)}; expected one of {expected}"
         )
     fields = {field.name: field for field in attrs.fields(kind)}
     values: dict[str, Any] = {}
@@ -111,15 +118,16 @@ def ticket_from_dict(data: Mapping[str, Any]) -> Ticket:
     """The ticket that ``Ticket.to_dict`` stored (``{"events": [...]}``)."""
     from servicekit.tickets._ticket import Ticket  # noqa: PLC0415 -- Ticket imports us lazily
 
+    shallow(data, error=InvalidRecordError)
     if not isinstance(data, Mapping):
-        raise InvalidRecordError("", f"expected a ticket object, got {data!r}")
+        raise InvalidRecordError("", f"expected a ticket object, got {short(data)}")
     if set(data) != {"events"}:
         unknown = sorted(set(data) - {"events"}, key=str)
         where = str(unknown[0]) if unknown else "events"
         raise InvalidRecordError(where, "a ticket record has exactly one key, 'events'")
     events = data["events"]
     if not isinstance(events, list):
-        raise InvalidRecordError("events", f"expected a list of events, got {events!r}")
+        raise InvalidRecordError("events", f"expected a list of events, got {short(events)}")
     return Ticket.replay(
         event_from_dict(record, f"events[{index}]") for index, record in enumerate(events)
     )
@@ -144,11 +152,11 @@ def _instant(value: object) -> datetime:
     if isinstance(value, datetime):
         return value
     if not isinstance(value, str):
-        raise InvalidTypeError(f"expected an ISO 8601 instant, got {value!r}")
+        raise InvalidTypeError(f"expected an ISO 8601 instant, got {short(value)}")
     try:
         return datetime.fromisoformat(value)
     except ValueError:
-        raise InvalidInputError(f"{value!r} is not an ISO 8601 instant") from None
+        raise InvalidInputError(f"{short(value)} is not an ISO 8601 instant") from None
 
 
 def _plain(value: object) -> object:

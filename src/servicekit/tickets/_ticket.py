@@ -12,7 +12,8 @@ from typing import Any, overload
 
 import attrs
 
-from servicekit.errors import InvalidInputError, InvalidTransitionError
+from servicekit._checks import short
+from servicekit.errors import InvalidInputError, InvalidTransitionError, InvalidTypeError
 from servicekit.tickets._enums import Author, Channel, Priority, Status
 from servicekit.tickets._events import (
     Assigned,
@@ -171,6 +172,8 @@ class Ticket:
             InvalidTransitionError: naming the first offending event by its index
                 (``events[3]: ...``); the first event must be ``Created``.
         """
+        if not isinstance(events, Iterable) or isinstance(events, str | bytes | Mapping):
+            raise InvalidTypeError(f"events must be an iterable of events, got {short(events)}")
         log: list[Event] = []
         statuses: list[Status] = []
         state = _State.first(events, log, statuses)
@@ -349,5 +352,5 @@ _NO_FIELDS: Mapping[str, FieldValue] = MappingProxyType({})
 def _describe(event: object) -> str:
     at = getattr(event, "at", None)
     if not isinstance(at, datetime):
-        return repr(event)
+        return short(event)
     return f"{type(event).__name__} at {at.isoformat()}"
