@@ -16,6 +16,7 @@ import attrs
 
 from servicekit.errors import MissingExtraError
 from servicekit.insights import (
+    AgentEstimate,
     RisingTopics,
     bh_adjusted,
     compare_agents,
@@ -54,9 +55,9 @@ class ShrunkRow:
         rank: 1 for the highest estimate.
         rank_interval: the ranks the agent takes in 95% of posterior draws.
         enough_data: ``count`` reaches the settings' ``min_count``.
-        p_value: the two-sided exact binomial test of ``successes`` of ``count``
-            against the team rate; ``None`` when not tested (not enough data, or
-            every outcome of the team alike).
+        p_value: the exact binomial test of ``successes`` of ``count`` against the
+            team rate, two-sided by doubling the smaller tail; ``None`` when not
+            tested (not enough data, or every outcome of the team alike).
         q_value: the Benjamini-Hochberg adjusted p-value across the tested agents.
         flag: ``"above"`` or ``"below"`` the team when ``q_value`` is at most the
             settings' ``q``, else ``None``.
@@ -167,19 +168,38 @@ def _scipy_stats() -> Any:
     return scipy.stats
 
 
+DRAWS = 2_000
+"""Posterior draws for the rank intervals, at most: fewer with many agents, so that
+draws x agents stays within ``MAX_SAMPLES`` of :func:`~servicekit.insights.compare_agents`."""
+
+MAX_SAMPLES = 200_000
+MAX_AGENTS = 10_000  # as compare_agents
+
+
+def _two_sided(tested: Sequence[AgentEstimate], team: float) -> list[float]:
+    """Exact binomial p-values of ``successes`` of ``count`` against ``team``, two-sided
+    by doubling the smaller tail (capped at 1), vectorised over the agents."""
+    if not tested:
+        return []
+    stats = _scipy_stats()
+    successes = [e.successes for e in tested]
+    counts = [e.count for e in tested]
+    low = stats.binom.cdf(successes, counts, team)  # P(X <= x)
+    high = stats.binom.sf([x - 1 for x in successes], counts, team)  # P(X >= x)
+    return [min(1.0, 2 * min(float(a), float(b))) for a, b in zip(low, high, strict=True)]
+
+
 def _shrunk(
     metric: Literal["csat", "fcr"], outcomes: dict[str, Proportion], settings: InsightSettings
 ) -> ShrunkScores:
-    comparison = compare_agents(outcomes, min_count=settings.min_count, seed=0)
+    draws = max(1, min(DRAWS, MAX_SAMPLES // max(len(outcomes), 1)))
+    comparison = compare_agents(outcomes, min_count=settings.min_count, seed=0, draws=draws)
     team = comparison.team_rate
     testable = team is not None and 0 < team < 1
     tested = [e for e in comparison.agents if testable and e.enough_data]
-    stats = _scipy_stats() if tested else None
-    p_values = {
-        e.agent: float(stats.binomtest(e.successes, e.count, team).pvalue)
-        for e in tested
-        if stats is not None
-    }
+    p_values = dict(
+        zip((str(e.agent) for e in tested), _two_sided(tested, team or 0.0), strict=True)
+    )
     q_values = dict(zip(p_values, bh_adjusted(list(p_values.values())), strict=True))
     rows = []
     for estimate in comparison.agents:
@@ -219,6 +239,8 @@ def fair_scores(
 ) -> tuple[tuple[ShrunkScores, ...], str]:
     """CSAT and one-touch resolution of the agents with outcomes, shrunk; or nothing and
     why (scipy missing)."""
+    if len(agents) > MAX_AGENTS:
+        return (), f"more than {MAX_AGENTS:,} agents, too many to compare in one report"
     try:
         csat = _shrunk("csat", {a.agent: a.csat for a in agents if a.csat.count}, settings)
         fcr = _shrunk("fcr", {a.agent: a.fcr for a in agents if a.fcr.count}, settings)

@@ -19,7 +19,12 @@ from servicekit.errors import InvalidInputError
 from servicekit.qa import AgentQuality, Calibration, Review, Scorecard, calibrate, iqs
 
 RESAMPLES = 500
-"""Bootstrap resamples of the report's calibration interval (seed 0)."""
+"""Bootstrap resamples of the report's calibration interval (seed 0), at most."""
+
+BOOTSTRAP_BUDGET = 100_000
+"""Units drawn over all resamples at most: with many shared units the report takes
+fewer resamples (``BOOTSTRAP_BUDGET // units``; none above 100,000 units), so the
+section stays quick."""
 
 
 @attrs.frozen(kw_only=True)
@@ -31,8 +36,9 @@ class QASection:
         reviews: reviews given.
         agents: each reviewed agent's IQS and per-category scores, by name.
         calibration: Krippendorff's alpha (interval level, with a seeded bootstrap
-            interval), Fleiss' kappa and each reviewer's drift; ``None`` when no
-            conversation was reviewed by two reviewers.
+            interval of up to :data:`RESAMPLES` resamples), Fleiss' kappa and each
+            reviewer's drift; ``None`` when no conversation was reviewed by two
+            reviewers.
         note: why there is no calibration, else empty.
 
     >>> from servicekit.qa import Criterion
@@ -124,7 +130,8 @@ def qa_section(scorecard: Scorecard, reviews: Iterable[Review]) -> QASection:
             "its reviewer and conversation, and have several reviewers score the same ones)"
         )
     else:
-        calibration = calibrate(rows, level="interval", resamples=RESAMPLES, seed=0)
+        resamples = min(RESAMPLES, BOOTSTRAP_BUDGET // shared)
+        calibration = calibrate(rows, level="interval", resamples=resamples, seed=0)
     return QASection(
         scorecard=scorecard.name,
         reviews=len(given),

@@ -453,9 +453,10 @@ def weekly_report(
     - agents compared fairly: each agent's CSAT and one-touch resolution (the agents of
       the web page's table) shrunk toward the team with
       :func:`~servicekit.insights.compare_agents` (``min_count`` of the config's
-      ``insights``, seed 0), and flagged above or below the team only when a
-      two-sided exact binomial test against the team rate survives Benjamini-Hochberg
-      at the config's ``q`` across the agents with enough data;
+      ``insights``, seed 0), and flagged above or below the team only when an exact
+      binomial test against the team rate (two-sided by doubling the smaller tail)
+      survives Benjamini-Hochberg at the config's ``q`` across the agents with
+      enough data;
     - rising topics: :func:`~servicekit.insights.rising_topics_from_tickets` over the
       tickets' tags (or the config's ``topic_field``), the period against the
       ``baseline_weeks`` before it, ``convention="exact"``;
