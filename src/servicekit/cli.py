@@ -3,7 +3,8 @@
 - ``servicekit demo``: simulate the built-in example team for a week and print the
   weekly report.
 - ``servicekit report EVENTS.jsonl --config team.toml``: the same report from a file
-  of ticket events (text, JSON, CSV or a self-contained HTML page).
+  of ticket events (text, JSON, CSV or a self-contained HTML page); ``--reviews
+  FILE.jsonl`` adds the QA section.
 - ``servicekit calendar add|elapsed|next-open --config team.toml ...``: quick
   business-time questions.
 - ``servicekit import SOURCE FILE... > events.jsonl``: a help desk's export as
