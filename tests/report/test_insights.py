@@ -8,10 +8,20 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from servicekit import Ticket
 from servicekit.errors import MissingExtraError
-from servicekit.report import InsightSettings, ReportConfig, WeeklyReport, _insights, weekly_report
+from servicekit.kpi import Proportion, first_reply_times
+from servicekit.report import (
+    AgentRow,
+    InsightSettings,
+    ReportConfig,
+    WeeklyReport,
+    _insights,
+    weekly_report,
+)
 from servicekit.tickets import Assigned, Replied, SatisfactionRated, StatusChanged, TagsChanged
 from tests.report.test_html import tables_of
 
@@ -230,3 +240,41 @@ class TestSettings:
         with pytest.raises(ConfigError) as caught:
             ReportConfig.from_dict({"insights": data})
         assert caught.value.path == path
+
+
+outcomes = st.lists(
+    st.integers(min_value=0, max_value=60).flatmap(
+        lambda n: st.tuples(st.integers(min_value=0, max_value=n), st.just(n))
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(outcomes, st.integers(min_value=1, max_value=30))
+def test_flags_match_the_slow_oracle(pairs: list[tuple[int, int]], min_count: int) -> None:
+    """Whatever the outcomes: shrunk rates are compare_agents's, and an agent is flagged
+    exactly when the doubled-tail exact test survives BH among agents with enough data."""
+    rows = [
+        AgentRow(agent=f"a{i}", tickets=n, first_reply=first_reply_times([]),
+                 csat=Proportion.of(x, n), fcr=Proportion.of(0, 0), reopened=Proportion.of(0, 0))
+        for i, (x, n) in enumerate(pairs)
+    ]  # fmt: skip
+    (csat, fcr), note = _insights.fair_scores(rows, InsightSettings(min_count=min_count))
+    assert note == ""
+    assert fcr.rows == ()
+    given_pairs = {f"a{i}": pair for i, pair in enumerate(pairs) if pair[1]}
+    assert {r.agent: (r.successes, r.count) for r in csat.rows} == given_pairs
+    successes = sum(x for x, _ in given_pairs.values())
+    total = sum(n for _, n in given_pairs.values())
+    tested = {a: (x, n) for a, (x, n) in given_pairs.items() if n >= min_count}
+    expected: set[str] = set()
+    if total and 0 < successes < total and tested:
+        team = successes / total
+        p_values = {a: _doubled(x, n, team) for a, (x, n) in tested.items()}
+        rejected = insights.benjamini_hochberg(list(p_values.values()), q=0.05)
+        expected = {a for a, hit in zip(p_values, rejected, strict=True) if hit}
+    assert {r.agent for r in csat.flagged} == expected
+    for row in csat.flagged:
+        assert (row.flag == "above") == (row.raw > (csat.team_rate or 0))

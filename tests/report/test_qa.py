@@ -216,3 +216,33 @@ class TestReadReviews:
         except ServicekitError:
             return
         assert all(isinstance(review, qa.Review) for review in reviews)
+
+
+ratings = st.dictionaries(
+    st.sampled_from(["Solution", "Tone"]),
+    st.none() | st.integers(min_value=-1, max_value=6),
+    max_size=2,
+)
+fuzzed_reviews = st.lists(
+    st.builds(
+        qa.Review,
+        agent=st.sampled_from(["ana", "bo"]),
+        ratings=ratings,
+        reviewer=st.none() | st.sampled_from(["lee", "max", "kim"]),
+        conversation=st.none() | st.sampled_from(["T-1", "T-2"]),
+    ),
+    max_size=8,
+)
+
+
+@given(fuzzed_reviews)
+def test_fuzzed_reviews_give_a_section_or_a_servicekit_error(reviews: list[qa.Review]) -> None:
+    """Any reviews: the section (IQS equal to ``qa.iqs``) or a ServicekitError."""
+    try:
+        section = qa_section(SCORECARD, reviews)
+    except ServicekitError:
+        return
+    assert section.agents == qa.iqs(SCORECARD, reviews)
+    assert section.reviews == len(reviews)
+    assert (section.calibration is None) == bool(section.note)
+    assert section.to_text()
