@@ -940,21 +940,22 @@ def plan(args: argparse.Namespace) -> None:
         _fail(str(args.events), str(exc))
     except ImportError as exc:
         _fail("plan", f"{exc.name or 'scipy'} is missing: pip install 'servicekit[wfm]'")
-    if args.format == "csv":
-        _plan_csv(ahead, table, rota)
-    elif args.format == "html":
-        _plan_html(args, ahead, rota, history)
-    else:
-        _plan_text(ahead, table, rota, queue)
+    page = _plan_html(ahead, rota, history) if args.format == "html" else None
+    with _output(args) as out, contextlib.redirect_stdout(out):
+        if page is not None:
+            print(page, end="")
+        elif args.format == "csv":
+            _plan_csv(ahead, table, rota)
+        else:
+            _plan_text(ahead, table, rota, queue)
 
 
-def _plan_html(args: argparse.Namespace, ahead: Any, rota: Any, history: Any) -> None:
+def _plan_html(ahead: Any, rota: Any, history: Any) -> str:
     from servicekit.report import plan_html  # noqa: PLC0415 - only this format needs it
 
     if importlib.util.find_spec("matplotlib") is None:
         _fail("--format html", "needs matplotlib: pip install 'servicekit[report]'")
-    with _output(args) as out:
-        out.write(plan_html(ahead, rota, history=history))
+    return plan_html(ahead, rota, history=history)
 
 
 def _plan_text(ahead: Any, table: Any, rota: Any, queue: Mapping[str, Any]) -> None:
@@ -1026,6 +1027,6 @@ def _add_plan_parser(commands: Any) -> None:
         help="text for people, CSV rows, or html: a page with the forecast and coverage charts",
     )
     cmd.add_argument(
-        "-o", "--output", type=Path, metavar="FILE", help="write the html page to FILE"
+        "-o", "--output", type=Path, metavar="FILE", help="write the plan to FILE, any format"
     )
     cmd.set_defaults(handler=plan)

@@ -111,21 +111,27 @@ class TestReviewsOption:
         assert f"{missing}: cannot read" in capsys.readouterr().err
 
 
+@pytest.fixture
+def plan_files(tmp_path: Path) -> tuple[Path, Path]:
+    config = tmp_path / "team.toml"
+    config.write_text(PLAN_TOML)
+    events = tmp_path / "events.jsonl"
+    lines = []
+    for day in range(2, 30):
+        for hour in (9, 10, 11, 14):
+            at = f"2026-11-{day:02d}T{hour:02d}:10:00+01:00"
+            record = {"type": "created", "at": at, "requester": "c",
+                      "ticket_id": f"T-{day}-{hour}", "channel": "chat"}  # fmt: skip
+            lines.append(json.dumps(record))
+    events.write_text("\n".join(lines) + "\n")
+    return events, config
+
+
 class TestPlanHtml:
-    def test_writes_the_page(self, tmp_path: Path) -> None:
+    def test_writes_the_page(self, tmp_path: Path, plan_files: tuple[Path, Path]) -> None:
         pytest.importorskip("matplotlib")
         pytest.importorskip("scipy")
-        config = tmp_path / "team.toml"
-        config.write_text(PLAN_TOML)
-        events = tmp_path / "events.jsonl"
-        lines = []
-        for day in range(2, 30):
-            for hour in (9, 10, 11, 14):
-                at = f"2026-11-{day:02d}T{hour:02d}:10:00+01:00"
-                record = {"type": "created", "at": at, "requester": "c",
-                          "ticket_id": f"T-{day}-{hour}", "channel": "chat"}  # fmt: skip
-                lines.append(json.dumps(record))
-        events.write_text("\n".join(lines) + "\n")
+        events, config = plan_files
         page = tmp_path / "plan.html"
         assert main(["plan", str(events), "--config", str(config), "--format", "html",
                      "-o", str(page)]) == 0  # fmt: skip
@@ -133,3 +139,16 @@ class TestPlanHtml:
         assert 'id="plan-forecast-chart"' in html
         assert 'id="plan-coverage-chart"' in html
         assert tables_of(html).tables["plan-shifts"][0][0] == "shift"
+
+    def test_output_takes_every_format(
+        self, tmp_path: Path, plan_files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        pytest.importorskip("scipy")
+        events, config = plan_files
+        for form in ("text", "csv"):
+            path = tmp_path / f"plan.{form}"
+            assert main(["plan", str(events), "--config", str(config), "--format", form,
+                         "-o", str(path)]) == 0  # fmt: skip
+            assert capsys.readouterr().out == ""
+            assert main(["plan", str(events), "--config", str(config), "--format", form]) == 0
+            assert path.read_text() == capsys.readouterr().out
