@@ -315,7 +315,8 @@ class TestPolish:
         done = run("demo", "--days", "1", "--html", str(page))
         assert done.returncode == 0, done.stderr
         assert f"Wrote the report as a web page: {page}" in done.stdout
-        assert page.read_text().count("<svg ") == 5
+        # five charts, and the agents' CSAT and one-touch rates raw and shrunk
+        assert page.read_text().count("<svg ") == 7
 
     def test_progress_bar_on_a_terminal(self) -> None:
         leader, follower = pty.openpty()

@@ -3,7 +3,8 @@
 - ``servicekit demo``: simulate the built-in example team for a week and print the
   weekly report.
 - ``servicekit report EVENTS.jsonl --config team.toml``: the same report from a file
-  of ticket events (text, JSON, CSV or a self-contained HTML page).
+  of ticket events (text, JSON, CSV or a self-contained HTML page); ``--reviews
+  FILE.jsonl`` adds the QA section.
 - ``servicekit calendar add|elapsed|next-open --config team.toml ...``: quick
   business-time questions.
 - ``servicekit import SOURCE FILE... > events.jsonl``: a help desk's export as
@@ -11,7 +12,8 @@
 - ``servicekit crosscheck zendesk EVENTS.jsonl METRIC_EVENTS.json --config team.toml``:
   servicekit's SLA clocks against the vendor's own.
 - ``servicekit plan EVENTS.jsonl --config team.toml``: next week's forecast per slot,
-  staffing table and shift schedule (needs the ``wfm`` extra for the schedule).
+  staffing table and shift schedule (needs the ``wfm`` extra for the schedule), as
+  text, CSV or a self-contained HTML page (``--format html``).
 
 Bad input prints one line naming the file, line and field, and exits with 2. Long work
 shows a progress bar on stderr when stderr is a terminal (with the ``cli`` extra's
@@ -42,7 +44,8 @@ from servicekit.calendars import BusinessCalendar, Calendar, HolidaySet
 from servicekit.durations import format_duration, parse_duration
 from servicekit.errors import ConfigError, HolidayCoverageError, ServicekitError
 from servicekit.kpi import period_start
-from servicekit.report import ReportConfig, WeeklyReport, weekly_report
+from servicekit.qa import Review
+from servicekit.report import ReportConfig, WeeklyReport, read_reviews, weekly_report
 from servicekit.report import _wording as words
 from servicekit.report._weekly import COLUMNS as REPORT_COLUMNS
 from servicekit.tickets import Created, Event, Ticket, event_from_dict, event_to_dict
@@ -151,6 +154,22 @@ def read_tickets(path: Path) -> list[Ticket]:
         except ServicekitError as exc:
             _fail(where, str(exc))
     return list(tickets.values())
+
+
+def read_review_file(path: Path, config: ReportConfig, source: Path) -> tuple[Review, ...]:
+    """The QA reviews of a JSON-lines file (see :func:`servicekit.report.read_reviews`),
+    checked against the settings' scorecard."""
+    if config.scorecard is None:
+        _fail(str(source), "--reviews needs a [scorecard] section in the settings")
+    lines = _read_text(path).splitlines()
+    try:
+        return read_reviews(lines, scorecard=config.scorecard)
+    except ServicekitError as exc:
+        text = str(exc)
+        if text.startswith("line "):  # path:line: message, like the events reader
+            number, _, message = text.removeprefix("line ").partition(": ")
+            _fail(f"{path}:{number}", message)
+        _fail(str(path), text)
 
 
 def write_events(tickets: Sequence[Ticket], path: Path) -> None:
@@ -350,6 +369,7 @@ def report(args: argparse.Namespace) -> None:
     tickets = (
         read_tickets_leniently(args, config.tz) if _lenient(args) else read_tickets(args.events)
     )
+    reviews = None if args.reviews is None else read_review_file(args.reviews, config, args.config)
     start, end = _period(tickets, args, config.tz, args.events)
     try:
         weekly = weekly_report(
@@ -359,6 +379,7 @@ def report(args: argparse.Namespace) -> None:
             config=config,
             by=args.by,
             evaluate_rules=args.evaluate_rules,
+            reviews=reviews,
         )
     except HolidayCoverageError as exc:
         _fail(str(args.config), _holiday_fault(config, exc))
@@ -486,6 +507,13 @@ def _parser() -> argparse.ArgumentParser:
         "--start", help="period start, a date or date-time (default: the first ticket's day)"
     )
     rep.add_argument("--end", help="period end, excluded (default: the day after the last event)")
+    rep.add_argument(
+        "--reviews",
+        type=Path,
+        metavar="FILE.jsonl",
+        help="QA reviews, one JSON object per line: {agent, ratings, reviewer, conversation}; "
+        "scored on the settings' [scorecard]",
+    )
     _report_options(rep)
     _lenient_options(rep)
     rep.set_defaults(handler=report)
@@ -922,10 +950,22 @@ def plan(args: argparse.Namespace) -> None:
         _fail(str(args.events), str(exc))
     except ImportError as exc:
         _fail("plan", f"{exc.name or 'scipy'} is missing: pip install 'servicekit[wfm]'")
-    if args.format == "csv":
-        _plan_csv(ahead, table, rota)
-    else:
-        _plan_text(ahead, table, rota, queue)
+    page = _plan_html(ahead, rota, history) if args.format == "html" else None
+    with _output(args) as out, contextlib.redirect_stdout(out):
+        if page is not None:
+            print(page, end="")
+        elif args.format == "csv":
+            _plan_csv(ahead, table, rota)
+        else:
+            _plan_text(ahead, table, rota, queue)
+
+
+def _plan_html(ahead: Any, rota: Any, history: Any) -> str:
+    from servicekit.report import plan_html  # noqa: PLC0415 - only this format needs it
+
+    if importlib.util.find_spec("matplotlib") is None:
+        _fail("--format html", "needs matplotlib: pip install 'servicekit[report]'")
+    return plan_html(ahead, rota, history=history)
 
 
 def _plan_text(ahead: Any, table: Any, rota: Any, queue: Mapping[str, Any]) -> None:
@@ -991,6 +1031,12 @@ def _add_plan_parser(commands: Any) -> None:
     )
     cmd.add_argument("--time-limit", type=float, default=10.0, help="solver seconds (10)")
     cmd.add_argument(
-        "--format", choices=["text", "csv"], default="text", help="text for people, CSV rows"
+        "--format",
+        choices=["text", "csv", "html"],
+        default="text",
+        help="text for people, CSV rows, or html: a page with the forecast and coverage charts",
+    )
+    cmd.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="write the plan to FILE, any format"
     )
     cmd.set_defaults(handler=plan)

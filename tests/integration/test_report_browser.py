@@ -197,3 +197,19 @@ def test_the_whole_page_renders_and_asks_for_nothing(page: Path, folder: Path) -
     assert page_requests(log) == []
     pixels = image.imread(shot)
     assert (pixels[:, :, :3].min(axis=2) < 0.9).mean() > 0.02
+
+
+def test_the_fair_comparison_is_in_the_page(dom: tuple[str, Path], weekly: WeeklyReport) -> None:
+    html, _ = dom
+    parsed = tables_of(html)
+    head = parsed.tables["agents"][0]
+    column = head.index("CSAT shrunk")
+    rows = zip(parsed.tables["agents"][1:], parsed.values["agents"][1:], strict=True)
+    shown = {row[0]: raw[column] for row, raw in rows}
+    csat = next(score for score in weekly.fair if score.metric == "csat")
+    assert csat.rows
+    assert {row.agent: repr(row.estimate) for row in csat.rows} == {
+        agent: value for agent, value in shown.items() if value is not None
+    }
+    assert 'id="shrunk-csat-chart"' in html
+    assert 'id="rising-topics"' in html

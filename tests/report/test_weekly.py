@@ -187,7 +187,17 @@ class TestReportConfig:
     @given(
         st.dictionaries(
             st.sampled_from(
-                ["tz", "calendars", "business_hours", "policies", "rules", "staffing", "other"]
+                [
+                    "tz",
+                    "calendars",
+                    "business_hours",
+                    "policies",
+                    "rules",
+                    "staffing",
+                    "insights",
+                    "scorecard",
+                    "other",
+                ]
             ),
             st.recursive(
                 st.none() | st.booleans() | st.integers() | st.text(max_size=8),

@@ -1,7 +1,10 @@
 """The weekly support report: the metrics a support lead reads every Monday, built from
 ticket histories and the team's settings (calendars, SLA policies, escalation rules and a
 staffing goal), rendered as text, JSON-ready data, CSV rows or a self-contained web
-page with charts (``to_html``, with the ``report`` extra's matplotlib).
+page with charts (``to_html``, with the ``report`` extra's matplotlib). The report
+compares agents fairly and finds rising topics (with the ``insights`` extra's scipy),
+and scores QA reviews (:func:`read_reviews`) when given. :func:`plan_html` draws a
+staffing plan (forecast, coverage, shifts) as a page of the same kind.
 
 The report is a consumer of every other subpackage, so it lives apart from
 :mod:`servicekit.kpi`: a notebook that imports ``kpi`` gets metrics only.
@@ -16,8 +19,12 @@ The report is a consumer of every other subpackage, so it lives apart from
 1
 """
 
-from servicekit.report._config import ReportConfig, StaffingGoal
+from servicekit.report._config import InsightSettings, ReportConfig, StaffingGoal
 from servicekit.report._details import AgentRow, ReportDetails, ShortfallCell
+from servicekit.report._insights import ShrunkRow, ShrunkScores
+from servicekit.report._plan import plan_html
+from servicekit.report._qa import QASection, qa_section
+from servicekit.report._reviews import read_reviews
 from servicekit.report._sla import SLARow
 from servicekit.report._summary import Report, report
 from servicekit.report._trend import PeriodRow
@@ -25,15 +32,22 @@ from servicekit.report._weekly import StaffingAdvice, WeeklyReport, weekly_repor
 
 __all__ = [
     "AgentRow",
+    "InsightSettings",
     "PeriodRow",
+    "QASection",
     "Report",
     "ReportConfig",
     "ReportDetails",
     "SLARow",
     "ShortfallCell",
+    "ShrunkRow",
+    "ShrunkScores",
     "StaffingAdvice",
     "StaffingGoal",
     "WeeklyReport",
+    "plan_html",
+    "qa_section",
+    "read_reviews",
     "report",
     "weekly_report",
 ]

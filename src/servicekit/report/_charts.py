@@ -195,3 +195,73 @@ def heatmap(grid: Sequence[Sequence[float]], rows: Sequence[str], title: str, la
     if colourbar.solids is not None:  # vector, not an embedded bitmap
         colourbar.solids.set_rasterized(False)
     return _svg(figure, title)
+
+
+@_styled
+def intervals(  # noqa: PLR0917 -- private, one call site
+    labels: Sequence[str],
+    raw: Sequence[float],
+    estimates: Sequence[float],
+    spans: Sequence[tuple[float, float]],
+    team: float | None,
+    title: str,
+    gid: str,
+) -> str:
+    """One row per label: the raw rate (hollow), the shrunk rate (filled) and its
+    interval (a whisker), in percent, with the team rate as a dashed line."""
+    figure, axes = _figure(height=max(1.6, 0.28 * len(labels) + 0.9))
+    ys = list(range(len(labels)))
+    for y, (low, high) in zip(ys, spans, strict=True):
+        (whisker,) = axes.plot([low * 100, high * 100], [y, y], color="#6baed6", linewidth=2)
+        whisker.set_gid(f"{gid}-interval-{y}")
+    (hollow,) = axes.plot([v * 100 for v in raw], ys, linestyle="none", marker="o",
+                          markerfacecolor="none", markeredgecolor="#555555",
+                          label="raw")  # fmt: skip
+    hollow.set_gid(f"{gid}-raw")
+    (filled,) = axes.plot([v * 100 for v in estimates], ys, linestyle="none", marker="o",
+                          color="#08519c", label="shrunk")  # fmt: skip
+    filled.set_gid(f"{gid}-shrunk")
+    if team is not None:
+        axes.axvline(team * 100, color="#b2182b", linestyle="--", linewidth=1, label="team")
+    axes.set_yticks(ys, labels)
+    axes.invert_yaxis()
+    axes.set_xlim(0, 100)
+    axes.set_xlabel("percent")
+    axes.legend(loc="lower left", fontsize=7, frameon=False)
+    return _svg(figure, title)
+
+
+@_styled
+def series(
+    labels: Sequence[str],
+    lines: Sequence[tuple[str, Sequence[float | None]]],
+    title: str,
+    ylabel: str,
+    gid: str,
+    *,
+    steps: bool = False,
+) -> str:
+    """Several named lines over the same labels (gaps where ``None``), with a legend;
+    ``steps`` draws each as a staircase (staffing per interval)."""
+    figure, axes = _figure()
+    colours = ("#08519c", "#b2182b", "#4d9221", "#762a83")
+    top = 1.0
+    for index, (name, values) in enumerate(lines):
+        xs = [i for i, v in enumerate(values) if v is not None]
+        ys = [v for v in values if v is not None]
+        top = max([top, *ys])
+        colour = colours[index % len(colours)]
+        if steps:
+            (drawn,) = axes.step(xs, ys, where="mid", color=colour, linewidth=1.2, label=name)
+        else:
+            (drawn,) = axes.plot(xs, ys, color=colour, marker="o", markersize=2.5,
+                                 linewidth=1.3, label=name)  # fmt: skip
+        drawn.set_gid(f"{gid}-{index}")
+    axes.set_xticks(range(len(labels)), labels, rotation=45 if len(labels) > 8 else 0,
+                    ha="right" if len(labels) > 8 else "center")  # fmt: skip
+    _thin_ticks(axes, len(labels))
+    axes.set_xlim(-0.5, max(len(labels), 1) - 0.5)
+    axes.set_ylim(0, top * 1.15)
+    axes.set_ylabel(ylabel)
+    axes.legend(loc="upper left", fontsize=7, frameon=False)
+    return _svg(figure, title)

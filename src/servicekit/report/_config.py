@@ -1,6 +1,7 @@
 """The settings of the weekly report, from plain data (the TOML or JSON file that
-``servicekit report --config`` reads): calendars, SLA policies, escalation rules and
-a staffing goal. Every error names the path of the bad value."""
+``servicekit report --config`` reads): calendars, SLA policies, escalation rules, a
+staffing goal, the insight settings and a QA scorecard. Every error names the path of
+the bad value."""
 
 from __future__ import annotations
 
@@ -11,18 +12,21 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from servicekit._checks import config_object, fraction, optional_of
+from servicekit._checks import checked_name, config_object, fraction, optional_of, whole
 from servicekit._time import zone
 from servicekit.calendars import Calendar, CombinedCalendar
 from servicekit.calendars._config import calendar_reference
 from servicekit.durations import checked_duration
 from servicekit.errors import ConfigError, InvalidInputError, ServicekitError
 from servicekit.escalation import RuleSet
+from servicekit.qa import Scorecard
 from servicekit.sla import PolicySet
 from servicekit.tickets import Channel, channel_of
 
-_KEYS = ("tz", "calendars", "business_hours", "policies", "rules", "staffing")
+_KEYS = ("tz", "calendars", "business_hours", "policies", "rules", "staffing", "insights",
+         "scorecard")  # fmt: skip
 _STAFFING_KEYS = ("interval", "service_level", "channels")
+_INSIGHT_KEYS = ("min_count", "q", "baseline_weeks", "min_requesters", "topic_field")
 
 
 def _durations(value: object) -> Mapping[Channel | str, timedelta]:
@@ -68,6 +72,51 @@ class StaffingGoal:
             )
 
 
+def _positive(name: str) -> Any:
+    def check(_: object, attribute: attrs.Attribute[int], value: object) -> None:
+        whole(name, value, low=1, high=1_000_000)
+
+    return check
+
+
+def _rate(value: object) -> float:
+    return fraction("q", value, 0.0, 1.0, closed_high=False)
+
+
+def _topic_field(_: object, attribute: attrs.Attribute[str | None], value: object) -> None:
+    if value is not None:
+        checked_name(value, "topic_field")
+
+
+@attrs.frozen(kw_only=True)
+class InsightSettings:
+    """How the report compares agents and looks for rising topics.
+
+    Attributes:
+        min_count: the fewest CSAT ratings (or solved tickets, for one-touch resolution)
+            an agent needs to be flagged; fewer is shown as "not enough data".
+        q: the false discovery rate of the flags (agents and topics), in (0, 1).
+        baseline_weeks: the weeks before the period that rising topics compare against.
+        min_requesters: the fewest distinct requesters of a topic in the period for it
+            to be called rising.
+        topic_field: the custom field whose values are the topics, or ``None`` for the
+            tickets' tags.
+
+    Raises:
+        InvalidInputError: a count below 1 (or above 1,000,000), ``q`` outside (0, 1),
+            a blank field name.
+
+    >>> InsightSettings().baseline_weeks, InsightSettings(q=0.1).q
+    (4, 0.1)
+    """
+
+    min_count: int = attrs.field(default=20, validator=_positive("min_count"))
+    q: float = attrs.field(default=0.05, converter=_rate)
+    baseline_weeks: int = attrs.field(default=4, validator=_positive("baseline_weeks"))
+    min_requesters: int = attrs.field(default=5, validator=_positive("min_requesters"))
+    topic_field: str | None = attrs.field(default=None, validator=_topic_field)
+
+
 def _calendars(value: Mapping[str, Calendar]) -> Mapping[str, Calendar]:
     return dict(value)
 
@@ -84,6 +133,8 @@ class ReportConfig:
         policies: the SLA policies, or ``None`` for no SLA section.
         rules: the escalation rules, to list the ones that never fired.
         staffing: the staffing goal, or ``None`` for no advice.
+        insights: how agents are compared and rising topics found.
+        scorecard: the QA scorecard reviews are scored on, or ``None``.
     """
 
     tz: ZoneInfo = attrs.field(default=ZoneInfo("UTC"), converter=zone)
@@ -97,6 +148,12 @@ class ReportConfig:
     rules: RuleSet | None = attrs.field(default=None, validator=optional_of(RuleSet, "rules"))
     staffing: StaffingGoal | None = attrs.field(
         default=None, validator=optional_of(StaffingGoal, "staffing")
+    )
+    insights: InsightSettings = attrs.field(
+        factory=InsightSettings, validator=attrs.validators.instance_of(InsightSettings)
+    )
+    scorecard: Scorecard | None = attrs.field(
+        default=None, validator=optional_of(Scorecard, "scorecard")
     )
 
     @classmethod
@@ -120,6 +177,17 @@ class ReportConfig:
             interval = "1h"
             service_level = 0.8
             channels = { chat = { aht = "8m", target = "2m" } }
+
+            [insights]                        # agent comparison and rising topics
+            min_count = 20                    # ratings before an agent can be flagged
+            q = 0.05                          # false discovery rate of the flags
+            baseline_weeks = 4                # rising topics: weeks to compare against
+            min_requesters = 5                # rising topics: fewest requesters
+            topic_field = "reason"            # a custom field instead of the tags
+
+            [scorecard]                       # the QA scorecard, for --reviews
+            name = "Email"
+            criteria = [{ name = "Solution", scale = [0, 1], weight = 3, critical = true }]
 
         Every key is optional.
 
@@ -150,6 +218,8 @@ class ReportConfig:
             if rules is None
             else RuleSet.from_dict({"rules": rules}, calendars=calendars),
             staffing=_read_staffing(data.get("staffing")),
+            insights=_read_insights(data.get("insights")),
+            scorecard=_read_scorecard(data.get("scorecard")),
         )
 
 
@@ -211,3 +281,28 @@ def _read_staffing(value: object) -> StaffingGoal | None:
         )
     except InvalidInputError as exc:
         raise ConfigError("staffing", str(exc)) from exc
+
+
+def _read_insights(value: object) -> InsightSettings:
+    if value is None:
+        return InsightSettings()
+    value = config_object(value, "insights", "a table", keys=_INSIGHT_KEYS)
+    for key, item in value.items():
+        try:
+            InsightSettings(**{key: item})
+        except ServicekitError as exc:
+            raise ConfigError(f"insights.{key}", str(exc)) from exc
+    return InsightSettings(**value)
+
+
+def _read_scorecard(value: object) -> Scorecard | None:
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise ConfigError(
+            "scorecard", f"expected a table with a name and criteria, got {value!r:.80}"
+        )
+    try:
+        return Scorecard.from_dict(value)
+    except ConfigError as exc:
+        raise exc.within("scorecard") from None

@@ -15,6 +15,8 @@ from servicekit.report import _charts as charts
 from servicekit.report import _wording as words
 from servicekit.report._details import ReportDetails
 from servicekit.report._details import details as details_of
+from servicekit.report._insights import EXPLANATION, ShrunkRow, ShrunkScores
+from servicekit.report._qa import QASection
 from servicekit.report._sla import by_priority
 from servicekit.report._weekly import figures
 from servicekit.tickets import Priority
@@ -263,22 +265,128 @@ def _shortfall_section(weekly: WeeklyReport, details: ReportDetails) -> str:
                   "</details>")  # fmt: skip
 
 
-def _agents_section(details: ReportDetails) -> str:
+def _shrunk_cells(row: ShrunkRow | None) -> list[str]:
+    """Shrunk rate, its interval and the verdict; blanks for an agent without outcomes."""
+    if row is None:
+        return [_cell("n/a"), _cell(""), _cell("")]
+    low, high = row.interval
+    return [_cell(row.estimate, f"{row.estimate:.0%}"), _cell(f"{low:.0%} – {high:.0%}"),
+            _cell(row.verdict())]  # fmt: skip
+
+
+def _agents_section(weekly: WeeklyReport, details: ReportDetails) -> str:
+    shrunk = {score.metric: {row.agent: row for row in score.rows} for score in weekly.fair}
+    csat, fcr = shrunk.get("csat", {}), shrunk.get("fcr", {})
     rows = (
         [_cell(a.agent), _cell(a.tickets), _duration_cell(a.first_reply.median),
          _duration_cell(a.first_reply.percentile(90)), _share_cell(a.csat),
-         _cell(_interval(a.csat)), _cell(a.csat.count), _share_cell(a.fcr),
+         _cell(_interval(a.csat)), _cell(a.csat.count), *_shrunk_cells(csat.get(a.agent)),
+         _share_cell(a.fcr), _cell(a.fcr.count), *_shrunk_cells(fcr.get(a.agent)),
          _share_cell(a.reopened)]
         for a in details.agents
     )  # fmt: skip
     head = ["agent", "tickets", "first reply p50", "first reply p90", "CSAT", "CSAT 95% interval",
-            "ratings", "solved in one touch", "reopened"]  # fmt: skip
+            "ratings", "CSAT shrunk", "shrunk 95% interval", "CSAT verdict",
+            "solved in one touch", "solved", "one touch shrunk", "shrunk 95% interval",
+            "one touch verdict", "reopened"]  # fmt: skip
+    note = (
+        "Each ticket counts for the agent last assigned to it, or else the first to reply. "
+        + EXPLANATION
+    )
+    if weekly.fair_note:
+        note += f" (Shrunk scores not shown: {weekly.fair_note}.)"
+    for score in weekly.fair:
+        if score.team_rate is not None:
+            note += (
+                f" Team {score.label}: {score.team_rate:.0%}; "
+                f"{len(score.flagged)} of {len(score.rows)} agents flagged "
+                f"(false discovery rate {score.q:.0%})."
+            )
+    charts_html = "".join(_shrunk_chart(score) for score in weekly.fair if score.rows)
     return (
-        '<section id="agents"><h2>Agents</h2><p class="note">Each ticket counts for the agent '
-        "last assigned to it, or else the first to reply.</p>"
+        f'<section id="agents"><h2>Agents</h2><p class="note">{escape(note)}</p>'
+        + charts_html
         + _table("agents", head, rows)
         + "</section>"
     )
+
+
+def _shrunk_chart(score: ShrunkScores) -> str:
+    title = f"{score.label} by agent: raw and shrunk"
+    svg = charts.intervals(
+        [row.agent for row in score.rows],
+        [row.raw for row in score.rows],
+        [row.estimate for row in score.rows],
+        [row.interval for row in score.rows],
+        score.team_rate,
+        title,
+        f"shrunk-{score.metric}",
+    )
+    return f'<figure id="shrunk-{score.metric}-chart">{svg}</figure>'
+
+
+def _rising_section(weekly: WeeklyReport) -> str:
+    title = f"Rising topics (against the {weekly.baseline_weeks} weeks before)"
+    topics = weekly.rising
+    if topics is None:
+        return _empty("rising-topics", title, f"Not shown: {weekly.rising_note}.")
+    if not topics.topics:
+        return _empty("rising-topics", title, f"Not enough data: {topics.reason}")
+    said = topics.reason + " " + (
+        " ".join(t.reason + "." for t in topics.flagged) if topics.flagged
+        else "No topic rose beyond chance."
+    )  # fmt: skip
+    rows = (
+        [_cell(t.topic), _cell(t.requesters), _cell(t.share, f"{t.share:.1%}"),
+         _cell(t.baseline_requesters), _cell(t.baseline_share, f"{t.baseline_share:.1%}"),
+         _cell(t.p_value, f"{t.p_value:.2g}"), _cell(t.q_value, f"{t.q_value:.2g}"),
+         _cell("rising" if t.flagged else "")]
+        for t in topics.topics
+    )  # fmt: skip
+    head = ["topic", "requesters", "share", "baseline requesters", "baseline share", "p",
+            "adjusted p", "flag"]  # fmt: skip
+    return (
+        f'<section id="rising-topics"><h2>{escape(title)}</h2><p class="note">{escape(said)}</p>'
+        + _table("rising-topics", head, rows)
+        + "</section>"
+    )
+
+
+def _qa_section(section: QASection) -> str:
+    title = f"Quality reviews (scorecard {section.scorecard})"
+    criteria = list(dict.fromkeys(name for a in section.agents for name in a.categories))
+    rows = (
+        [_cell(a.agent), _cell(a.iqs, f"{a.iqs:.1f}%") if a.iqs is not None else _cell("n/a"),
+         _cell(a.reviews), _cell(a.failed),
+         *(_cell(a.categories[c], f"{a.categories[c]:.1f}%") if c in a.categories
+           else _cell("n/a") for c in criteria)]
+        for a in section.agents
+    )  # fmt: skip
+    said = (
+        f"{section.reviews:,} reviews. IQS is the mean review score; a failed critical "
+        "criterion zeroes a review, the category columns do not."
+    )
+    parts = [
+        f'<section id="qa"><h2>{escape(title)}</h2><p class="note">{escape(said)}</p>',
+        _table("qa", ["agent", "IQS", "reviews", "failed critical", *criteria], rows),
+    ]
+    calibration = section.calibration
+    if calibration is None:
+        parts.append(f'<p class="note">Reviewer calibration {escape(section.note)}.</p>')
+    else:
+        parts.append(f'<p class="note">{escape(calibration.alpha.explain())} '
+                     f"{escape(calibration.fleiss.explain())}</p>")  # fmt: skip
+        drift = (
+            [_cell(d.reviewer), _cell(d.units),
+             _cell(d.agreement, f"{d.agreement:.0%}")
+             if d.agreement is not None else _cell("n/a"),
+             _cell(d.mean_difference, f"{d.mean_difference:+.1f}")
+             if d.mean_difference is not None else _cell("n/a"), _cell(d.reason)]
+            for d in calibration.drift
+        )  # fmt: skip
+        head = ["reviewer", "units", "equal to the others", "mean difference (points)", "reading"]
+        parts.append(_table("qa-drift", head, drift))
+    return "".join(parts) + "</section>"
 
 
 def _text_section(weekly: WeeklyReport) -> str:
@@ -304,15 +412,22 @@ def page(weekly: WeeklyReport, *, title: str | None = None) -> str:
         _first_reply_section(weekly, details),
         _csat_section(weekly),
         _shortfall_section(weekly, details),
-        _agents_section(details),
+        _agents_section(weekly, details),
+        _rising_section(weekly),
+        *([] if weekly.qa is None else [_qa_section(weekly.qa)]),
         _text_section(weekly),
     ]
-    shown = escape(title or heading)
+    return document(title or heading, f"Days and hours in {weekly.tz.key}.", parts)
+
+
+def document(title: str, note: str, parts: Sequence[str]) -> str:
+    """A self-contained page: the title, a note under it, then the sections."""
+    shown = escape(title)
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{shown}</title><style>{_CSS}</style></head><body><main>"
-        f"<h1>{shown}</h1><p class='note'>Days and hours in {escape(weekly.tz.key)}.</p>"
+        f"<h1>{shown}</h1><p class='note'>{escape(note)}</p>"
         + "\n".join(parts)
         + "</main></body></html>\n"
     )

@@ -1,5 +1,6 @@
 """The weekly report: the KPI summary, SLA attainment by metric and priority, the
-escalations, staffing advice for the worst interval, and a period-by-period trend.
+escalations, staffing advice for the worst interval, a period-by-period trend, agents
+compared fairly, rising topics and, when reviews are given, QA scores.
 What ``servicekit demo`` and ``servicekit report`` print."""
 
 from __future__ import annotations
@@ -13,11 +14,15 @@ import attrs
 
 from servicekit._checks import boolean, checked_items, member
 from servicekit.errors import InvalidInputError
+from servicekit.insights import RisingTopics
 from servicekit.kpi import Period, Proportion, sla_attainment
+from servicekit.qa import Review
 from servicekit.report import _wording as words
 from servicekit.report._config import ReportConfig, StaffingGoal
 from servicekit.report._details import ReportDetails, agents_on, details
 from servicekit.report._escalations import recorded, would_fire
+from servicekit.report._insights import ShrunkScores, agents_text, fair_scores, rising, rising_text
+from servicekit.report._qa import QASection, qa_section
 from servicekit.report._sla import SLARow, sla_rows
 from servicekit.report._summary import Report, decided_tickets, report, ticket_clocks
 from servicekit.report._trend import PeriodRow, period_bounds, trend
@@ -94,6 +99,14 @@ class WeeklyReport:
         staffing: per channel, the advice for its worst interval.
         details: the figures behind the web page's charts (backlog over time,
             first-reply bands, staffing shortfall by hour of week, agents).
+        fair: the agents' CSAT and one-touch resolution shrunk toward the team
+            (empty when ``fair_note`` says why).
+        fair_note: why there is no fair comparison (scipy missing), else empty.
+        rising: the rising topics against the settings' baseline weeks, or ``None``
+            when ``rising_note`` says why.
+        rising_note: why there are no rising topics (scipy missing), else empty.
+        baseline_weeks: the weeks before the period rising topics compare against.
+        qa: the QA section, when reviews were given.
     """
 
     summary: Report
@@ -108,6 +121,12 @@ class WeeklyReport:
     staffing_channels: tuple[str, ...] = ()
     staffing: tuple[StaffingAdvice, ...]
     details: ReportDetails | None = None
+    fair: tuple[ShrunkScores, ...] = ()
+    fair_note: str = ""
+    rising: RisingTopics | None = None
+    rising_note: str = ""
+    baseline_weeks: int = 4
+    qa: QASection | None = None
 
     def to_html(self, *, title: str | None = None) -> str:
         """The report as one self-contained HTML page: inline SVG charts (drawn with
@@ -152,6 +171,10 @@ class WeeklyReport:
             lines.append("  no staffing goal in the settings")
         elif not self.staffing:
             lines.append(f"  no {' or '.join(self.staffing_channels)} tickets in this period")
+        lines += ["", *agents_text(self.fair, self.fair_note)]
+        lines += ["", *rising_text(self.rising, self.rising_note, self.baseline_weeks)]
+        if self.qa is not None:
+            lines += ["", *self.qa.to_text()]
         return "\n".join(lines)
 
     def _trend_text(self) -> list[str]:
@@ -195,8 +218,10 @@ class WeeklyReport:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data with machine names: the period and its ``by``, the summary
-        as :meth:`Report.to_dict`, the sections, and the ``trend`` (a summary and SLA
-        rows per period)."""
+        as :meth:`Report.to_dict`, the sections, the ``trend`` (a summary and SLA
+        rows per period), ``agents`` (the fair comparison per metric, or a ``note``),
+        ``rising_topics`` (topics with their test, or a ``note``) and ``qa`` (or
+        ``None`` without reviews)."""
         return {
             "period": {"start": self.summary.start.isoformat(),
                        "end": self.summary.end.isoformat(), "tz": self.tz.key,
@@ -219,14 +244,28 @@ class WeeklyReport:
                 {"summary": row.summary.to_dict(), "sla": _sla_dicts(row.sla)}
                 for row in self.periods
             ],
+            "agents": {"note": self.fair_note,
+                       **{score.metric: score.to_dict() for score in self.fair}},
+            "rising_topics": {
+                "note": self.rising_note, "baseline_weeks": self.baseline_weeks,
+                **({} if self.rising is None else {
+                    "reason": self.rising.reason, "requesters": self.rising.requesters,
+                    "baseline_requesters": self.rising.baseline_requesters,
+                    "convention": self.rising.convention, "q": self.rising.q,
+                    "topics": self.rising.to_rows()}),
+            },
+            "qa": None if self.qa is None else self.qa.to_dict(),
         }  # fmt: skip
 
     def to_rows(self) -> list[dict[str, Any]]:
         """One row per figure, for CSV: ``section``, ``period`` (the start of a trend
         period, empty for the whole report), ``name`` (machine name), ``label`` (as the
         text says it), ``value``, ``unit`` (``tickets``, ``seconds``, ``fraction``,
-        ``points``, ``targets``, ``agents``, ``events``) and ``count`` (what a fraction or a
-        duration is taken over)."""
+        ``points``, ``targets``, ``agents``, ``events``, ``percent``, ``coefficient``) and
+        ``count`` (what a fraction or a duration is taken over). The fair comparison
+        gives a row per agent and metric (``csat/ana``: the shrunk rate), rising topics a
+        row per topic (its share of requesters this period), QA a row per agent
+        (``iqs/ana``) and the reviewers' ``alpha``."""
         rows = [_row("summary", "", figure) for figure in figures(self.summary)]
         rows += [
             _row("sla", "", (f"{row.metric.value}/{row.priority.value}",
@@ -248,6 +287,27 @@ class WeeklyReport:
                  a.plan.agents, "agents", a.contacts))
             for a in self.staffing
         ]  # fmt: skip
+        rows += [
+            _row("agents", "", (f"{score.metric}/{r.agent}",
+                 f"{r.agent}: {score.label} shrunk toward the team", r.estimate, "fraction",
+                 r.count))
+            for score in self.fair for r in score.rows
+        ]  # fmt: skip
+        if self.rising is not None:
+            rows += [
+                _row("rising_topics", "", (t.topic, f"{t.topic}: share of requesters this "
+                     "period", t.share, "fraction", self.rising.requesters))
+                for t in self.rising.topics
+            ]  # fmt: skip
+        if self.qa is not None:
+            rows += [
+                _row("qa", "", (f"iqs/{a.agent}", f"{a.agent}: IQS", a.iqs, "percent", a.scored))
+                for a in self.qa.agents
+            ]
+            if self.qa.calibration is not None:
+                alpha = self.qa.calibration.alpha
+                rows.append(_row("qa", "", ("alpha", "reviewer agreement (Krippendorff's alpha)",
+                                            alpha.value, "coefficient", alpha.units)))  # fmt: skip
         if len(self.periods) > 1:
             for period in self.periods:
                 day = period.summary.start.astimezone(self.tz).date().isoformat()
@@ -374,6 +434,7 @@ def weekly_report(
     nps_scores: Iterable[Any] | None = None,
     by: Period | str = Period.WEEK,
     evaluate_rules: bool = False,
+    reviews: Iterable[Review] | None = None,
 ) -> WeeklyReport:
     """The report of ``[start, end)``: :func:`report`'s summary (in business hours on the
     config's ``business_hours`` calendar, SLA under its policies), then
@@ -388,12 +449,29 @@ def weekly_report(
     - per channel of the config's staffing goal: the interval (of the goal's length,
       counted from ``start``) whose tickets got their first agent reply within the
       target least often, the agents who took them, and the agents Erlang C says that
-      volume needed.
+      volume needed;
+    - agents compared fairly: each agent's CSAT and one-touch resolution (the agents of
+      the web page's table) shrunk toward the team with
+      :func:`~servicekit.insights.compare_agents` (``min_count`` of the config's
+      ``insights``, seed 0), and flagged above or below the team only when an exact
+      binomial test against the team rate (two-sided by doubling the smaller tail)
+      survives Benjamini-Hochberg at the config's ``q`` across the agents with
+      enough data;
+    - rising topics: :func:`~servicekit.insights.rising_topics_from_tickets` over the
+      tickets' tags (or the config's ``topic_field``), the period against the
+      ``baseline_weeks`` before it, ``convention="exact"``;
+    - with ``reviews``, the QA section: each agent's IQS on the config's ``scorecard``
+      and, when conversations were reviewed by several reviewers, their calibration
+      (Krippendorff's alpha on category scores at the interval level).
+
+    The fair comparison and rising topics need scipy (the ``insights`` extra); without
+    it the report says what to install instead.
 
     Raises:
         InvalidInputError: ``end`` is not after ``start``, an unknown ``by``, more
             than 1000 periods, something other than tickets, settings or a flag where
-            they belong; NaiveDatetimeError: either without a time zone.
+            they belong; reviews without a scorecard in the settings, or that do not
+            fit it; NaiveDatetimeError: either without a time zone.
 
     >>> from datetime import datetime, UTC
     >>> from servicekit import Ticket
@@ -409,6 +487,11 @@ def weekly_report(
     evaluate_rules = boolean("evaluate_rules", evaluate_rules)
     period = member(Period, by)
     everything = list(checked_items(tickets, Ticket, "ticket"))
+    quality = None
+    if reviews is not None:
+        if config.scorecard is None:
+            raise InvalidInputError("reviews need a scorecard in the settings ([scorecard])")
+        quality = qa_section(config.scorecard, checked_items(reviews, Review, "review"))
     summary = report(
         everything,
         start=start,
@@ -431,6 +514,17 @@ def weekly_report(
         bounds,
         config.business_hours,
     )
+    shown = details(
+        everything,
+        periods,
+        start=summary.start,
+        end=summary.end,
+        tz=config.tz,
+        calendar=config.business_hours,
+        goal=config.staffing,
+    )
+    fair, fair_note = fair_scores(shown.agents, config.insights)
+    topics, rising_note = rising(everything, summary.start, summary.end, config.insights)
     return WeeklyReport(
         summary=summary,
         tz=config.tz,
@@ -449,13 +543,11 @@ def weekly_report(
         if config.staffing is None
         else tuple(str(channel) for channel in config.staffing.aht),
         staffing=() if config.staffing is None else _advice(created, config.staffing, start, end),
-        details=details(
-            everything,
-            periods,
-            start=summary.start,
-            end=summary.end,
-            tz=config.tz,
-            calendar=config.business_hours,
-            goal=config.staffing,
-        ),
+        details=shown,
+        fair=fair,
+        fair_note=fair_note,
+        rising=topics,
+        rising_note=rising_note,
+        baseline_weeks=config.insights.baseline_weeks,
+        qa=quality,
     )
