@@ -75,7 +75,7 @@ class SLACondition(Condition):
         if self.measure == "used":  # in microseconds, as next_change_at counts them
             clock = self.clock(context)
             return clock is not None and compare(
-                self.operator, clock.elapsed, clock.target.duration * self._fraction
+                self.operator, clock.elapsed, clock.budget * self._fraction
             )
         measured = self.measured(context)
         return measured is not None and compare(self.operator, measured, self.value)
@@ -93,10 +93,10 @@ class SLACondition(Condition):
             starts = breach if self.operator in ("<", "<=") else None  # true from the breach
             flips = [starts, breach + flip_after(self.operator, self._duration)]
         elif self.measure == "used":
-            amount = clock.target.duration * self._fraction
+            amount = clock.budget * self._fraction
             flips = [clock.reaches(flip_after(self.operator, amount))]
         else:  # due_in: time left shrinks as used time grows, then stops at the breach
-            used = clock.target.duration - self._duration
+            used = clock.budget - self._duration
             at = clock.reaches(flip_after(_MIRRORED[self.operator], used))
             ends = clock.due_at if self.operator in ("<", "<=") else None  # true until due
             flips = [at if used > timedelta(0) else None, ends]
