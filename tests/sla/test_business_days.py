@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from servicekit import BusinessCalendar, Ticket
-from servicekit.durations import parse_duration
+from servicekit.durations import format_duration, parse_duration
 from servicekit.errors import (
     ConfigError,
     InvalidDurationError,
@@ -84,6 +84,21 @@ class TestTheTrap:
         with pytest.raises(InvalidDurationError, match="'1w' is 168 business hours"):
             HOURS.subtract(at(6, 16), "1w")
         assert BusinessCalendar.always().add(at(6, 16), "1d") == at(7, 16)
+
+    def test_combined_calendars_say_what_they_can(self) -> None:
+        both = HOURS | BusinessCalendar(tz="Asia/Tokyo", weekly={"mon-fri": ["09:00-17:00"]})
+        with pytest.raises(InvalidDurationError) as info:
+            both.add(at(6, 16), "3d")
+        assert str(info.value) == (
+            "'3d' is 72 business hours, not a number of business days; write '72h', "
+            "or '3bd' for three business days"
+        )
+
+    def test_business_time_prints_in_hours(self) -> None:
+        assert format_duration(timedelta(days=3, minutes=5), largest="h") == "72h 5m"
+        assert format_duration(timedelta(days=3)) == "3d"
+        with pytest.raises(InvalidInputError, match="largest"):
+            format_duration(timedelta(days=3), largest="d")  # type: ignore[arg-type]
 
     def test_huge_and_over_precise_durations(self) -> None:
         with pytest.raises(InvalidDurationError, match="finer than a microsecond"):
