@@ -248,7 +248,12 @@ class TestCalendar:
 
     def test_elapsed(self, team: Path) -> None:
         done = run("calendar", "elapsed", "--config", str(team), "2026-11-23", "2026-11-30")
-        assert done.stdout.strip() == "1d 8h"  # four 8-hour days
+        assert done.stdout.strip() == "32h"  # four 8-hour days (business time has no days)
+
+    def test_add_refuses_days(self, team: Path) -> None:
+        done = run("calendar", "add", "--config", str(team), "2026-11-25T16:00", "3d")
+        assert "'3d' is 72 business hours" in done.stderr
+        assert "'3bd' for three business days" in done.stderr
 
     def test_next_open(self, team: Path) -> None:
         done = run("calendar", "next-open", "--config", str(team), "2026-11-28T12:00:00Z")

@@ -20,7 +20,7 @@ CALLS: dict[str, Callable[[], object]] = {
     "is_open(None)": lambda: HOURS.is_open(None),  # type: ignore[arg-type]
     "is_open(text)": lambda: HOURS.is_open("2026-01-01"),  # type: ignore[arg-type]
     "is_open(date)": lambda: HOURS.is_open(date(2026, 1, 1)),  # type: ignore[arg-type]
-    "add(t, text)": lambda: HOURS.add(START, "4h"),  # type: ignore[arg-type]
+    "add(t, float)": lambda: HOURS.add(START, 3600.0),  # type: ignore[arg-type]
     "add(t, None)": lambda: HOURS.add(START, None),  # type: ignore[arg-type]
     "create(at=text)": lambda: Ticket.create(id="T", at="x", requester="c"),  # type: ignore[arg-type]
     "apply(None)": lambda: TICKET.apply(None),  # type: ignore[arg-type]

@@ -41,7 +41,8 @@ from servicekit._checks import short
 from servicekit._stdout import quiet_stdout
 from servicekit._time import zone
 from servicekit.calendars import BusinessCalendar, Calendar, HolidaySet
-from servicekit.durations import format_duration, parse_duration
+from servicekit.calendars._day_units import business_duration
+from servicekit.durations import format_duration
 from servicekit.errors import ConfigError, HolidayCoverageError, ServicekitError
 from servicekit.kpi import period_start
 from servicekit.qa import Review
@@ -409,13 +410,13 @@ def calendar(args: argparse.Namespace) -> None:
     tz = cal.tz
     if args.question == "add":
         try:
-            duration = parse_duration(args.duration)
+            duration = business_duration(args.duration, cal)  # '3d' is refused: 72h or 3bd?
         except ServicekitError as exc:
             _fail("DURATION", str(exc))
         print(cal.add(_instant(args.start, tz, "START"), duration).isoformat())
     elif args.question == "elapsed":
         start, end = _instant(args.start, tz, "START"), _instant(args.end, tz, "END")
-        print(format_duration(cal.elapsed(start, end)))
+        print(format_duration(cal.elapsed(start, end), largest="h"))  # business time: no days
     else:
         print(cal.next_open(_instant(args.at, tz, "AT")).isoformat())
 

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
+from servicekit._checks import short
 from servicekit._time import from_us, micros, require_aware, to_us, zone
 from servicekit.calendars._hours import (
     DAY,
@@ -80,36 +81,57 @@ class Calendar(abc.ABC):
         """
         return self._timeline().elapsed(to_us(start, "start"), to_us(end, "end")) * ONE_US
 
-    def add(self, t: datetime, duration: timedelta) -> datetime:
+    def add(self, t: datetime, duration: timedelta | str) -> datetime:
         """The earliest ``x >= t`` with ``elapsed(t, x) == duration``.
 
         A result that lands on a close *is* that close ("due Friday 17:00"). A zero
         duration returns ``t``; a negative one subtracts. For the next opening instead,
         write ``cal.next_open(cal.add(t, d))``.
 
+        ``duration`` is a ``timedelta`` or duration text in hours and smaller units
+        (``"4h30m"``, ``"PT4H"``, ``"-2h"``). Text with a day or week unit is refused
+        unless the calendar is open around the clock: ``"3d"`` would be 72 business
+        hours, nine 8-hour working days; write ``"72h"``, or use
+        :meth:`add_business_days` for business days. (A ``timedelta`` has no units:
+        ``timedelta(days=3)`` is taken as the 72 hours it is.)
+
+        Raises:
+            InvalidDurationError: malformed text, or a day or week unit (the message
+                says what it would mean and what to write).
+            InvalidTypeError: ``duration`` is neither a ``timedelta`` nor text.
+
         >>> cal = BusinessCalendar(tz="UTC", weekly={"mon-fri": ["09:00-17:00"]})
         >>> cal.add(datetime(2026, 3, 6, 16, tzinfo=ZoneInfo("UTC")), timedelta(hours=1))
         datetime.datetime(2026, 3, 6, 17, 0, tzinfo=zoneinfo.ZoneInfo(key='UTC'))
+        >>> cal.add(datetime(2026, 3, 6, 16, tzinfo=ZoneInfo("UTC")), "4h")
+        datetime.datetime(2026, 3, 9, 12, 0, tzinfo=zoneinfo.ZoneInfo(key='UTC'))
+        >>> cal.add(datetime(2026, 3, 6, 16, tzinfo=ZoneInfo("UTC")), "1d")
+        Traceback (most recent call last):
+        ...
+        servicekit.errors.InvalidDurationError: '1d' is 24 business hours, 3 working days on \
+this calendar; write '24h', or '1bd' for one business day
         """
-        amount = _microseconds(duration)
-        if amount < 0:
-            return self.subtract(t, -duration)
-        us = to_us(t, "t")
-        return from_us(self._timeline().add(us, amount) if amount else us, self.tz)
+        return self._shift(t, _microseconds(duration, self))
 
-    def subtract(self, t: datetime, duration: timedelta) -> datetime:
+    def subtract(self, t: datetime, duration: timedelta | str) -> datetime:
         """The latest ``x <= t`` with ``elapsed(x, t) == duration``: lands on an opening,
-        never on the previous close. A negative duration adds.
+        never on the previous close. A negative duration adds. ``duration`` is a
+        ``timedelta`` or text without day or week units, as for :meth:`add`.
 
         >>> cal = BusinessCalendar(tz="UTC", weekly={"mon-fri": ["09:00-17:00"]})
         >>> cal.subtract(datetime(2026, 3, 9, 10, tzinfo=ZoneInfo("UTC")), timedelta(hours=1))
         datetime.datetime(2026, 3, 9, 9, 0, tzinfo=zoneinfo.ZoneInfo(key='UTC'))
         """
-        amount = _microseconds(duration)
-        if amount < 0:
-            return self.add(t, -duration)
+        return self._shift(t, -_microseconds(duration, self))
+
+    def _shift(self, t: datetime, amount: int) -> datetime:
+        """``t`` moved by ``amount`` microseconds of business time (back when negative)."""
         us = to_us(t, "t")
-        return from_us(self._timeline().subtract(us, amount) if amount else us, self.tz)
+        if amount > 0:
+            us = self._timeline().add(us, amount)
+        elif amount < 0:
+            us = self._timeline().subtract(us, -amount)
+        return from_us(us, self.tz)
 
     def next_open(self, t: datetime) -> datetime:
         """``t`` if open, else the start of the next open interval.
@@ -183,9 +205,16 @@ class Calendar(abc.ABC):
         return CombinedCalendar("intersection", self, other)
 
 
-def _microseconds(duration: timedelta) -> int:
+def _microseconds(duration: object, calendar: Calendar) -> int:
+    """``duration`` (a ``timedelta`` or text without day or week units) in microseconds."""
+    if isinstance(duration, str):
+        from servicekit.calendars._day_units import business_duration  # (an import cycle)
+
+        return micros(business_duration(duration, calendar, allow_negative=True))
     if not isinstance(duration, timedelta):
-        raise InvalidTypeError(f"duration must be a timedelta, got {duration!r}")
+        raise InvalidTypeError(
+            f"duration must be a timedelta or text like '4h', got {short(duration)}"
+        )
     return micros(duration)
 
 

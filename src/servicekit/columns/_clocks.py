@@ -51,8 +51,10 @@ def sla_clocks(tickets: Iterable[Ticket], policies: PolicySet | SLAPolicy, *, no
 
     Columns (:data:`COLUMNS`): ``ticket_id``, ``channel``, ``group`` (at ``now``),
     ``policy``, ``metric``, ``cycle``, ``state`` (``running``/``paused``/``achieved``/
-    ``breached``), ``priority``, ``target`` and ``elapsed``/``remaining`` (timedelta64,
-    business time for business-hour targets; ``remaining`` negative once breached),
+    ``breached``), ``priority``, ``target`` (the clock's budget: its duration, or for a
+    business-day target the business time from start to due) and ``elapsed``/``remaining``
+    (timedelta64, business time for business-hour targets; ``remaining`` negative once
+    breached),
     ``business_hours``, ``fraction_used``, ``paused_by``, and the instants
     ``started_at``, ``stopped_at``, ``due_at``, ``breached_at`` (in ``now``'s zone, NaT
     where the clock has none).
@@ -100,7 +102,7 @@ def sla_clocks(tickets: Iterable[Ticket], policies: PolicySet | SLAPolicy, *, no
                 clock.cycle,
                 clock.state.value,
                 clock.priority.value,
-                micros(clock.target.duration),
+                micros(clock.budget),
                 clock.target.business_hours,
                 _us(clock.started_at),
                 _us(clock.stopped_at),

@@ -82,6 +82,15 @@ def _checked_policies(policies: object) -> tuple[tuple[SLAPolicy, ...], bool]:
             f"policies must be a PolicySet or an SLAPolicy, got {type(policies).__name__}"
         )
     for policy in found:
+        for rank, targets in policy.targets.items():
+            for metric, target in targets.items():
+                if target.business_days is not None:
+                    raise InvalidInputError(
+                        f"policy {policy.name!r}: the {rank.value} {metric.value} target is "
+                        f"{target.business_days} business days, which the wide-table path does "
+                        "not compute; use columns.sla_clocks(columns.tickets_from_timestamps"
+                        "(...), ...)"
+                    )
         for metric in _metrics(policy):
             paused = policy.pauses[metric] & _STOPPING_PAUSES
             if paused:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Iterator
 from datetime import datetime, timedelta, tzinfo
+from typing import Literal
 
 import attrs
 
 from servicekit._checks import flag, short
-from servicekit._time import ONE_MICROSECOND, from_us, micros
+from servicekit._time import ONE_MICROSECOND, from_us
 from servicekit.durations import format_duration
 from servicekit.errors import InvalidInputError
 from servicekit.sla._meter import Meter, Spans, counted, crossing
@@ -17,28 +19,106 @@ from servicekit.sla._metrics import ClockState, Metric
 from servicekit.tickets import Priority, Status
 
 
-def _positive(_: object, attribute: attrs.Attribute[timedelta], value: object) -> None:
+def _positive(_: object, attribute: attrs.Attribute[timedelta | None], value: object) -> None:
     """attrs validator: a target is a positive ``timedelta`` (zero or negative would
-    report a breach the moment, or before, the clock starts)."""
+    report a breach the moment, or before, the clock starts), or ``None`` for a
+    business-day target."""
+    if value is None:
+        return
     if not isinstance(value, timedelta) or value <= timedelta(0):
         raise InvalidInputError(f"a target must be a positive timedelta, got {short(value)}")
 
 
-@attrs.frozen(kw_only=True)
+def _days(_: object, attribute: attrs.Attribute[int | None], value: object) -> None:
+    """attrs validator: a positive whole number of business days, or ``None``."""
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInputError(f"business_days must be a whole number, got {short(value)}")
+    if not 1 <= value <= MAX_BUSINESS_DAYS:
+        raise InvalidInputError(
+            f"business_days must be in [1, {MAX_BUSINESS_DAYS}], got {short(value)}"
+        )
+
+
+MAX_BUSINESS_DAYS = 3_650
+"""The most business days a target may count (ten years of daily opening); a calendar
+must open that many dates within its horizon anyway."""
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class Target:
-    """A duration to meet, in business hours (the policy's calendar) or calendar hours.
+    """A duration to meet, in business hours (the policy's calendar) or calendar
+    hours; or a number of business days.
+
+    A duration target is met when the clock has counted no more than ``duration``.
+    A business-day target (``Target(business_days=3)``, ``"3bd"`` in config) is due at
+    :meth:`~servicekit.calendars.Calendar.add_business_days` of the clock's start on
+    the policy's calendar (the same local wall time on the third following date with
+    open hours, then the next opening): its clock counts business time up to that
+    instant (:attr:`Clock.budget`), and pauses push the due instant on by the
+    business time paused. There is no ``"3d"`` business-hours target: that would be
+    72 business hours, nine 8-hour days, so it is rejected with that explanation.
+
+    Args:
+        duration: a positive ``timedelta``; ``None`` with ``business_days`` (reading
+            :attr:`duration` of a business-day target raises).
+        business_hours: whether ``duration`` counts on the policy's calendar (the
+            default) or in calendar hours; a business-day target counts business hours.
+        business_days: a whole number of business days, 1 to :data:`MAX_BUSINESS_DAYS`.
+
+    Raises:
+        InvalidInputError: neither or both of ``duration`` and ``business_days``; a
+            duration that is not a positive ``timedelta``; a number of days out of range;
+            business days in calendar hours.
 
     >>> from servicekit.sla import Target
     >>> Target(duration=timedelta(hours=4))
     Target(duration=datetime.timedelta(seconds=14400), business_hours=True)
+    >>> print(Target(duration=timedelta(hours=72)), "|", Target(business_days=3))
+    72h (business hours) | 3 business days
     """
 
-    duration: timedelta = attrs.field(validator=_positive)
+    _duration: timedelta | None = attrs.field(default=None, validator=_positive)
     business_hours: bool = attrs.field(default=True, validator=flag)
+    business_days: int | None = attrs.field(default=None, validator=_days)
+
+    def __attrs_post_init__(self) -> None:
+        if (self._duration is None) == (self.business_days is None):
+            raise InvalidInputError(
+                "a target is a duration or a number of business days (exactly one), got "
+                f"duration={short(self._duration)}, business_days={short(self.business_days)}"
+            )
+        if self.business_days is not None and not self.business_hours:
+            raise InvalidInputError(
+                "business days count on the policy's calendar: business_hours must be true"
+            )
+
+    @property
+    def duration(self) -> timedelta:
+        """The duration to meet.
+
+        Raises:
+            InvalidInputError: for a business-day target, whose business time depends on
+                when its clock starts: read :attr:`Clock.budget` instead.
+        """
+        if self._duration is None:
+            raise InvalidInputError(
+                f"a target of {self} has no fixed duration; read the clock's budget"
+            )
+        return self._duration
+
+    def __repr__(self) -> str:
+        if self.business_days is not None:
+            return f"Target(business_days={self.business_days})"
+        return f"Target(duration={self._duration!r}, business_hours={self.business_hours})"
 
     def __str__(self) -> str:
-        unit = "business hours" if self.business_hours else "calendar hours"
-        return f"{format_duration(self.duration)} ({unit})"
+        if self.business_days is not None:
+            return f"{self.business_days} business day{'s' * (self.business_days != 1)}"
+        if self.business_hours:
+            return f"{format_duration(self.duration, largest='h')} (business hours)"
+        return f"{format_duration(self.duration)} (calendar hours)"
 
 
 @attrs.frozen(kw_only=True)
@@ -65,7 +145,7 @@ class Clock:
         state: running, paused, achieved or breached.
         priority: the priority whose target applies (at the stop for a stopped clock,
             now for one still open).
-        target: the duration to meet.
+        target: the duration (or number of business days) to meet.
         paused_by: the status that pauses a paused clock.
         counting: whether time counts now (open and not paused; a breached clock
             still open keeps counting).
@@ -84,6 +164,7 @@ class Clock:
     _now: int
     _due: int | None
     _breached: int | None
+    _budget: int
     _fractions: tuple[float, ...]
     _meter: Meter = attrs.field(eq=False)
     _spans: Spans
@@ -120,14 +201,25 @@ class Clock:
         return None if self._breached is None else from_us(self._breached, self._tz)
 
     @property
+    def budget(self) -> timedelta:
+        """The time the clock may count before it breaches: the target's duration, or
+        for a business-day target the business time from :attr:`started_at` to
+        ``calendar.add_business_days(started_at, n)``."""
+        return self._budget * ONE_MICROSECOND
+
+    @property
     def remaining(self) -> timedelta:
-        """``target - elapsed``; negative once breached."""
-        return self.target.duration - self.elapsed
+        """``budget - elapsed``; negative once breached."""
+        return self.budget - self.elapsed
 
     @property
     def fraction_used(self) -> float:
-        """``elapsed / target``: 1.0 at the target, above once breached."""
-        return self.elapsed / self.target.duration
+        """``elapsed / budget``: 1.0 at the target, above once breached (a business-day
+        target whose due instant is the first opening has no budget: 1.0 until it
+        breaches, then infinite)."""
+        if not self._budget:
+            return math.inf if self._counted else 1.0
+        return self._counted / self._budget
 
     @functools.cached_property
     def thresholds(self) -> tuple[Threshold, ...]:
@@ -141,8 +233,7 @@ class Clock:
 
     def _warning_amounts(self) -> list[int]:
         """Each threshold as microseconds of counted time (at least one)."""
-        goal = micros(self.target.duration)
-        return [max(1, round(goal * fraction)) for fraction in self._fractions]
+        return [max(1, round(self._budget * fraction)) for fraction in self._fractions]
 
     def _threshold_instants(self) -> list[int | None]:
         return [self._reaches_us(amount) for amount in self._warning_amounts()]
@@ -175,7 +266,8 @@ class Clock:
         name = self.metric.value.replace("_", " ")
         if self.metric.cycles:
             name += f" (cycle {self.cycle})"
-        used = f"{format_duration(self.elapsed)} of {self.target} used"
+        largest: Literal["w", "h"] = "h" if self.target.business_hours else "w"
+        used = f"{format_duration(self.elapsed, largest=largest)} of {self.target} used"
         if self.state is ClockState.ACHIEVED:
             return f"{name}: achieved at {_when(self.stopped_at)}, {used}"
         if self.state is ClockState.BREACHED:

@@ -9,7 +9,7 @@ from datetime import datetime, tzinfo
 from servicekit._time import from_us, micros
 from servicekit.sla._clock import Clock, Target
 from servicekit.sla._clock_facts import ClockFacts
-from servicekit.sla._meter import Meter, counted, crossing, running_totals
+from servicekit.sla._meter import Meter, Spans, counted, crossing, running_totals
 from servicekit.sla._metrics import STOPPING, ClockState, Metric
 from servicekit.tickets import Priority, Status
 
@@ -88,23 +88,35 @@ class ClockMaker:
         target = self.targets.get(priority, {}).get(metric)
         if target is None:
             return None
-        goal = micros(target.duration)
         spans = self.clock_facts.counting_spans(start, self.now if stop is None else stop, excluded)
         meter = self.meters[target.business_hours]
         totals = running_totals(meter, spans)
         elapsed = counted(totals)
         status = self.status
+        counting = stop is None and status not in excluded
+        days = target.business_days
+        if days is None:
+            goal = micros(target.duration)
+            over = elapsed > goal or (stop is None and elapsed == goal)
+        else:  # due at add_business_days(start, days): a budget of business time
+            goal = meter.elapsed(start, meter.business_days(start, days))
+            # Time up at a close is not a breach until the next opening counts.
+            over = elapsed > goal or (
+                counting and elapsed == goal and meter.next_open(self.now) == self.now
+            )
         due = breached = None
-        if elapsed > goal or (stop is None and elapsed == goal):
+        if over:
             state = ClockState.BREACHED
-            due = breached = crossing(meter, spans, totals, goal)
+            due = breached = _breach(meter, spans, totals, goal, days=days, now=self.now)
         elif stop is not None:
             state = ClockState.ACHIEVED
         elif status in excluded:
             state = ClockState.PAUSED
         else:
             state = ClockState.RUNNING
-            due = meter.add(self.now, goal - elapsed)
+            due = meter.add(self.now, goal - elapsed) if goal > elapsed else self.now
+            if days is not None:
+                due = meter.next_open(due)
             self._may_change_at(due)
         clock = Clock(
             metric=metric,
@@ -113,13 +125,14 @@ class ClockMaker:
             priority=priority,
             target=target,
             paused_by=status if state is ClockState.PAUSED else None,
-            counting=stop is None and status not in excluded,
+            counting=counting,
             tz=self.tz,
             start=start,
             stop=stop,
             now=self.now,
             due=due,
             breached=breached,
+            budget=goal,
             fractions=self.thresholds,
             meter=meter,
             spans=spans,
@@ -140,3 +153,15 @@ class ClockMaker:
 
     def _instant(self, us: int | None) -> datetime | None:
         return None if us is None else from_us(us, self.tz)
+
+
+def _breach(
+    meter: Meter, spans: Spans, totals: tuple[int, ...], goal: int, *, days: int | None, now: int
+) -> int | None:
+    """The instant a clock over its ``goal`` breached: when the goal was used up for a
+    duration target; for a business-day target, the first counting instant after that
+    (a goal used up at a close breaches at the next opening the clock counts through)."""
+    if days is None:
+        return crossing(meter, spans, totals, goal)
+    after = crossing(meter, spans, totals, goal + 1)
+    return now if after is None else after - 1

@@ -83,7 +83,7 @@ class SLACondition(Condition):
             clock = self.clock(context)
             if clock is None:
                 return False
-            amount = _share(clock.target.duration, self._fraction)
+            amount = _share(clock.budget, self._fraction)
             if amount is None:  # more than any timedelta: only ever below it
                 return self.operator in ("<", "<=")
             return compare(self.operator, clock.elapsed, amount)
@@ -104,10 +104,10 @@ class SLACondition(Condition):
             starts = breach if self.operator in ("<", "<=") else None  # true from the breach
             flips = [starts, later(breach, flip_after(self.operator, self._duration))]
         elif self.measure == "used":
-            amount = _share(clock.target.duration, self._fraction)
+            amount = _share(clock.budget, self._fraction)
             flips = [None if amount is None else clock.reaches(flip_after(self.operator, amount))]
         else:  # due_in: time left shrinks as used time grows, then stops at the breach
-            used = clock.target.duration - self._duration
+            used = clock.budget - self._duration
             at = clock.reaches(flip_after(_MIRRORED[self.operator], used))
             ends = clock.due_at if self.operator in ("<", "<=") else None  # true until due
             flips = [at if used > timedelta(0) else None, ends]

@@ -593,7 +593,7 @@ class _Checker:
         if theirs is None or not theirs.applies:
             if ours is not None:
                 why = (Reason.NOT_APPLIED_BY_VENDOR, "the vendor applied no SLA to this clock")
-                self.add((metric, cycle, "applied"), ours.target.duration, None, why)
+                self.add((metric, cycle, "applied"), ours.budget, None, why)
             return
         if ours is None:
             why = (Reason.NO_SERVICEKIT_TARGET, "servicekit's policies set no target here")
@@ -604,10 +604,10 @@ class _Checker:
         if business is not None and business != ours.target.business_hours:
             unit = "business" if business else "calendar"
             why = (Reason.BUSINESS_VS_CALENDAR, f"the vendor counts {unit} hours")
-            self.add((metric, cycle, "target"), ours.target.duration, target, why)
-        elif target is not None and abs(target - ours.target.duration) >= SECOND:
+            self.add((metric, cycle, "target"), ours.budget, target, why)
+        elif target is not None and abs(target - ours.budget) >= SECOND:
             why = (Reason.TARGET_DIFFERS, "the targets differ")
-            self.add((metric, cycle, "target"), ours.target.duration, target, why)
+            self.add((metric, cycle, "target"), ours.budget, target, why)
         self._breach(metric, cycle, ours, theirs)
         self._fulfilled(metric, cycle, ours, theirs)
         self._elapsed(metric, cycle, ours, theirs)

@@ -5,27 +5,40 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable
 
+from servicekit._time import from_us, to_us
 from servicekit.calendars import Calendar
+from servicekit.errors import InvalidInputError
 
 
 class Meter:
     """Measures ``[a, b)`` on a calendar, or in real time when there is none.
 
     ``elapsed(a, b)`` is the time counted in ``[a, b)``; ``add(a, amount)`` the
-    earliest instant with ``amount`` (> 0) counted since ``a``. Both are bound straight
-    to the calendar's integer engine (no datetime round trip, no extra call).
+    earliest instant with ``amount`` (> 0) counted since ``a``; ``next_open(a)`` the
+    first instant at or after ``a`` that counts. All three are bound straight to the
+    calendar's integer engine (no datetime round trip, no extra call).
     """
 
-    __slots__ = ("add", "elapsed")
+    __slots__ = ("add", "calendar", "elapsed", "next_open")
 
     def __init__(self, calendar: Calendar | None) -> None:
+        self.calendar = calendar
         self.elapsed: Callable[[int, int], int]
         self.add: Callable[[int, int], int]
+        self.next_open: Callable[[int], int]
         if calendar is None:
-            self.elapsed, self.add = _real_elapsed, _real_add
+            self.elapsed, self.add, self.next_open = _real_elapsed, _real_add, _real_next_open
         else:
             timeline = calendar._timeline()
             self.elapsed, self.add = timeline.elapsed, timeline.add
+            self.next_open = timeline.next_open
+
+    def business_days(self, start: int, days: int) -> int:
+        """``calendar.add_business_days(start, days)`` in microseconds since the epoch."""
+        if self.calendar is None:
+            raise InvalidInputError("a business-day target needs the policy's calendar")
+        at = self.calendar.add_business_days(from_us(start, self.calendar.tz), days)
+        return to_us(at)
 
 
 def _real_elapsed(a: int, b: int) -> int:
@@ -34,6 +47,10 @@ def _real_elapsed(a: int, b: int) -> int:
 
 def _real_add(a: int, amount: int) -> int:
     return a + amount
+
+
+def _real_next_open(a: int) -> int:
+    return a
 
 
 Spans = tuple[tuple[int, int], ...]

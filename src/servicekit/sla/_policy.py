@@ -24,8 +24,9 @@ from servicekit._checks import (
 from servicekit._time import to_us
 from servicekit.calendars import Calendar
 from servicekit.calendars._config import calendar_reference
+from servicekit.calendars._day_units import business_duration
 from servicekit.conditions import ALWAYS, Combination, Condition, Context, Not, condition_from_dict
-from servicekit.durations import format_duration, parse_duration
+from servicekit.durations import business_days_of, format_duration, parse_duration
 from servicekit.errors import ConfigError, InvalidDurationError, InvalidInputError
 from servicekit.sla._clock import SLAEvaluation, Target
 from servicekit.sla._clock_facts import clock_facts_of
@@ -39,41 +40,69 @@ Targets = Mapping[Priority, Mapping[Metric, Target]]
 DEFAULT_THRESHOLDS = (0.5, 0.75, 0.9)
 
 
-def _target(value: object, path: str) -> Target:
+_TARGET_KEYS = ("duration", "business_hours", "business_days")
+
+
+def _target(value: object, path: str, calendar: Calendar | None) -> Target:
+    """One target as config or Python gives it: duration text (business hours on
+    ``calendar``), ``"3bd"``, ``{"business_days": 3}``, ``{"duration": ...,
+    "business_hours": false}``, a ``timedelta`` or a :class:`Target`."""
     if isinstance(value, Target):
         return value
-    if isinstance(value, Mapping):
-        unknown = set(value) - {"duration", "business_hours"}
-        if unknown or "duration" not in value:
-            raise ConfigError(
-                path, f"expected keys duration and business_hours, got {sorted(value)}"
-            )
-        business = value.get("business_hours", True)
-        if not isinstance(business, bool):
-            raise ConfigError(
-                f"{path}.business_hours", f"expected true or false, got {short(business)}"
-            )
-        return Target(
-            duration=_duration(value["duration"], f"{path}.duration"), business_hours=business
+    if not isinstance(value, Mapping):
+        return _duration_target(value, path, calendar, business=True)
+    unknown = set(value) - set(_TARGET_KEYS)
+    if unknown or ("duration" in value) == ("business_days" in value):
+        raise ConfigError(
+            path,
+            "expected the keys duration (and business_hours), or business_days, got "
+            f"{short(dict(value))}",
         )
-    return Target(duration=_duration(value, path))
+    business = value.get("business_hours", True)
+    if not isinstance(business, bool):
+        raise ConfigError(
+            f"{path}.business_hours", f"expected true or false, got {short(business)}"
+        )
+    if "business_days" in value:
+        if not business:
+            raise ConfigError(
+                f"{path}.business_hours", "business days count on the policy's calendar"
+            )
+        days = value["business_days"]
+        return located(f"{path}.business_days", lambda: Target(business_days=days))
+    return _duration_target(value["duration"], f"{path}.duration", calendar, business=business)
 
 
-def _duration(value: object, path: str) -> timedelta:
+def _duration_target(
+    value: object, path: str, calendar: Calendar | None, *, business: bool
+) -> Target:
     try:
-        duration = parse_duration(value)  # type: ignore[arg-type]
-    except (InvalidDurationError, TypeError) as exc:
+        days = business_days_of(value)
+        if days is None:
+            duration = (
+                business_duration(value, calendar) if business else parse_duration(value)  # type: ignore[arg-type]
+            )
+    except InvalidDurationError as exc:
         raise ConfigError(path, str(exc)) from exc
+    if days is not None:
+        if not business:
+            raise ConfigError(
+                path, f"business days count on the policy's calendar, got {short(value)}"
+            )
+        return located(path, lambda: Target(business_days=days))
     if duration <= timedelta(0):
         raise ConfigError(path, f"a target must be positive, got {format_duration(duration)}")
-    return duration
+    return Target(duration=duration, business_hours=business)
 
 
-def _targets(value: object) -> Targets:
+def _targets(value: object, policy: Any) -> Targets:
+    """The converter of :attr:`SLAPolicy.targets`; ``policy`` is the policy being built,
+    whose (earlier) ``calendar`` field tells what ``"3d"`` would mean."""
     if not isinstance(value, Mapping) or not value:
         raise ConfigError(
             "targets", f"expected {{priority: {{metric: target}}}}, got {short(value)}"
         )
+    calendar = policy.calendar if isinstance(policy.calendar, Calendar) else None
     parsed: dict[Priority, Mapping[Metric, Target]] = {}
     for priority_name, metrics in value.items():
         path = f"targets.{priority_name}"
@@ -82,7 +111,7 @@ def _targets(value: object) -> Targets:
             raise ConfigError(path, f"expected {{metric: target}}, got {short(metrics)}")
         parsed[priority] = MappingProxyType(
             {
-                _member(Metric, name, f"{path}.{name}"): _target(target, f"{path}.{name}")
+                _member(Metric, name, f"{path}.{name}"): _target(target, f"{path}.{name}", calendar)
                 for name, target in metrics.items()
             }
         )
@@ -165,9 +194,14 @@ class SLAPolicy:
     Args:
         name: shown in evaluations and reasons.
         targets: ``{priority: {metric: target}}``; a target is a duration (``"4h"``,
-            ``"PT4H"``, a ``timedelta``), counted in business hours on ``calendar``, or a
-            :class:`Target` / ``{"duration": "24h", "business_hours": False}`` for
-            calendar hours. A metric without a target for a priority has no clock.
+            ``"PT4H"``, a ``timedelta``), counted in business hours on ``calendar``; a
+            number of business days (``"3bd"``, ``{"business_days": 3}``), due at
+            ``calendar.add_business_days(start, 3)``; ``{"duration": "24h",
+            "business_hours": False}`` for calendar hours; or a :class:`Target`. A
+            business-hours duration may not use days or weeks (``"3d"`` would be 72
+            business hours, nine 8-hour days): write ``"72h"`` or ``"3bd"``; calendar
+            hours, and a calendar open around the clock, keep them. A metric without a
+            target for a priority has no clock.
         calendar: the business hours; required when any target counts business hours.
         applies_to: the condition selecting tickets (default: every ticket).
         pauses: ``{metric: [statuses]}`` overriding :data:`DEFAULT_PAUSES`.
@@ -189,8 +223,14 @@ class SLAPolicy:
     """
 
     name: str = attrs.field(validator=named)
-    targets: Targets = attrs.field(kw_only=True, converter=_targets, hash=False)
+    # The calendar comes first: reading the targets needs it (see _targets).
     calendar: Calendar | None = attrs.field(kw_only=True, default=None, validator=_calendar)
+    targets: Targets = attrs.field(
+        kw_only=True,
+        # The attrs mypy plugin cannot read a Converter; the field's type is as declared.
+        converter=attrs.Converter(_targets, takes_self=True),  # type: ignore[misc]
+        hash=False,
+    )
     applies_to: Condition = attrs.field(kw_only=True, default=ALWAYS, validator=_condition)
     pauses: Mapping[Metric, frozenset[Status]] = attrs.field(
         kw_only=True, default=None, converter=_pauses, hash=False
@@ -298,10 +338,11 @@ class SLAPolicy:
 
 def _targets_to_dict(targets: Targets) -> dict[str, dict[str, Any]]:
     def plain(target: Target) -> Any:
-        duration = format_duration(target.duration)
+        if target.business_days is not None:
+            return f"{target.business_days}bd"
         if target.business_hours:
-            return duration
-        return {"duration": duration, "business_hours": False}
+            return format_duration(target.duration, largest="h")
+        return {"duration": format_duration(target.duration), "business_hours": False}
 
     return {
         priority.value: {metric.value: plain(t) for metric, t in metrics.items()}

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from servicekit._checks import instant
 from servicekit.calendars import Calendar
-from servicekit.durations import parse_duration
+from servicekit.durations import business_days_of
 from servicekit.errors import InvalidInputError, InvalidTypeError, short
 from servicekit.sla import ClockState, PolicySet, SLAPolicy
 from servicekit.tickets import Ticket
@@ -26,7 +26,11 @@ def _fail(what: str, rows: int, mismatches: list[str]) -> None:
 def assert_due_dates(
     calendar: Calendar, rows: Iterable[tuple[datetime, timedelta | str, datetime]]
 ) -> None:
-    """Check ``calendar.add(start, duration) == expected`` for every row.
+    """Check ``calendar.add(start, duration) == expected`` for every row; a
+    ``duration`` of business days (``"3bd"``) checks
+    ``calendar.add_business_days(start, 3)``. Duration text with a day or week unit
+    is refused as :meth:`~servicekit.calendars.Calendar.add` refuses it (``"3d"``
+    would be 72 business hours; write ``"72h"`` or ``"3bd"``).
 
     Instants are compared as instants (in UTC), so a due date in a repeated autumn
     hour matches whichever zone the table writes it in.
@@ -43,10 +47,11 @@ def assert_due_dates(
     >>> assert_due_dates(hours, [
     ...     (datetime(2026, 3, 6, 16, tzinfo=ny), "4h", datetime(2026, 3, 9, 12, tzinfo=ny)),
     ...     (datetime(2026, 3, 6, 16, tzinfo=ny), "1h", datetime(2026, 3, 6, 18, tzinfo=ny)),
+    ...     (datetime(2026, 3, 6, 16, tzinfo=ny), "3bd", datetime(2026, 3, 11, 16, tzinfo=ny)),
     ... ])
     Traceback (most recent call last):
     ...
-    AssertionError: 1 of 2 due dates differ:
+    AssertionError: 1 of 3 due dates differ:
       row 1: 2026-03-06T21:00:00.000000+00:00 + 1h: expected 2026-03-06T23:00..., got ...
     """
     if not isinstance(calendar, Calendar):
@@ -62,8 +67,11 @@ def assert_due_dates(
         start, duration, expected = row
         instant(expected, f"row {index}: expected")
         count += 1
-        amount = parse_duration(duration)
-        actual = calendar.add(start, amount)
+        days = business_days_of(duration)
+        if days is None:
+            actual = calendar.add(start, duration)
+        else:
+            actual = calendar.add_business_days(start, days)
         if actual != expected:
             mismatches.append(
                 f"row {index}: {_utc(start)} + {duration}: expected {_utc(expected)}, "
