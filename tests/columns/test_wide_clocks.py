@@ -199,6 +199,19 @@ class TestWhatTheColumnPathCannotExpress:
         with pytest.raises(InvalidInputError, match="pauses resolution while open"):
             columns.sla_clocks_from_timestamps(self.frame, policy, now=self.now, created="created")
 
+    def test_business_day_target_is_named(self) -> None:
+        hours = BusinessCalendar(tz="UTC", weekly={"mon-fri": ["09:00-17:00"]})
+        policy = SLAPolicy("days", calendar=hours, targets={"normal": {"resolution": "3bd"}})
+        with pytest.raises(InvalidInputError, match=r"resolution target is 3 business days"):
+            columns.sla_clocks_from_timestamps(self.frame, policy, now=self.now, created="created")
+
+    def test_the_ticket_path_reports_a_business_day_targets_budget(self) -> None:
+        hours = BusinessCalendar(tz="UTC", weekly={"mon-fri": ["09:00-17:00"]})
+        policy = SLAPolicy("days", calendar=hours, targets={"normal": {"resolution": "1bd"}})
+        tickets = columns.tickets_from_timestamps(self.frame, created="created")
+        clocks = columns.sla_clocks(tickets, policy, now=self.now)
+        assert clocks["target"].tolist() == [pd.Timedelta(hours=8)]  # Mon 09:00 to Tue 09:00
+
 
 class TestSameErrorsAsTheBuilder:
     stamp = int(datetime(2026, 3, 2, 9, tzinfo=UTC).timestamp()) * US
