@@ -151,7 +151,7 @@ def read_tickets(path: Path) -> list[Ticket]:
             else:
                 tickets[ticket_id] = tickets[ticket_id].apply(event)
         except ConfigError as exc:
-            _fail(where, f"field {exc.path!r}: {exc.message}" if exc.path else exc.message)
+            _fail(where, f"field {short(exc.path)}: {exc.message}" if exc.path else exc.message)
         except ServicekitError as exc:
             _fail(where, str(exc))
     return list(tickets.values())
@@ -814,7 +814,8 @@ def crosscheck_(args: argparse.Namespace) -> None:
         for index, record in enumerate(_read_records(path)):
             if not isinstance(record, dict):
                 _fail(
-                    f"{path}: record {index}", f"expected a metric event object, got {record!r:.60}"
+                    f"{path}: record {index}",
+                    f"expected a metric event object, got {short(record, 60)}",
                 )
             key = next(
                 (record[k] for k in ("ticket_id", "issueKey", "key", "id") if k in record), None

@@ -30,7 +30,7 @@ from servicekit.columns._instants import (
     spread,
 )
 from servicekit.columns._table import Table, duration, instant
-from servicekit.errors import InvalidInputError, NeverOpensError
+from servicekit.errors import InvalidInputError, NeverOpensError, short
 
 _DAY_US = 86_400_000_000
 _HORIZON_US = HORIZON // timedelta(microseconds=1)
@@ -41,7 +41,7 @@ _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 def _calendar(value: object) -> Calendar:
     if not isinstance(value, Calendar):
-        raise InvalidInputError(f"cal must be a calendar, got {value!r:.80}")
+        raise InvalidInputError(f"cal must be a calendar, got {short(value)}")
     return value
 
 

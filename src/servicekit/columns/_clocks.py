@@ -8,7 +8,7 @@ from typing import Any
 
 from servicekit._time import micros, require_aware, to_us
 from servicekit.columns._deps import numpy_and_pandas
-from servicekit.errors import InvalidInputError
+from servicekit.errors import InvalidInputError, short
 from servicekit.sla import PolicySet, SLAPolicy
 from servicekit.tickets import Ticket
 
@@ -82,14 +82,14 @@ def sla_clocks(tickets: Iterable[Ticket], policies: PolicySet | SLAPolicy, *, no
             f"policies must be a PolicySet or an SLAPolicy, got {type(policies).__name__}"
         )
     if not isinstance(now, datetime):
-        raise InvalidInputError(f"now must be a tz-aware datetime, got {now!r:.80}")
+        raise InvalidInputError(f"now must be a tz-aware datetime, got {short(now)}")
     zone = require_aware(now, "now").tzinfo
     if isinstance(tickets, Ticket) or not isinstance(tickets, Iterable):
-        raise InvalidInputError(f"tickets must be a collection of tickets, got {tickets!r:.80}")
+        raise InvalidInputError(f"tickets must be a collection of tickets, got {short(tickets)}")
     rows: list[tuple[Any, ...]] = []
     for position, ticket in enumerate(tickets):
         if not isinstance(ticket, Ticket):
-            raise InvalidInputError(f"tickets[{position}] is not a Ticket: {ticket!r:.60}")
+            raise InvalidInputError(f"tickets[{position}] is not a Ticket: {short(ticket, 60)}")
         evaluation = policies.evaluate(ticket, now=now)
         channel = getattr(ticket.channel, "value", ticket.channel)
         rows += [

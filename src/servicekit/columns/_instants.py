@@ -17,7 +17,7 @@ import attrs
 
 from servicekit._time import micros, to_us
 from servicekit.columns._deps import numpy_and_pandas
-from servicekit.errors import InvalidInputError, NaiveDatetimeError
+from servicekit.errors import InvalidInputError, NaiveDatetimeError, short
 
 Array = Any
 """A NumPy array (NumPy is an optional extra, so arrays are typed loosely)."""
@@ -51,7 +51,7 @@ def _shown(value: object) -> str:
 def _unit_scaled(np: Any, raw: Array, unit: str, name: str) -> tuple[Array, Array]:
     """int64 ticks of ``unit`` as microseconds (floored), and the NaT mask."""
     if unit not in _PER_US:
-        raise InvalidInputError(f"{name}: unsupported time unit {unit!r}")
+        raise InvalidInputError(f"{name}: unsupported time unit {short(unit)}")
     ints = raw.view("int64")
     missing = ints == _NAT
     times, divide = _PER_US[unit]

@@ -29,6 +29,7 @@ from servicekit.errors import (
     InvalidRecordError,
     InvalidTransitionError,
     ServicekitError,
+    short,
 )
 from servicekit.tickets import (
     EVENT_TYPES,
@@ -61,7 +62,7 @@ def _column(frame: Any, column: object, argument: str) -> Any:
     if not isinstance(column, Hashable) or column not in frame.columns:
         shown = ", ".join(repr(c) for c in list(frame.columns)[:12])
         raise InvalidInputError(
-            f"{argument}={column!r}: no such column; the frame has {shown}"[:200]
+            f"{argument}={short(column)}: no such column; the frame has {shown}"[:200]
         )
     return frame[column]
 
@@ -174,7 +175,7 @@ def _add_row(found: dict[str, Ticket], record: dict[str, Any], where: str) -> No
     ticket_id = record.get("ticket_id")
     if not isinstance(ticket_id, str):
         raise InvalidRecordError(
-            where, f"field 'ticket_id': expected the ticket's id, got {ticket_id!r}"
+            where, f"field 'ticket_id': expected the ticket's id, got {short(ticket_id)}"
         )
     if record.get("type") != "created":
         del record["ticket_id"]
@@ -182,20 +183,20 @@ def _add_row(found: dict[str, Ticket], record: dict[str, Any], where: str) -> No
         event = event_from_dict(record)
         if isinstance(event, Created):
             if ticket_id in found:
-                raise InvalidRecordError(where, f"ticket {ticket_id!r} is created twice")
+                raise InvalidRecordError(where, f"ticket {short(ticket_id)} is created twice")
             found[ticket_id] = Ticket.replay([event])
         elif ticket_id not in found:
             raise InvalidRecordError(
-                where, f"field 'ticket_id': ticket {ticket_id!r} has no created event yet"
+                where, f"field 'ticket_id': ticket {short(ticket_id)} has no created event yet"
             )
         else:
             found[ticket_id] = found[ticket_id].apply(event)
     except InvalidRecordError as exc:
         if exc.path == where:
             raise
-        raise InvalidRecordError(where, f"field {exc.path!r}: {exc.message}") from exc
+        raise InvalidRecordError(where, f"field {short(exc.path)}: {exc.message}") from exc
     except ConfigError as exc:
-        raise InvalidRecordError(where, f"field {exc.path!r}: {exc.message}") from exc
+        raise InvalidRecordError(where, f"field {short(exc.path)}: {exc.message}") from exc
     except ServicekitError as exc:
         raise InvalidRecordError(where, str(exc)) from exc
 
@@ -247,7 +248,7 @@ def _names(frame: Any, column: object, argument: str, check: Any) -> list[Any]:
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
     except TypeError:
         raise InvalidInputError(
-            f"{argument}={column!r}: expected names, got unhashable cells"
+            f"{argument}={short(column)}: expected names, got unhashable cells"
         ) from None
     checked = np.empty(len(uniques) + 1, dtype=object)  # the last slot: missing
     for code, value in enumerate(uniques.tolist()):
@@ -255,7 +256,7 @@ def _names(frame: Any, column: object, argument: str, check: Any) -> list[Any]:
             checked[code] = check(value)
         except ServicekitError as exc:
             row = int(np.argmax(codes == code))
-            raise InvalidInputError(f"{argument}={column!r}, row {row}: {exc}") from None
+            raise InvalidInputError(f"{argument}={short(column)}, row {row}: {exc}") from None
     values: list[Any] = checked[codes].tolist()
     return values
 
@@ -315,7 +316,9 @@ def tickets_from_timestamps(
     frame = _frame(frame, "frame")
     born = _datetimes(_column(frame, created, "created"), "created")
     if None in born:
-        raise InvalidInputError(f"created={created!r}, row {born.index(None)}: missing instant")
+        raise InvalidInputError(
+            f"created={short(created)}, row {born.index(None)}: missing instant"
+        )
     milestones: list[tuple[str, list[datetime | None]]] = []
     for label, column in (("first_reply", first_reply), ("solved", solved), ("closed", closed)):
         if column is not None:
@@ -367,10 +370,10 @@ def wide_fields(
     seen: dict[str, int] = {}
     for row, ticket_id in enumerate(ids):
         if ticket_id is None:
-            raise InvalidInputError(f"id={id!r}, row {row}: missing ticket id")
+            raise InvalidInputError(f"id={short(id)}, row {row}: missing ticket id")
         if ticket_id in seen:
             raise InvalidInputError(
-                f"ticket id {ticket_id!r} appears twice (rows {seen[ticket_id]} and {row})"
+                f"ticket id {short(ticket_id)} appears twice (rows {seen[ticket_id]} and {row})"
             )
         seen[ticket_id] = row
     none = [None] * count

@@ -43,7 +43,7 @@ from servicekit.columns._deps import numpy_and_pandas
 from servicekit.columns._instants import Array, instants
 from servicekit.columns._tickets import _column, _frame, _replayed, wide_fields
 from servicekit.conditions import Combination, Condition, Context, FieldCondition, Not
-from servicekit.errors import InvalidInputError
+from servicekit.errors import InvalidInputError, short
 from servicekit.sla import Metric, PolicySet, SLAPolicy
 from servicekit.tickets import Channel, Priority, Status
 
@@ -63,7 +63,7 @@ def _fields_read(condition: Condition, policy: str) -> set[str]:
     if isinstance(condition, Not):
         return _fields_read(condition.condition, policy)
     raise InvalidInputError(
-        f"policy {policy!r}: the condition {condition!r:.80} reads more than ticket fields "
+        f"policy {short(policy)}: the condition {short(condition)} reads more than ticket fields "
         "(changes or elapsed time), which a wide table does not hold; use "
         "columns.sla_clocks(columns.tickets_from_timestamps(...), ...)"
     )
@@ -86,7 +86,7 @@ def _checked_policies(policies: object) -> tuple[tuple[SLAPolicy, ...], bool]:
             for metric, target in targets.items():
                 if target.business_days is not None:
                     raise InvalidInputError(
-                        f"policy {policy.name!r}: the {rank.value} {metric.value} target is "
+                        f"policy {short(policy.name)}: the {rank.value} {metric.value} target is "
                         f"{target.business_days} business days, which the wide-table path does "
                         "not compute; use columns.sla_clocks(columns.tickets_from_timestamps"
                         "(...), ...)"
@@ -95,7 +95,7 @@ def _checked_policies(policies: object) -> tuple[tuple[SLAPolicy, ...], bool]:
             paused = policy.pauses[metric] & _STOPPING_PAUSES
             if paused:
                 raise InvalidInputError(
-                    f"policy {policy.name!r} pauses {metric.value} while "
+                    f"policy {short(policy.name)} pauses {metric.value} while "
                     f"{'/'.join(sorted(s.value for s in paused))}; the wide-table path "
                     "cannot split a clock there; use "
                     "columns.sla_clocks(columns.tickets_from_timestamps(...), ...)"
@@ -187,7 +187,7 @@ def sla_clocks_from_timestamps(
     np, pd = numpy_and_pandas()
     chosen_policies, selecting = _checked_policies(policies)
     if not isinstance(now, datetime):
-        raise InvalidInputError(f"now must be a tz-aware datetime, got {now!r:.80}")
+        raise InvalidInputError(f"now must be a tz-aware datetime, got {short(now)}")
     zone = require_aware(now, "now").tzinfo
     now_us = to_us(now, "now")
     frame = _frame(frame, "frame")
@@ -195,7 +195,7 @@ def sla_clocks_from_timestamps(
     born = instants(born_series, "created")
     if born.missing.any():
         row = int(np.argmax(born.missing))
-        raise InvalidInputError(f"created={created!r}, row {row}: missing instant")
+        raise InvalidInputError(f"created={short(created)}, row {row}: missing instant")
     marks: dict[str, tuple[Array, Array, tzinfo]] = {}
     count = len(born.values)
     for label, column in zip(_LABELS, (first_reply, solved, closed), strict=True):

@@ -154,7 +154,9 @@ def _checked_value(field: str, operator: str, value: object) -> object:
         and field.startswith("fields.")
         and (found is None or isinstance(found, bool))
     ):
-        raise InvalidInputError(f"{field} {operator}: expected a number or text, got {found!r}")
+        raise InvalidInputError(
+            f"{field} {operator}: expected a number or text, got {short(found)}"
+        )
     return found
 
 

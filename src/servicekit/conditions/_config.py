@@ -93,7 +93,7 @@ def _read(data: object, path: str, calendars: Mapping[str, Calendar] | None) -> 
             if unknown or not keys >= required:
                 expected = ", ".join(sorted(allowed))
                 got = short(sorted(keys, key=short))
-                raise ConfigError(path, f"a {key!r} condition has keys {expected}; got {got}")
+                raise ConfigError(path, f"a {short(key)} condition has keys {expected}; got {got}")
             return read(data, path, calendars)
     got = short(sorted(keys, key=short))
     raise ConfigError(path, f"expected keys {', '.join(_form_names())}, all, any or not; got {got}")

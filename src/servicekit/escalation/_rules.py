@@ -218,7 +218,7 @@ class RuleSet:
         for index, item in enumerate(items):
             rule = rule_from_dict(item, f"rules[{index}]", calendars)
             if rule.name in names:
-                raise ConfigError(f"rules[{index}].name", f"a second rule named {rule.name!r}")
+                raise ConfigError(f"rules[{index}].name", f"a second rule named {short(rule.name)}")
             names.add(rule.name)
             rules.append(rule)
         return cls(rules)

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 import attrs
 
-from servicekit.errors import InvalidInputError
+from servicekit.errors import InvalidInputError, short
 from servicekit.forecast._baselines import Forecast, Profiles, seasonal_naive, weekly_average
 from servicekit.forecast._slots import SlotCounts
 
@@ -130,7 +130,9 @@ class Backtest:
 
 def _buckets(value: object, horizon: int) -> tuple[tuple[int, int], ...]:
     if not isinstance(value, Sequence) or isinstance(value, str) or not value:
-        raise InvalidInputError(f"buckets must be (first, last) day pairs, got {value!r}"[:120])
+        raise InvalidInputError(
+            f"buckets must be (first, last) day pairs, got {short(value)}"[:120]
+        )
     found = []
     for pair in value:
         if (
@@ -139,7 +141,9 @@ def _buckets(value: object, horizon: int) -> tuple[tuple[int, int], ...]:
             or not all(isinstance(n, int) and not isinstance(n, bool) for n in pair)
             or not 1 <= pair[0] <= pair[1]
         ):
-            raise InvalidInputError(f"a bucket must be (first, last) days >= 1, got {pair!r}"[:120])
+            raise InvalidInputError(
+                f"a bucket must be (first, last) days >= 1, got {short(pair)}"[:120]
+            )
         if pair[0] <= horizon:
             found.append((pair[0], min(pair[1], horizon)))
     return tuple(found)
@@ -147,7 +151,9 @@ def _buckets(value: object, horizon: int) -> tuple[tuple[int, int], ...]:
 
 def _whole(name: str, value: object, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise InvalidInputError(f"{name} must be a whole number {low} to {high}, got {value!r}")
+        raise InvalidInputError(
+            f"{name} must be a whole number {low} to {high}, got {short(value)}"
+        )
     return value
 
 
@@ -230,13 +236,13 @@ def backtest(
     ('4-week average', datetime.date(2026, 3, 30))
     """
     if not isinstance(history, SlotCounts):
-        raise InvalidInputError(f"history must be SlotCounts, got {history!r}"[:120])
+        raise InvalidInputError(f"history must be SlotCounts, got {short(history)}"[:120])
     chosen = default_methods() if methods is None else methods
     if not isinstance(chosen, Mapping) or not chosen:
-        raise InvalidInputError(f"methods must map names to methods, got {methods!r}"[:120])
+        raise InvalidInputError(f"methods must map names to methods, got {short(methods)}"[:120])
     for name, method in chosen.items():
         if not isinstance(name, str) or not callable(method):
-            raise InvalidInputError(f"methods: {name!r} must name a callable method"[:120])
+            raise InvalidInputError(f"methods: {short(name)} must name a callable method"[:120])
     ahead = _whole("horizon", horizon, 1, 56)
     first = _whole("warmup", warmup, 7, 364)
     every = _whole("step", step, 1, 28)
@@ -303,7 +309,7 @@ def _score(
         or forecast.grid.days != ahead
     ):
         raise InvalidInputError(
-            f"method {name!r} must return a Forecast of {ahead} days from {origin}"[:120]
+            f"method {short(name)} must return a Forecast of {ahead} days from {origin}"[:120]
         )
     grid = history.grid
     for item, value in zip(forecast.grid.slots, forecast.values, strict=True):

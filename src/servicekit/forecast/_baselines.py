@@ -12,7 +12,7 @@ import attrs
 
 from servicekit.calendars import BusinessCalendar
 from servicekit.calendars._hours import weekday_indexes
-from servicekit.errors import ConfigError, InvalidInputError, ServicekitError
+from servicekit.errors import ConfigError, InvalidInputError, ServicekitError, short
 from servicekit.forecast._slots import (
     SlotCounts,
     SlotGrid,
@@ -40,7 +40,7 @@ def _like(value: object) -> int | None:
         days = ()
     if len(days) != 1:
         raise InvalidInputError(
-            f"like must be 'skip' or one weekday ('sun', 'sat', ...), got {value!r}"[:120]
+            f"like must be 'skip' or one weekday ('sun', 'sat', ...), got {short(value)}"[:120]
         )
     return days[0]
 
@@ -63,7 +63,7 @@ class Profiles:
         elif isinstance(holidays, Container) and not isinstance(holidays, str | bytes):
             chosen = holidays
         else:
-            raise InvalidInputError(f"holidays must be a set of dates, got {holidays!r}"[:120])
+            raise InvalidInputError(f"holidays must be a set of dates, got {short(holidays)}"[:120])
         index = _like(like)
         days: dict[int, list[date]] = {weekday: [] for weekday in range(7)}
         profiles = cls(chosen, index, days)
@@ -229,7 +229,7 @@ def _forecast(
     method: str,
 ) -> Forecast:
     if not isinstance(history, SlotCounts):
-        raise InvalidInputError(f"history must be SlotCounts, got {history!r}"[:120])
+        raise InvalidInputError(f"history must be SlotCounts, got {short(history)}"[:120])
     origin = check_day("start", start)
     span = check_days("days", days)
     if origin < history.grid.start + timedelta(days=1):
@@ -337,7 +337,9 @@ def weekly_average(
     (3.0,)
     """
     if isinstance(weeks, bool) or not isinstance(weeks, int) or not 1 <= weeks <= MAX_WEEKS:
-        raise InvalidInputError(f"weeks must be a whole number 1 to {MAX_WEEKS}, got {weeks!r}")
+        raise InvalidInputError(
+            f"weeks must be a whole number 1 to {MAX_WEEKS}, got {short(weeks)}"
+        )
     return _forecast(
         history,
         start=start,

@@ -14,7 +14,7 @@ import attrs
 from servicekit._time import from_us, require_aware, to_us
 from servicekit.calendars import Calendar
 from servicekit.durations import checked_duration, format_duration
-from servicekit.errors import InvalidInputError, ServicekitError
+from servicekit.errors import InvalidInputError, ServicekitError, short
 from servicekit.tickets import Ticket
 
 MAX_SLOTS = 20_000
@@ -35,7 +35,8 @@ def check_slot_length(value: object) -> timedelta:
     seconds = length.total_seconds()
     if length % timedelta(minutes=1) or seconds > DAY_SECONDS or DAY_SECONDS % seconds:
         raise InvalidInputError(
-            f"slot must be whole minutes that divide a day evenly (15m, 30m, 1h), got {value!r}"
+            "slot must be whole minutes that divide a day evenly (15m, 30m, 1h), "
+            f"got {short(value)}"
         )
     return length
 
@@ -43,7 +44,7 @@ def check_slot_length(value: object) -> timedelta:
 def check_day(name: str, value: object) -> date:
     """A ``date`` (not a ``datetime``)."""
     if isinstance(value, datetime) or not isinstance(value, date):
-        raise InvalidInputError(f"{name} must be a date, got {value!r}"[:120])
+        raise InvalidInputError(f"{name} must be a date, got {short(value)}"[:120])
     return value
 
 
@@ -51,7 +52,7 @@ def check_days(name: str, value: object) -> int:
     """A whole number of days, 1 to :data:`MAX_DAYS`."""
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_DAYS:
         raise InvalidInputError(
-            f"{name} must be a whole number of days, 1 to {MAX_DAYS}, got {value!r}"
+            f"{name} must be a whole number of days, 1 to {MAX_DAYS}, got {short(value)}"
         )
     return value
 
@@ -216,7 +217,7 @@ def slot_grid(calendar: Calendar, *, start: date, days: int, slot: object = "30m
     (65, 'Tue 2026-04-07 09:00', 'Sat 2026-04-11 15:00')
     """
     if not isinstance(calendar, Calendar):
-        raise InvalidInputError(f"calendar must be a Calendar, got {calendar!r}"[:120])
+        raise InvalidInputError(f"calendar must be a Calendar, got {short(calendar)}"[:120])
     first = check_day("start", start)
     count = check_days("days", days)
     length = check_slot_length(slot)
@@ -276,9 +277,9 @@ def slot_grid(calendar: Calendar, *, start: date, days: int, slot: object = "30m
 
 def _weight(value: object, position: int) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise InvalidInputError(f"counts[{position}] must be a number, got {value!r}"[:120])
+        raise InvalidInputError(f"counts[{position}] must be a number, got {short(value)}"[:120])
     if value < 0:
-        raise InvalidInputError(f"counts[{position}] cannot be negative, got {value!r}")
+        raise InvalidInputError(f"counts[{position}] cannot be negative, got {short(value)}")
     return float(value)
 
 
@@ -287,14 +288,16 @@ def _instant(value: object, position: int) -> int:
         value = value.created_at
     if not isinstance(value, datetime):
         raise InvalidInputError(
-            f"instants[{position}] must be an aware datetime or a Ticket, got {value!r}"[:120]
+            f"instants[{position}] must be an aware datetime or a Ticket, got {short(value)}"[:120]
         )
     try:
         return to_us(require_aware(value, f"instants[{position}]"))
     except ServicekitError:
         raise
     except (OverflowError, ValueError) as exc:  # an offset beyond datetime's range
-        raise InvalidInputError(f"instants[{position}]: {value!r} has no instant"[:120]) from exc
+        raise InvalidInputError(
+            f"instants[{position}]: {short(value)} has no instant"[:120]
+        ) from exc
 
 
 @attrs.frozen(kw_only=True)
@@ -387,14 +390,18 @@ def contacts_per_slot(
     )
     column: object = instants
     if isinstance(column, str | bytes) or not isinstance(column, Iterable):
-        raise InvalidInputError(f"instants must be a column of datetimes, got {instants!r}"[:120])
+        raise InvalidInputError(
+            f"instants must be a column of datetimes, got {short(instants)}"[:120]
+        )
     weights: Iterable[object]
     if counts is None:
         weights = _ones()
     else:
         given: object = counts
         if isinstance(given, str | bytes) or not isinstance(given, Iterable):
-            raise InvalidInputError(f"counts must be a column of numbers, got {counts!r}"[:120])
+            raise InvalidInputError(
+                f"counts must be a column of numbers, got {short(counts)}"[:120]
+            )
         weights = given
     position = -1
     iterator = iter(weights)

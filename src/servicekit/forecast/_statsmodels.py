@@ -9,7 +9,7 @@ import warnings
 from datetime import date, timedelta
 from typing import Any
 
-from servicekit.errors import InvalidInputError, MissingExtraError
+from servicekit.errors import InvalidInputError, MissingExtraError, short
 from servicekit.forecast._baselines import Forecast
 from servicekit.forecast._slots import SlotCounts, SlotGrid, check_day, check_days, slot_grid
 
@@ -76,11 +76,11 @@ def ets_forecast(
     [10, 10, 12]
     """
     if not isinstance(history, SlotCounts):
-        raise InvalidInputError(f"history must be SlotCounts, got {history!r}"[:120])
+        raise InvalidInputError(f"history must be SlotCounts, got {short(history)}"[:120])
     origin = check_day("start", start)
     span = check_days("days", days)
     if isinstance(weeks, bool) or not isinstance(weeks, int) or not 2 <= weeks <= 12:
-        raise InvalidInputError(f"weeks must be a whole number 2 to 12, got {weeks!r}")
+        raise InvalidInputError(f"weeks must be a whole number 2 to 12, got {short(weeks)}")
     grid = history.grid
     per_week = 7 * grid.cells_per_day
     weeks = max(2, min(weeks, MAX_FIT_CELLS // per_week))
@@ -205,11 +205,11 @@ def mstl_forecast(
     ([10, 10, 12], 'MSTL (4 weeks, statsmodels)')
     """
     if not isinstance(history, SlotCounts):
-        raise InvalidInputError(f"history must be SlotCounts, got {history!r}"[:120])
+        raise InvalidInputError(f"history must be SlotCounts, got {short(history)}"[:120])
     origin = check_day("start", start)
     span = check_days("days", days)
     if isinstance(weeks, bool) or not isinstance(weeks, int) or not 3 <= weeks <= 12:
-        raise InvalidInputError(f"weeks must be a whole number 3 to 12, got {weeks!r}")
+        raise InvalidInputError(f"weeks must be a whole number 3 to 12, got {short(weeks)}")
     grid = history.grid
     end = min(origin, grid.end)
     target = slot_grid(grid.calendar, start=origin, days=span, slot=grid.slot)

@@ -112,7 +112,7 @@ class VendorMap:
         """
         if not isinstance(data, Mapping):
             raise ConfigError(
-                "", f"expected a mapping of statuses/priorities/channels, got {data!r}"[:120]
+                "", f"expected a mapping of statuses/priorities/channels, got {short(data)}"[:120]
             )
         unknown = sorted(set(map(str, data)) - {"statuses", "priorities", "channels"})
         if unknown:
@@ -128,7 +128,7 @@ class VendorMap:
             priorities[_key(key)] = _member(_PRIORITY, value, f"priorities.{key}", "priority")
         for key, value in _section(data, "channels").items():
             if not isinstance(value, str) or not value.strip() or value.strip() != value:
-                raise ConfigError(f"channels.{key}", f"expected a channel name, got {value!r}")
+                raise ConfigError(f"channels.{key}", f"expected a channel name, got {short(value)}")
             channels[_key(key)] = value
         return VendorMap(
             source=self.source, statuses=statuses, priorities=priorities, channels=channels
@@ -150,7 +150,7 @@ class VendorMap:
 def _section(data: Mapping[str, Any], name: str) -> Mapping[str, Any]:
     section = data.get(name, {})
     if not isinstance(section, Mapping):
-        raise ConfigError(name, f"expected a mapping of vendor names, got {section!r}"[:120])
+        raise ConfigError(name, f"expected a mapping of vendor names, got {short(section)}"[:120])
     return section
 
 
@@ -160,7 +160,8 @@ def _member(names: Mapping[str, Any], value: object, path: str, what: str) -> An
     if isinstance(value, str) and value in names:
         return names[value]
     raise ConfigError(
-        path, f"{value!r} is not a servicekit {what}; expected one of {', '.join(names)} or null"
+        path,
+        f"{short(value)} is not a servicekit {what}; expected one of {', '.join(names)} or null",
     )
 
 

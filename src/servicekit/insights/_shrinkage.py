@@ -365,7 +365,7 @@ def james_stein(values: Iterable[float], *, variance: float) -> JamesStein:
         numbers.append(finite("a value", value))
     var = finite("variance", variance)
     if var <= 0:
-        raise InvalidInputError(f"variance must be above 0, got {variance!r}")
+        raise InvalidInputError(f"variance must be above 0, got {short(variance)}")
     k = len(numbers)
     if k < 4:
         raise InvalidInputError(f"James-Stein needs at least 4 values, got {k}")

@@ -38,7 +38,7 @@ def refuse_mapping(values: object) -> None:
     passing ``{5: 120, 1: 30}`` means 120 fives and 30 ones."""
     if isinstance(values, Mapping):
         raise InvalidInputError(
-            f"expected a collection of values, got a mapping {repr(values)[:80]}; for counts "
+            f"expected a collection of values, got a mapping {short(values)}; for counts "
             "per value pass collections.Counter(...).elements()"
         )
 
@@ -101,7 +101,7 @@ def check_keys(
     index = position_of(values, lambda value: not valid(value))
     value = values[index]
     shown = value.item() if hasattr(value, "item") else value
-    raise InvalidInputError(f"{rule}; got {shown!r} at position {index}")
+    raise InvalidInputError(f"{rule}; got {short(shown)} at position {index}")
 
 
 def missing(value: object) -> bool:

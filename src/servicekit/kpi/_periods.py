@@ -44,7 +44,7 @@ def period_start(
     if kind is Period.WEEK:
         if week_start not in _WEEKDAYS:
             raise InvalidInputError(
-                f"week_start must be one of {', '.join(_WEEKDAYS)}, got {week_start!r}"
+                f"week_start must be one of {', '.join(_WEEKDAYS)}, got {short(week_start)}"
             )
         local -= timedelta(days=(local.weekday() - _WEEKDAYS.index(week_start)) % 7)
     elif kind is Period.MONTH:

@@ -26,9 +26,9 @@ def z_score(confidence: float) -> float:
         InvalidInputError: ``confidence`` is not strictly between 0 and 1.
     """
     if isinstance(confidence, bool) or not isinstance(confidence, int | float):
-        raise InvalidInputError(f"confidence must be a number in (0, 1), got {confidence!r}")
+        raise InvalidInputError(f"confidence must be a number in (0, 1), got {short(confidence)}")
     if not 0 < confidence < 1:
-        raise InvalidInputError(f"confidence must be in (0, 1), got {confidence!r}")
+        raise InvalidInputError(f"confidence must be in (0, 1), got {short(confidence)}")
     return NormalDist().inv_cdf(0.5 + confidence / 2)
 
 
@@ -46,7 +46,7 @@ def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> In
     """
     for name, value in (("successes", successes), ("trials", trials)):
         if isinstance(value, bool) or not isinstance(value, int):
-            raise InvalidInputError(f"{name} must be a whole number, got {value!r}")
+            raise InvalidInputError(f"{name} must be a whole number, got {short(value)}")
     if trials < 1 or not 0 <= successes <= trials:
         raise InvalidInputError(
             f"need 0 <= successes <= trials and trials >= 1, got {successes} of {trials}"
@@ -222,7 +222,7 @@ class DurationSummary:
             InvalidInputError: ``q`` outside [0, 100].
         """
         if isinstance(q, bool) or not isinstance(q, int | float) or not 0 <= q <= 100:
-            raise InvalidInputError(f"percentile must be a number in [0, 100], got {q!r}")
+            raise InvalidInputError(f"percentile must be a number in [0, 100], got {short(q)}")
         values = self.sorted_microseconds
         if not values:
             return None
@@ -303,7 +303,7 @@ def to_frame(results: Iterable[Any] | Mapping[Any, Any]) -> Any:
         if not callable(getattr(item, "to_dict", None)) or not (
             attrs.has(type(item)) or isinstance(item, DurationSummary)
         ):
-            raise InvalidInputError(f"results[{position}] is not a KPI result: {item!r:.60}")
+            raise InvalidInputError(f"results[{position}] is not a KPI result: {short(item, 60)}")
         rows.append(flat(item))
     index: Any = keys
     if keys and all(isinstance(key, tuple) for key in keys):

@@ -23,7 +23,7 @@ def _scale(scale: object, what: str) -> Scale:
         or scale[0] >= scale[1]
     ):
         raise InvalidInputError(
-            f"{what} scale must be (lowest, highest) whole numbers, got {scale!r}"
+            f"{what} scale must be (lowest, highest) whole numbers, got {short(scale)}"
         )
     return int(scale[0]), int(scale[1])
 
@@ -192,11 +192,11 @@ class CESTally(KeysMissing[CES], CountingTally[CES]):
         low, high = self.scale
         if not isinstance(higher_is_easier, bool):
             raise InvalidInputError(
-                f"higher_is_easier must be true or false, got {higher_is_easier!r}"
+                f"higher_is_easier must be true or false, got {short(higher_is_easier)}"
             )
         if not whole_number_in(low, high)(agree_from):
             raise InvalidInputError(
-                f"agree_from must lie on the scale {low}-{high}, got {agree_from!r}"
+                f"agree_from must lie on the scale {low}-{high}, got {short(agree_from)}"
             )
         self.higher_is_easier = higher_is_easier
         self.agree_from = agree_from

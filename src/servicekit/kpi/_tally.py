@@ -45,7 +45,9 @@ class Tally(abc.ABC, Generic[R]):
 
     def _check_mergeable(self, other: object) -> None:
         if not isinstance(other, type(self)) or self.settings() != other.settings():
-            raise InvalidInputError(f"cannot merge {other!r} into {self!r}: settings differ")
+            raise InvalidInputError(
+                f"cannot merge {short(other)} into {short(self)}: settings differ"
+            )
 
     @abc.abstractmethod
     def settings(self) -> tuple[object, ...]:

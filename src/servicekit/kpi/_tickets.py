@@ -28,7 +28,7 @@ _US = timedelta(microseconds=1)
 
 def _ticket(value: object) -> Ticket:
     if not isinstance(value, Ticket):
-        raise InvalidInputError(f"expected a Ticket, got {value!r}")
+        raise InvalidInputError(f"expected a Ticket, got {short(value)}")
     return value
 
 
@@ -46,7 +46,7 @@ class TicketTimeTally(CountsMissing[DurationSummary], Tally[DurationSummary]):
 
     def __init__(self, measure: str, *, calendar: Calendar | None = None) -> None:
         if measure not in ("first_reply", "first", "full"):
-            raise InvalidInputError(f"unknown ticket time {measure!r}")
+            raise InvalidInputError(f"unknown ticket time {short(measure)}")
         if calendar is not None and not isinstance(calendar, Calendar):
             raise InvalidTypeError(f"calendar must be a calendar or None, got {short(calendar)}")
         self.measure = measure

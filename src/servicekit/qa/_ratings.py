@@ -62,14 +62,14 @@ def check_value(value: object, level: Level) -> Hashable:
         if not isinstance(value, Hashable):
             raise InvalidInputError(f"a nominal rating must be hashable, got {short(value)}")
         if isinstance(value, float) and math.isinf(value):
-            raise InvalidInputError(f"a rating must be finite, got {value!r}")
+            raise InvalidInputError(f"a rating must be finite, got {short(value)}")
         return value
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise InvalidInputError(f"an {level} rating must be a finite number, got {short(value)}")
     if level == "ratio" and value < 0:
-        raise InvalidInputError(f"a ratio rating must be 0 or more, got {value!r}")
+        raise InvalidInputError(f"a ratio rating must be 0 or more, got {short(value)}")
     if abs(value) > MAX_MAGNITUDE:
-        raise InvalidInputError(f"a rating must be at most 1e12 in size, got {value!r}")
+        raise InvalidInputError(f"a rating must be at most 1e12 in size, got {short(value)}")
     return value
 
 

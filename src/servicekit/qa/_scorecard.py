@@ -99,7 +99,7 @@ class Criterion:
             or not low <= rating <= high
         ):
             raise InvalidInputError(
-                f"{self.name!r} is rated on whole numbers {low}-{high} (or None for N/A), "
+                f"{short(self.name)} is rated on whole numbers {low}-{high} (or None for N/A), "
                 f"got {short(rating)}"
             )
         return Fraction(int(rating) - low, high - low)
@@ -205,7 +205,9 @@ class Scorecard:
             if criterion.name == name:
                 return criterion
         known = ", ".join(c.name for c in self.criteria)
-        raise InvalidInputError(f"scorecard {self.name!r} has no criterion {short(name)} ({known})")
+        raise InvalidInputError(
+            f"scorecard {short(self.name)} has no criterion {short(name)} ({known})"
+        )
 
     def score(self, ratings: Mapping[str, Rating]) -> ReviewScore:
         """Score one review: ``ratings`` maps criterion names to a rating on its scale, or

@@ -17,7 +17,7 @@ from servicekit._time import zone
 from servicekit.calendars import Calendar, CombinedCalendar
 from servicekit.calendars._config import calendar_reference
 from servicekit.durations import checked_duration
-from servicekit.errors import ConfigError, InvalidInputError, ServicekitError
+from servicekit.errors import ConfigError, InvalidInputError, ServicekitError, short
 from servicekit.escalation import RuleSet
 from servicekit.qa import Scorecard
 from servicekit.sla import PolicySet
@@ -31,7 +31,7 @@ _INSIGHT_KEYS = ("min_count", "q", "baseline_weeks", "min_requesters", "topic_fi
 
 def _durations(value: object) -> Mapping[Channel | str, timedelta]:
     if not isinstance(value, Mapping):
-        raise InvalidInputError(f"expected channels mapped to durations, got {value!r}")
+        raise InvalidInputError(f"expected channels mapped to durations, got {short(value)}")
     return {
         channel_of(channel): checked_duration(str(channel), duration, positive=True)
         for channel, duration in value.items()
@@ -242,7 +242,7 @@ def _calendar(value: object, known: Mapping[str, Calendar], path: str) -> Calend
 
 def _read_calendars(value: object) -> dict[str, Calendar]:
     if not isinstance(value, Mapping):
-        raise ConfigError("calendars", f"expected a table of named calendars, got {value!r}")
+        raise ConfigError("calendars", f"expected a table of named calendars, got {short(value)}")
     calendars: dict[str, Calendar] = {}
     for name, item in value.items():
         calendars[str(name)] = _calendar(item, calendars, f"calendars.{name}")
@@ -263,13 +263,14 @@ def _read_staffing(value: object) -> StaffingGoal | None:
     channels = value.get("channels")
     if not isinstance(channels, Mapping) or not channels:
         raise ConfigError(
-            "staffing.channels", f"expected channels with an aht and a target, got {channels!r}"
+            "staffing.channels",
+            f"expected channels with an aht and a target, got {short(channels)}",
         )
     aht, target = {}, {}
     for channel, item in channels.items():
         path = f"staffing.channels.{channel}"
         if not isinstance(item, Mapping) or set(item) != {"aht", "target"}:
-            raise ConfigError(path, f"expected {{aht = ..., target = ...}}, got {item!r}")
+            raise ConfigError(path, f"expected {{aht = ..., target = ...}}, got {short(item)}")
         aht[channel] = _duration(item["aht"], f"{path}.aht")
         target[channel] = _duration(item["target"], f"{path}.target")
     try:
@@ -300,7 +301,7 @@ def _read_scorecard(value: object) -> Scorecard | None:
         return None
     if not isinstance(value, Mapping):
         raise ConfigError(
-            "scorecard", f"expected a table with a name and criteria, got {value!r:.80}"
+            "scorecard", f"expected a table with a name and criteria, got {short(value)}"
         )
     try:
         return Scorecard.from_dict(value)

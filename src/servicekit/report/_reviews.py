@@ -35,7 +35,7 @@ def _rating(name: str, value: object) -> int | float | None:
         or value != int(value)
     ):
         raise InvalidInputError(
-            f"rating of {name!r} must be a whole number or null, got {short(value)}"
+            f"rating of {short(name)} must be a whole number or null, got {short(value)}"
         )
     return value
 
@@ -48,7 +48,7 @@ def _review(record: object, scorecard: Scorecard | None) -> Review:
         raise InvalidInputError(f"unknown field {short(unknown[0])}; expected {', '.join(_KEYS)}")
     for key in ("agent", "ratings"):
         if key not in record:
-            raise InvalidInputError(f"field {key!r} is missing")
+            raise InvalidInputError(f"field {short(key)} is missing")
     ratings: Any = record["ratings"]
     if not isinstance(ratings, Mapping):
         raise InvalidInputError(

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from servicekit._checks import boolean, checked_items, member
-from servicekit.errors import InvalidInputError
+from servicekit.errors import InvalidInputError, short
 from servicekit.insights import RisingTopics
 from servicekit.kpi import Period, Proportion, sla_attainment
 from servicekit.qa import Review
@@ -483,7 +483,7 @@ def weekly_report(
     """
     config = ReportConfig() if config is None else config
     if not isinstance(config, ReportConfig):
-        raise InvalidInputError(f"config must be a ReportConfig or None, got {config!r:.80}")
+        raise InvalidInputError(f"config must be a ReportConfig or None, got {short(config)}")
     evaluate_rules = boolean("evaluate_rules", evaluate_rules)
     period = member(Period, by)
     everything = list(checked_items(tickets, Ticket, "ticket"))

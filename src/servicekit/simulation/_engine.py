@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 
 from servicekit._time import require_aware
-from servicekit.errors import BeyondHorizonError, InvalidInputError, NeverOpensError
+from servicekit.errors import BeyondHorizonError, InvalidInputError, NeverOpensError, short
 from servicekit.escalation import evaluate
 from servicekit.routing import AgentState, AgentStatus, Task, assign
 from servicekit.simulation._model import SCORES, AgentPlan, Team
@@ -353,11 +353,13 @@ def simulate(
     """
     require_aware(start, "start")
     if not isinstance(team, Team):
-        raise InvalidInputError(f"team must be a Team, got {team!r}")
+        raise InvalidInputError(f"team must be a Team, got {short(team)}")
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
-        raise InvalidInputError(f"days must be a whole number from 1 to {MAX_DAYS}, got {days!r}")
+        raise InvalidInputError(
+            f"days must be a whole number from 1 to {MAX_DAYS}, got {short(days)}"
+        )
     if isinstance(seed, bool) or not isinstance(seed, int):
-        raise InvalidInputError(f"seed must be a whole number, got {seed!r}")
+        raise InvalidInputError(f"seed must be a whole number, got {short(seed)}")
     end = start + timedelta(days=days)
     run = _Run(team, start, end, seed)
     tickets = run.run(days, progress)

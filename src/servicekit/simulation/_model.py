@@ -17,7 +17,7 @@ from servicekit._time import zone
 from servicekit.calendars import Calendar
 from servicekit.calendars._hours import weekday_indexes
 from servicekit.durations import checked_duration
-from servicekit.errors import ConfigError, InvalidInputError
+from servicekit.errors import ConfigError, InvalidInputError, short
 from servicekit.escalation import RuleSet
 from servicekit.routing import DEFAULT_ROUTER, AgentState, Router
 from servicekit.sla import PolicySet
@@ -30,9 +30,9 @@ SCORES = (1, 2, 3, 4, 5)
 
 def _rate(value: object, path: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ConfigError(path, f"expected contacts per hour (a number), got {value!r}")
+        raise ConfigError(path, f"expected contacts per hour (a number), got {short(value)}")
     if value < 0:
-        raise ConfigError(path, f"contacts per hour cannot be negative, got {value!r}")
+        raise ConfigError(path, f"contacts per hour cannot be negative, got {short(value)}")
     return float(value)
 
 
@@ -58,10 +58,10 @@ def _weekly_rates(value: object) -> tuple[tuple[float, ...], ...]:
 
 def _weights(value: object, name: str, key: Any) -> Mapping[Any, float]:
     if not isinstance(value, Mapping) or not value:
-        raise InvalidInputError(f"{name} must map each {name[:-1]} to a weight, got {value!r}")
+        raise InvalidInputError(f"{name} must map each {name[:-1]} to a weight, got {short(value)}")
     weights = {key(item): _rate(weight, f"{name}.{item}") for item, weight in value.items()}
     if sum(weights.values()) <= 0:
-        raise InvalidInputError(f"{name} weights must not all be zero, got {value!r}")
+        raise InvalidInputError(f"{name} weights must not all be zero, got {short(value)}")
     return weights
 
 
@@ -133,7 +133,7 @@ def _sigma(_: object, attribute: attrs.Attribute[float], value: object) -> None:
     if value is not None and (
         isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 5
     ):
-        raise InvalidInputError(f"sigma must be a number in (0, 5) or None, got {value!r}")
+        raise InvalidInputError(f"sigma must be a number in (0, 5) or None, got {short(value)}")
 
 
 def _positive_duration(value: object) -> timedelta:
@@ -171,12 +171,14 @@ class HandleTime:
 
 def _probability(_: object, attribute: attrs.Attribute[float], value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-        raise InvalidInputError(f"{attribute.name} must be a probability in [0, 1], got {value!r}")
+        raise InvalidInputError(
+            f"{attribute.name} must be a probability in [0, 1], got {short(value)}"
+        )
 
 
 def _patience(value: object) -> Mapping[Channel | str, timedelta]:
     if not isinstance(value, Mapping):
-        raise InvalidInputError(f"patience must map channels to mean waits, got {value!r}")
+        raise InvalidInputError(f"patience must map channels to mean waits, got {short(value)}")
     return {
         channel_of(channel): checked_duration(f"patience.{channel}", mean, positive=True)
         for channel, mean in value.items()
@@ -189,18 +191,18 @@ def _delay(value: object) -> timedelta:
 
 def _scores(value: object) -> tuple[float, ...]:
     if not isinstance(value, list | tuple) or len(value) != len(SCORES):
-        raise InvalidInputError(f"expected 5 weights, for scores 1 to 5, got {value!r}")
+        raise InvalidInputError(f"expected 5 weights, for scores 1 to 5, got {short(value)}")
     weights = tuple(
         _rate(weight, f"score {score}") for score, weight in zip(SCORES, value, strict=True)
     )
     if sum(weights) <= 0:
-        raise InvalidInputError(f"score weights must not all be zero, got {value!r}")
+        raise InvalidInputError(f"score weights must not all be zero, got {short(value)}")
     return weights
 
 
 def _touches(_: object, attribute: attrs.Attribute[int], value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100:
-        raise InvalidInputError(f"max_touches must be 1 to 100, got {value!r}")
+        raise InvalidInputError(f"max_touches must be 1 to 100, got {short(value)}")
 
 
 @attrs.frozen(kw_only=True)
@@ -240,12 +242,12 @@ class Customers:
 
 def _shift(_: object, attribute: attrs.Attribute[Calendar | None], value: object) -> None:
     if value is not None and not isinstance(value, Calendar):
-        raise InvalidInputError(f"shift must be a calendar or None (always on), got {value!r}")
+        raise InvalidInputError(f"shift must be a calendar or None (always on), got {short(value)}")
 
 
 def _agent(_: object, attribute: attrs.Attribute[AgentState], value: object) -> None:
     if not isinstance(value, AgentState):
-        raise InvalidInputError(f"agent must be an AgentState, got {value!r}")
+        raise InvalidInputError(f"agent must be an AgentState, got {short(value)}")
 
 
 @attrs.frozen
@@ -275,13 +277,13 @@ def _plans(value: object) -> tuple[AgentPlan, ...]:
 
 def _handle_times(value: object) -> Mapping[Channel | str, HandleTime]:
     if not isinstance(value, Mapping) or not all(isinstance(v, HandleTime) for v in value.values()):
-        raise InvalidInputError(f"handle_times must map channels to HandleTime, got {value!r}")
+        raise InvalidInputError(f"handle_times must map channels to HandleTime, got {short(value)}")
     return {channel_of(channel): time for channel, time in value.items()}
 
 
 def _skills(value: object) -> Mapping[Channel | str, Mapping[str, int]]:
     if not isinstance(value, Mapping):
-        raise InvalidInputError(f"skills must map channels to required skills, got {value!r}")
+        raise InvalidInputError(f"skills must map channels to required skills, got {short(value)}")
     return {channel_of(channel): dict(levels) for channel, levels in value.items()}
 
 
@@ -291,7 +293,7 @@ def _live(value: Iterable[str]) -> frozenset[Channel | str]:
 
 def _router(_: object, attribute: attrs.Attribute[Router], value: object) -> None:
     if not isinstance(value, Router):
-        raise InvalidInputError(f"router must be a Router, got {value!r}")
+        raise InvalidInputError(f"router must be a Router, got {short(value)}")
 
 
 @attrs.frozen(kw_only=True)

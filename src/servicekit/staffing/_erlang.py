@@ -16,7 +16,7 @@ from itertools import accumulate, repeat
 
 import attrs
 
-from servicekit.errors import InvalidInputError
+from servicekit.errors import InvalidInputError, short
 
 MAX_TRAFFIC = 1_000_000.0
 """The largest offered traffic (erlangs) the models accept: work grows with it."""
@@ -97,12 +97,12 @@ def _waiting(a: float, n: int, blocking: float) -> float:
 def check_number(name: str, value: object, *, maximum: float = math.inf, unit: str = "") -> float:
     """``value`` as a ``float`` >= 0 (NumPy numbers welcome), at most ``maximum``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InvalidInputError(f"{name} must be a number >= 0, got {value!r}")
+        raise InvalidInputError(f"{name} must be a number >= 0, got {short(value)}")
     number = float(value)
     if not number >= 0:
-        raise InvalidInputError(f"{name} must be a number >= 0, got {value!r}")
+        raise InvalidInputError(f"{name} must be a number >= 0, got {short(value)}")
     if number > maximum:
-        raise InvalidInputError(f"{name} must be at most {maximum:,.0f}{unit}, got {value!r}")
+        raise InvalidInputError(f"{name} must be at most {maximum:,.0f}{unit}, got {short(value)}")
     return number
 
 
@@ -119,10 +119,10 @@ def check_count(name: str, value: object) -> int:
     """``value`` as an ``int`` (NumPy integers welcome), if it is a count of agents
     from 0 to :data:`MAX_AGENTS`."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
-        raise InvalidInputError(f"{name} must be a whole number >= 0, got {value!r}")
+        raise InvalidInputError(f"{name} must be a whole number >= 0, got {short(value)}")
     count = int(value)
     if count > MAX_AGENTS:
-        raise InvalidInputError(f"{name} must be at most {MAX_AGENTS:,}, got {value!r}")
+        raise InvalidInputError(f"{name} must be at most {MAX_AGENTS:,}, got {short(value)}")
     return count
 
 

@@ -11,7 +11,7 @@ import attrs
 
 from servicekit._checks import fraction
 from servicekit.durations import format_duration
-from servicekit.errors import InvalidInputError
+from servicekit.errors import InvalidInputError, short
 from servicekit.staffing._erlang import MAX_AGENTS
 from servicekit.staffing._queue import DurationLike, Load, QueueMetrics, TargetLike
 
@@ -48,9 +48,9 @@ class Goal:
         if cap is not None:
             cap = fraction("max_occupancy", cap, 0.0, 1.0, closed_high=True)
         if isinstance(shrinkage, bool) or not isinstance(shrinkage, int | float):
-            raise InvalidInputError(f"shrinkage must be a number, got {shrinkage!r}")
+            raise InvalidInputError(f"shrinkage must be a number, got {short(shrinkage)}")
         if not 0.0 <= shrinkage < 1.0:
-            raise InvalidInputError(f"shrinkage must be in [0, 1), got {shrinkage!r}")
+            raise InvalidInputError(f"shrinkage must be in [0, 1), got {short(shrinkage)}")
         level = fraction("service_level", service_level, 0.0, 1.0, closed_high=False)
         return cls(level, cap, float(shrinkage))
 

@@ -25,7 +25,7 @@ from servicekit._time import zone
 from servicekit.calendars import BusinessCalendar
 from servicekit.calendars._hours import weekday_indexes
 from servicekit.durations import checked_duration, format_duration
-from servicekit.errors import ConfigError, InvalidInputError
+from servicekit.errors import ConfigError, InvalidInputError, short
 from servicekit.routing import AgentState
 from servicekit.staffing._plan import Goal, agents_required
 from servicekit.staffing._queue import Load, QueueMetrics, queue_metrics
@@ -61,21 +61,25 @@ def _clock(value: object, name: str) -> timedelta:
         try:
             parsed = time.fromisoformat(value)
         except ValueError:
-            raise InvalidInputError(f"{name} must be a clock time 'HH:MM', got {value!r}") from None
+            raise InvalidInputError(
+                f"{name} must be a clock time 'HH:MM', got {short(value)}"
+            ) from None
         if parsed.tzinfo is not None:
-            raise InvalidInputError(f"{name} must be a wall-clock time, got {value!r}")
+            raise InvalidInputError(f"{name} must be a wall-clock time, got {short(value)}")
         moment = timedelta(hours=parsed.hour, minutes=parsed.minute, seconds=parsed.second)
     else:
-        raise InvalidInputError(f"{name} must be a clock time 'HH:MM', got {value!r}"[:120])
+        raise InvalidInputError(f"{name} must be a clock time 'HH:MM', got {short(value)}"[:120])
     if not timedelta(0) <= moment < timedelta(days=1) or moment.microseconds:
-        raise InvalidInputError(f"{name} must be a time of day in whole seconds, got {value!r}")
+        raise InvalidInputError(
+            f"{name} must be a time of day in whole seconds, got {short(value)}"
+        )
     return moment
 
 
 def _length(value: object) -> timedelta:
     length = checked_duration("length", value, positive=True)
     if length >= timedelta(days=1):
-        raise InvalidInputError(f"a shift must last under 24h, got {value!r}")
+        raise InvalidInputError(f"a shift must last under 24h, got {short(value)}")
     return length
 
 
@@ -103,12 +107,14 @@ def _days(value: object) -> frozenset[int]:
     except ConfigError as exc:
         raise InvalidInputError(str(exc)) from exc
     except (TypeError, AttributeError):
-        raise InvalidInputError(f"days must be weekdays like 'mon-fri', got {value!r}") from None
+        raise InvalidInputError(
+            f"days must be weekdays like 'mon-fri', got {short(value)}"
+        ) from None
 
 
 def _name(_: object, attribute: attrs.Attribute[str], value: object) -> None:
     if not isinstance(value, str) or len(value) > 40:
-        raise InvalidInputError(f"name must be a string of up to 40 characters, got {value!r}")
+        raise InvalidInputError(f"name must be a string of up to 40 characters, got {short(value)}")
 
 
 @attrs.frozen(kw_only=True)
@@ -191,15 +197,17 @@ def _tour_patterns(value: object) -> tuple[frozenset[int], ...]:
     weekday set (``"mon-fri"``); several, as a list."""
     items = (value,) if isinstance(value, str) else value
     if not isinstance(items, Sequence) or not items:
-        raise InvalidInputError(f"tours must be patterns like '5/2' or 'mon-fri', got {value!r}")
+        raise InvalidInputError(
+            f"tours must be patterns like '5/2' or 'mon-fri', got {short(value)}"
+        )
     patterns: list[frozenset[int]] = []
     for item in items:
         if not isinstance(item, str):
-            raise InvalidInputError(f"a tour pattern must be a string, got {item!r}"[:120])
+            raise InvalidInputError(f"a tour pattern must be a string, got {short(item)}"[:120])
         on, slash, off = item.partition("/")
         if slash:
             if not (on.isdigit() and off.isdigit() and int(on) + int(off) == 7 and int(on) >= 1):
-                raise InvalidInputError(f"tour {item!r}: days on / days off must add up to 7")
+                raise InvalidInputError(f"tour {short(item)}: days on / days off must add up to 7")
             found = [frozenset((r + k) % 7 for k in range(int(on))) for r in range(7)]
         else:
             found = [_days(item)]
@@ -423,7 +431,9 @@ class Schedule:
         (True, 'a-1')
         """
         if not isinstance(agent, AgentState):
-            raise InvalidInputError(f"agent must be an AgentState template, got {agent!r}"[:120])
+            raise InvalidInputError(
+                f"agent must be an AgentState template, got {short(agent)}"[:120]
+            )
         return tuple(
             (attrs.evolve(agent, id=f"{agent.id}-{n}"), shift)
             for n, shift in enumerate(self.shift_calendars(tz), start=1)
@@ -621,7 +631,7 @@ def _steps(table: StaffingTable, floor: float) -> list[tuple[int, list[float], l
 
 def _check_table(table: object) -> StaffingTable:
     if not isinstance(table, StaffingTable):
-        raise InvalidInputError(f"table must be a StaffingTable, got {table!r}"[:120])
+        raise InvalidInputError(f"table must be a StaffingTable, got {short(table)}"[:120])
     interval = table.interval
     if timedelta(days=1) % interval or interval < timedelta(minutes=1):
         raise InvalidInputError(
@@ -640,11 +650,13 @@ def _limits(value: object) -> dict[int, int]:
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        raise InvalidInputError(f"day_limits must map weekdays to counts, got {value!r}"[:120])
+        raise InvalidInputError(f"day_limits must map weekdays to counts, got {short(value)}"[:120])
     limits = {}
     for key, limit in value.items():
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
-            raise InvalidInputError(f"day_limits.{key} must be a count >= 0, got {limit!r}"[:120])
+            raise InvalidInputError(
+                f"day_limits.{key} must be a count >= 0, got {short(limit)}"[:120]
+            )
         for day in _days(key):
             limits[day] = limit
     return limits
@@ -653,10 +665,12 @@ def _limits(value: object) -> dict[int, int]:
 def _shift_list(value: object) -> tuple[Shift, ...]:
     items = (value,) if isinstance(value, Shift) else value
     if not isinstance(items, Sequence) or isinstance(items, str) or not items:
-        raise InvalidInputError(f"shifts must be one or more Shift values, got {value!r}"[:120])
+        raise InvalidInputError(
+            f"shifts must be one or more Shift values, got {short(value)}"[:120]
+        )
     for item in items:
         if not isinstance(item, Shift):
-            raise InvalidInputError(f"not a Shift: {item!r}"[:120])
+            raise InvalidInputError(f"not a Shift: {short(item)}"[:120])
     return tuple(items)
 
 
@@ -726,35 +740,35 @@ def schedule(
     except (ConfigError, TypeError, AttributeError):
         first_day = ()
     if len(first_day) != 1:
-        raise InvalidInputError(f"week_start must be one weekday ('mon'), got {week_start!r}")
+        raise InvalidInputError(f"week_start must be one weekday ('mon'), got {short(week_start)}")
     whole_days = table.rows[0].start == timedelta(0) and not (
         len(table.rows) * table.interval
     ) % timedelta(days=1)
     if wrap is None:
         wrap = whole_days
     elif not isinstance(wrap, bool):
-        raise InvalidInputError(f"wrap must be true, false or None, got {wrap!r}")
+        raise InvalidInputError(f"wrap must be true, false or None, got {short(wrap)}")
     elif wrap and not whole_days:
         raise InvalidInputError("wrap needs a table of whole days from midnight")
     patterns = None if tours is None else _tour_patterns(tours)
     if patterns is not None and (not wrap or len(table.rows) * table.interval != timedelta(days=7)):
         raise InvalidInputError("tours need a table of exactly one week from midnight, wrapping")
     if goal not in ("interval", "week"):
-        raise InvalidInputError(f"goal must be 'interval' or 'week', got {goal!r}")
+        raise InvalidInputError(f"goal must be 'interval' or 'week', got {short(goal)}")
     if goal == "week":
         floor = fraction("floor", floor, 0.0, table.service_level, closed_high=True)
     if isinstance(time_limit, bool) or not isinstance(time_limit, int | float):
-        raise InvalidInputError(f"time_limit must be seconds, got {time_limit!r}")
+        raise InvalidInputError(f"time_limit must be seconds, got {short(time_limit)}")
     if not 0 < time_limit <= MAX_TIME_LIMIT:
         raise InvalidInputError(
-            f"time_limit must be in (0, {MAX_TIME_LIMIT:g}], got {time_limit!r}"
+            f"time_limit must be in (0, {MAX_TIME_LIMIT:g}], got {short(time_limit)}"
         )
     if isinstance(gap, bool) or not isinstance(gap, int | float) or not 0 <= gap < 1:
-        raise InvalidInputError(f"gap must be in [0, 1), got {gap!r}")
+        raise InvalidInputError(f"gap must be in [0, 1), got {short(gap)}")
     if max_agents is not None and (
         isinstance(max_agents, bool) or not isinstance(max_agents, int) or max_agents < 0
     ):
-        raise InvalidInputError(f"max_agents must be a count >= 0 or None, got {max_agents!r}")
+        raise InvalidInputError(f"max_agents must be a count >= 0 or None, got {short(max_agents)}")
     limits = _limits(day_limits)
     built = _build(
         table,

@@ -182,7 +182,7 @@ class TagsChanged(Event):
 
 def _field_value(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if isinstance(value, float) and not math.isfinite(value):
-        raise InvalidInputError(f"field value must be a finite number, got {value!r}")
+        raise InvalidInputError(f"field value must be a finite number, got {short(value)}")
     if value is not None and not isinstance(value, str | int | float | bool):
         raise InvalidInputError(f"field value must be a JSON scalar, got {short(value)}")
 
