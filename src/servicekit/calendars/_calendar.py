@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
+from servicekit._checks import short
 from servicekit._time import from_us, micros, to_us, zone
 from servicekit.calendars._hours import (
     DAY,
@@ -205,9 +206,14 @@ def _overrides(value: object) -> Mapping[date, tuple[WallInterval, ...]]:
     if not isinstance(value, Mapping):
         raise InvalidCalendarError("overrides", f"expected a mapping of dates, got {value!r}")
     parsed = {}
-    for day, specs in sorted(value.items()):
+    for day in value:
         if not isinstance(day, date) or isinstance(day, datetime):
-            raise InvalidCalendarError("overrides", f"key {day!r} is not a date")
+            raise InvalidCalendarError("overrides", f"key {short(day)} is not a date")
+    for day, specs in sorted(value.items()):
+        if not 2 <= day.year <= 9998:  # the years calendars handle (see _timeline)
+            raise InvalidCalendarError(
+                f"overrides.{day.isoformat()}", "is outside the years 2 to 9998"
+            )
         parsed[day] = parse_day(specs, f"overrides.{day.isoformat()}")
     return MappingProxyType(parsed)
 

@@ -23,6 +23,7 @@ the years after it.
 from __future__ import annotations
 
 import threading
+import warnings
 from collections.abc import Iterator
 from datetime import MAXYEAR, date, datetime
 from typing import Any
@@ -57,8 +58,10 @@ def _rule(value: object) -> rrule:
         if "DTSTART" not in value.upper():
             raise InvalidCalendarError("rule", f"{short(value)} needs an explicit DTSTART")
         try:
-            parsed = rrulestr(value)
-        except (ValueError, TypeError, OverflowError, KeyError, IndexError) as exc:
+            with warnings.catch_warnings():  # COUNT with UNTIL warns: RFC 5545 forbids it
+                warnings.simplefilter("error", DeprecationWarning)
+                parsed = rrulestr(value)
+        except (ValueError, TypeError, OverflowError, KeyError, IndexError, Warning) as exc:
             raise InvalidCalendarError(
                 "rule", f"{short(value)} is not an RFC 5545 rule: {short(str(exc))}"
             ) from exc
@@ -108,6 +111,8 @@ def _expandable(rule: rrule) -> rrule:
     count = _part(rule, "count")
     if count is not None and count > MAX_COUNT:
         raise refuse(f"has COUNT above {MAX_COUNT}")
+    if count is not None and _part(rule, "until") is not None:
+        raise refuse("has both COUNT and UNTIL, which RFC 5545 forbids")
     if _part(rule, "byeaster") is not None and _part(rule, "freq") != YEARLY:
         raise refuse("uses BYEASTER, which servicekit expands with FREQ=YEARLY only")
     if next(iter(_probe(rule)), None) is None:
