@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from servicekit.calendars import HORIZON, BusinessCalendar, Calendar
-from servicekit.errors import BeyondHorizonError, NeverOpensError, ServicekitError
+from servicekit.calendars import HORIZON, BusinessCalendar, Calendar, calendar_from_dict
+from servicekit.errors import BeyondHorizonError, ConfigError, NeverOpensError, ServicekitError
 
 CPU_LIMIT = 1.0  # seconds of CPU time: the robustness bound of DESIGN.md principle 3
 AT = datetime(2026, 3, 4, 12, tzinfo=UTC)
@@ -109,3 +109,11 @@ class TestHorizon:
     def test_business_days_at_the_ends_of_datetime(self, at: datetime, days: int) -> None:
         answer = bounded(lambda: self.cal.add_business_days(at, days))
         assert isinstance(answer, BeyondHorizonError)
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_an_override_at_the_ends_of_datetime_is_refused(day: str) -> None:
+    config = {"tz": "UTC", "weekly": {}, "overrides": {day: ["09:00-17:00"]}}
+    with pytest.raises(ConfigError) as caught:
+        calendar_from_dict(config)
+    assert caught.value.path == f"overrides.{day}"
