@@ -33,6 +33,7 @@ REFUSED = {
     "FREQ=DAILY;BYHOUR=9;BYMINUTE=0,30": "2 occurrences a day",
     "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30": "never yields a date",
     "FREQ=DAILY;BYMONTH=4;BYMONTHDAY=31": "never yields a date",
+    "FREQ=DAILY;INTERVAL=7;BYDAY=TU": "never yields a date",  # DTSTART is a Thursday
     "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30;UNTIL=20270101T000000": "never yields a date",
     f"FREQ=DAILY;COUNT={MAX_COUNT + 1}": f"COUNT above {MAX_COUNT}",
     "FREQ=MONTHLY;BYEASTER=0": "BYEASTER",

@@ -25,7 +25,7 @@ from __future__ import annotations
 import threading
 import warnings
 from collections.abc import Iterator
-from datetime import MAXYEAR, date, datetime
+from datetime import MAXYEAR, date, datetime, timedelta
 from typing import Any
 
 import attrs
@@ -155,6 +155,13 @@ def _probe(rule: rrule) -> rrule:
     start = _part(rule, "dtstart")
     if cycle is None:  # COUNT bounds it, or a yearly BYEASTER rule: few periods a year
         return rule.replace(until=None)
+    if _part(rule, "freq") == DAILY:
+        # A daily rule takes no date from its DTSTART, so any start a whole number of
+        # intervals later yields the same dates after it: one cycle before year 9999.
+        step = int(_part(rule, "interval"))
+        target = date(max(MAXYEAR - cycle, start.year), 1, 1).toordinal()
+        days = (target - start.toordinal()) // step * step
+        return rule.replace(dtstart=start + timedelta(days=max(days, 0)), until=None)
     shift = max(0, (MAXYEAR - 2 * cycle - start.year) // cycle + 1) * cycle
     if start.year + shift > MAXYEAR - cycle:
         shift -= cycle
