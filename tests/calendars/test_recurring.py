@@ -4,6 +4,7 @@ costs what a near one does (issue #20)."""
 
 from __future__ import annotations
 
+import pickle
 import time
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
@@ -125,3 +126,12 @@ def test_a_year_far_from_dtstart_is_cheap(text: str) -> None:
         started = time.process_time()
         cal.is_open(at)
         assert time.process_time() - started < CPU_LIMIT
+
+
+def test_a_closure_pickles_after_expanding() -> None:
+    closure = RecurringClosure(rule("FREQ=MONTHLY;BYDAY=1MO"), closed=["09:00-10:00"])
+    assert closure.occurs_on(date(2026, 2, 2))
+    copy = pickle.loads(pickle.dumps(closure))
+    assert copy == closure
+    assert copy.occurs_on(date(2026, 2, 2))
+    assert not copy.occurs_on(date(2026, 2, 9))

@@ -196,6 +196,10 @@ class RecurringClosure:
         from at most one 400-year cycle before it; see the module docstring)."""
         return day in self._expansion.year(day.year)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The expansion (a lock and a dateutil iterator) is rebuilt, not pickled.
+        return (RecurringClosure, (self.rule, self.closed))
+
     def to_dict(self) -> dict[str, object]:
         """Plain form: the rule as RFC 5545 text and the closed hours."""
         closed = [str(i) for i in self.closed]
