@@ -129,7 +129,7 @@ class TestErrorsNameThePath:
                     "holidays": {"country": "XX", "years": [2026]},
                 },
                 InvalidCalendarError,
-                "holidays: unknown holiday calendar",
+                "holidays.country: unknown holiday calendar",
             ),
             (
                 {

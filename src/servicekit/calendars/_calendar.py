@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from servicekit._checks import short
-from servicekit._time import from_us, micros, require_aware, to_us, zone
+from servicekit._time import from_us, micros, to_us, zone
 from servicekit.calendars._hours import (
     DAY,
     WallInterval,
@@ -29,7 +29,7 @@ from servicekit.calendars._hours import (
     subtract,
 )
 from servicekit.calendars._recurring import RecurringClosure
-from servicekit.calendars._timeline import HORIZON, Segment, Timeline
+from servicekit.calendars._timeline import HORIZON, Segment, Timeline, step_date
 from servicekit.errors import InvalidCalendarError, InvalidTypeError, NeverOpensError
 
 ONE_US = timedelta(microseconds=1)
@@ -184,11 +184,15 @@ this calendar; write '24h', or '1bd' for one business day
             raise InvalidTypeError(f"days must be an int, got {days!r}")
         if days == 0:
             return self.next_open(t)
-        local = require_aware(t, "t").astimezone(self.tz)
-        day, step, found = local.date(), (1 if days > 0 else -1), 0
-        for _ in range(HORIZON.days):
-            day += timedelta(days=step)
-            found += self._opens_on(day)
+        local = from_us(to_us(t, "t"), self.tz)  # BeyondHorizonError outside datetime
+        step = 1 if days > 0 else -1
+        day = local.date()
+        found, known = 0, None
+        for ahead in range(1, HORIZON.days + 1):
+            if ahead & (ahead - 1) == 0:  # at 1, 2, 4, ... days: the next as many at once
+                known = self._open_dates(day, step * min(ahead, HORIZON.days + 1 - ahead))
+            day = step_date(day, step)
+            found += (day in known) if known is not None else self._opens_on(day)
             if found == abs(days):
                 break
         else:
@@ -197,6 +201,12 @@ this calendar; write '24h', or '1bd' for one business day
             )
         wall = datetime.combine(day, local.time().replace(fold=0), self.tz)
         return self.next_open(wall)
+
+    def _open_dates(self, day: date, count: int) -> frozenset[date] | None:
+        """Which of the ``count`` local dates after ``day`` (before it when negative)
+        have open hours, for a calendar that can tell them at once; else ``None`` and
+        ``_opens_on`` answers date by date."""
+        return None
 
     def __or__(self, other: Calendar) -> CombinedCalendar:
         return CombinedCalendar("union", self, other)
@@ -224,9 +234,14 @@ def _overrides(value: object) -> Mapping[date, tuple[WallInterval, ...]]:
     if not isinstance(value, Mapping):
         raise InvalidCalendarError("overrides", f"expected a mapping of dates, got {value!r}")
     parsed = {}
-    for day, specs in sorted(value.items()):
+    for day in value:
         if not isinstance(day, date) or isinstance(day, datetime):
-            raise InvalidCalendarError("overrides", f"key {day!r} is not a date")
+            raise InvalidCalendarError("overrides", f"key {short(day)} is not a date")
+    for day, specs in sorted(value.items()):
+        if not 2 <= day.year <= 9998:  # the years calendars handle (see _timeline)
+            raise InvalidCalendarError(
+                f"overrides.{day.isoformat()}", "is outside the years 2 to 9998"
+            )
         parsed[day] = parse_day(specs, f"overrides.{day.isoformat()}")
     return MappingProxyType(parsed)
 
@@ -471,6 +486,9 @@ class CombinedCalendar(Calendar):
 
     def _timeline(self) -> Timeline:
         return self._memo
+
+    def _open_dates(self, day: date, count: int) -> frozenset[date] | None:
+        return self._memo.open_dates(day, count)
 
     def _opens_on(self, day: date) -> bool:
         timeline = self._memo

@@ -5,12 +5,22 @@ Every error names the path of the offending value (``overrides.2026-12-24[0]``).
 
 from __future__ import annotations
 
-from collections.abc import Container, Mapping
-from datetime import date
+from collections.abc import Callable, Container, Mapping
+from datetime import date, datetime
 from typing import Any, Literal, TypeVar
 
+from servicekit._checks import short
 from servicekit.calendars._calendar import BusinessCalendar, Calendar, CombinedCalendar
-from servicekit.calendars._holidays import HolidaySet
+from servicekit.calendars._holidays import (
+    DEFAULT_LANGUAGE,
+    MAX_YEARS,
+    HolidaySet,
+    checked_categories,
+    checked_text,
+    checked_year,
+    checked_years,
+    country_source,
+)
 from servicekit.calendars._hours import WEEKDAYS
 from servicekit.calendars._recurring import RecurringClosure
 from servicekit.errors import ConfigError, InvalidCalendarError, ServicekitError
@@ -28,6 +38,7 @@ _HOLIDAY_KEYS = {
 }
 
 C = TypeVar("C", bound=BusinessCalendar)
+T = TypeVar("T")
 
 
 def calendar_from_dict(cls: type[C], data: Mapping[str, Any], path: str = "") -> C:
@@ -150,27 +161,45 @@ def calendar_reference(
 
 
 def _date(value: object, path: str) -> date:
+    if isinstance(value, datetime):
+        raise InvalidCalendarError(
+            path, f"{short(value)} is a date-time; a date (YYYY-MM-DD) is expected"
+        )
     if isinstance(value, date):
         return value
     try:
         return date.fromisoformat(str(value))
     except ValueError as exc:
-        raise InvalidCalendarError(path, f"{value!r} is not an ISO date (YYYY-MM-DD)") from exc
+        raise InvalidCalendarError(path, f"{short(value)} is not an ISO date (YYYY-MM-DD)") from exc
 
 
 def _years(value: object, path: str) -> list[int]:
-    """``[2020, 2030]`` is read as the list it is; ``{"from": 2020, "to": 2030}`` as a range."""
+    """``[2020, 2030]`` is read as the list it is; ``{"from": 2020, "to": 2030}`` as a range.
+    Each year is a whole number in ``[FIRST_YEAR, LAST_YEAR]``, at most ``MAX_YEARS``."""
     if isinstance(value, Mapping) and set(value) == {"from", "to"}:
-        low, high = value["from"], value["to"]
-        if isinstance(low, int) and isinstance(high, int) and low <= high:
-            return list(range(low, high + 1))
-    elif isinstance(value, list) and all(
-        isinstance(y, int) and not isinstance(y, bool) for y in value
-    ):
-        return value
+        low = _leaf(f"{path}.from", lambda: checked_year(value["from"]))
+        high = _leaf(f"{path}.to", lambda: checked_year(value["to"]))
+        if low > high:
+            raise InvalidCalendarError(path, f"'from' {low} is after 'to' {high}")
+        return _leaf(path, lambda: checked_years(range(low, high + 1)))
+    if isinstance(value, list):
+        for index, year in enumerate(value[: MAX_YEARS * 4]):
+            try:
+                checked_year(year)
+            except ServicekitError as exc:
+                raise InvalidCalendarError(f"{path}[{index}]", str(exc)) from exc
+        return _leaf(path, lambda: checked_years(value))
     raise InvalidCalendarError(
-        path, f"expected a list of years or {{'from': Y, 'to': Y}}, got {value!r}"
+        path, f"expected a list of years or {{'from': Y, 'to': Y}}, got {short(value)}"
     )
+
+
+def _leaf(path: str, build: Callable[[], T]) -> T:
+    """``build()``, with any ServicekitError it raises located at ``path``."""
+    try:
+        return build()
+    except ServicekitError as exc:
+        raise InvalidCalendarError(path, str(exc)) from exc
 
 
 def _holidays_from(value: object, path: str) -> Container[date] | None:
@@ -179,40 +208,70 @@ def _holidays_from(value: object, path: str) -> Container[date] | None:
     if isinstance(value, list):
         return frozenset(_date(v, f"{path}[{i}]") for i, v in enumerate(value))
     if not isinstance(value, Mapping):
-        raise InvalidCalendarError(path, f"expected a list of dates or a mapping, got {value!r}")
-    unknown = sorted(set(value) - _HOLIDAY_KEYS)
+        raise InvalidCalendarError(
+            path, f"expected a list of dates or a mapping, got {short(value)}"
+        )
+    unknown = sorted(map(str, set(value) - _HOLIDAY_KEYS))
     if unknown:
-        raise InvalidCalendarError(path, f"unknown keys {unknown}")
+        raise InvalidCalendarError(path, f"unknown keys {short(unknown)}")
     if "years" not in value:
         raise InvalidCalendarError(
             f"{path}.years", "is required: a holiday set covers explicit years"
         )
     years = _years(value["years"], f"{path}.years")
-    try:
-        if "country" in value:
-            return HolidaySet.from_country(
-                value["country"],
+    language = _leaf(
+        f"{path}.language",
+        lambda: checked_text(value.get("language", DEFAULT_LANGUAGE), "language"),
+    )
+    if "country" in value:
+        # Each argument is checked at its own path, the library's refusals included.
+        country = value["country"]
+        _leaf(f"{path}.country", lambda: country_source(country))
+        subdiv = value.get("subdiv")
+        _leaf(f"{path}.subdiv", lambda: country_source(country, subdiv=subdiv))
+        categories = _leaf(
+            f"{path}.categories", lambda: checked_categories(value.get("categories"))
+        )
+        _leaf(
+            f"{path}.categories",
+            lambda: country_source(country, subdiv=subdiv, categories=categories),
+        )
+        observed = value.get("observed", True)
+        _leaf(f"{path}.observed", lambda: country_source(country, observed=observed))
+        return _leaf(
+            path,
+            lambda: HolidaySet.from_country(
+                country,
                 years=years,
-                subdiv=value.get("subdiv"),
-                observed=value.get("observed", True),
-                categories=value.get("categories"),
-                language=value.get("language", "en_US"),
-            )
-        if "market" in value:
-            return HolidaySet.from_financial(
-                value["market"], years=years, language=value.get("language", "en_US")
-            )
-    except ServicekitError as exc:
-        raise InvalidCalendarError(path, str(exc)) from exc
+                subdiv=subdiv,
+                observed=observed,
+                categories=categories,
+                language=language,
+            ),
+        )
+    for key in ("subdiv", "categories", "observed"):
+        if key in value:
+            raise InvalidCalendarError(f"{path}.{key}", "applies to a 'country' only")
+    if "market" in value:
+        market = _leaf(f"{path}.market", lambda: checked_text(value["market"], "market"))
+        return _leaf(
+            f"{path}.market",
+            lambda: HolidaySet.from_financial(market, years=years, language=language),
+        )
     dates = value.get("dates", [])
     if isinstance(dates, Mapping):
-        named = {_date(k, f"{path}.dates"): str(v) for k, v in dates.items()}
-        return HolidaySet.from_dates(named, years=years)
+        named = {}
+        for key, name in dates.items():
+            if not isinstance(name, str):
+                raise InvalidCalendarError(
+                    f"{path}.dates.{short(key, 40)}", f"a name must be text, got {short(name)}"
+                )
+            named[_date(key, f"{path}.dates.{short(key, 40)}")] = name
+        return _leaf(f"{path}.dates", lambda: HolidaySet.from_dates(named, years=years))
     if isinstance(dates, list):
-        return HolidaySet.from_dates(
-            [_date(d, f"{path}.dates[{i}]") for i, d in enumerate(dates)], years=years
-        )
-    raise InvalidCalendarError(f"{path}.dates", f"expected a list or mapping, got {dates!r}")
+        days = [_date(d, f"{path}.dates[{i}]") for i, d in enumerate(dates)]
+        return _leaf(f"{path}.dates", lambda: HolidaySet.from_dates(days, years=years))
+    raise InvalidCalendarError(f"{path}.dates", f"expected a list or mapping, got {short(dates)}")
 
 
 def _holidays_to(holidays: Container[date]) -> object:

@@ -9,16 +9,100 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import date
+from datetime import date, datetime
+from itertools import islice
 from types import MappingProxyType
 from typing import Any
 
 import attrs
 import holidays
 
-from servicekit.errors import HolidayCoverageError, InvalidTypeError, UnknownHolidayCalendarError
+from servicekit._checks import short
+from servicekit.errors import (
+    HolidayCoverageError,
+    InvalidInputError,
+    InvalidTypeError,
+    UnknownHolidayCalendarError,
+)
 
 DEFAULT_LANGUAGE = "en_US"
+
+FIRST_YEAR, LAST_YEAR = 2, 9998
+"""The years a holiday set may cover: those servicekit calendars handle."""
+
+MAX_YEARS = 1000
+"""The most years one holiday set may cover (expanding each costs the ``holidays``
+library a fraction of a millisecond)."""
+
+
+def checked_year(value: object, what: str = "year") -> int:
+    """``value`` if it is a whole year from :data:`FIRST_YEAR` to :data:`LAST_YEAR`."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidTypeError(f"{what} must be a whole number, got {short(value)}")
+    if not FIRST_YEAR <= value <= LAST_YEAR:
+        raise InvalidInputError(f"{what} must be in [{FIRST_YEAR}, {LAST_YEAR}], got {value}")
+    return value
+
+
+def checked_years(value: object) -> list[int]:
+    """The distinct years of an iterable of years, sorted; at most :data:`MAX_YEARS`."""
+    if not isinstance(value, Iterable) or isinstance(value, str | bytes | Mapping):
+        raise InvalidTypeError(f"years must be an iterable of years, got {short(value)}")
+    years = list(islice(value, MAX_YEARS * 4 + 1))
+    found = sorted({checked_year(year) for year in years})
+    if len(found) > MAX_YEARS or len(years) > MAX_YEARS * 4:
+        raise InvalidInputError(f"years: at most {MAX_YEARS} years, got {short(value)}")
+    return found
+
+
+def checked_text(value: object, what: str) -> str:
+    """``value`` if it is a non-empty string (a country, subdivision, market, language)."""
+    if not isinstance(value, str) or not value:
+        raise InvalidTypeError(f"{what} must be a non-empty string, got {short(value)}")
+    return value
+
+
+def checked_categories(value: object) -> tuple[str, ...] | None:
+    """``None`` or the categories of a list or tuple of names (one string is not a list:
+    ``"public"`` would be read as its letters)."""
+    if value is None:
+        return None
+    if not isinstance(value, list | tuple | set | frozenset):
+        raise InvalidTypeError(f"categories must be a list of names, got {short(value)}")
+    return tuple(checked_text(category, "category") for category in value)
+
+
+def country_source(
+    country: object,
+    *,
+    years: Iterable[int] = (),
+    subdiv: object = None,
+    observed: object = True,
+    categories: object = None,
+    language: object = DEFAULT_LANGUAGE,
+) -> holidays.HolidayBase:
+    """``holidays.country_holidays(...)`` after checking every argument's kind; what the
+    library does not know raises :class:`UnknownHolidayCalendarError` naming it."""
+    name = checked_text(country, "country")
+    region = None if subdiv is None else checked_text(subdiv, "subdiv")
+    kinds = checked_categories(categories)
+    if not isinstance(observed, bool):
+        raise InvalidTypeError(f"observed must be true or false, got {short(observed)}")
+    words = checked_text(language, "language")
+    try:
+        return holidays.country_holidays(
+            name,
+            years=list(years),
+            subdiv=region,
+            observed=observed,
+            categories=kinds,
+            language=words,
+        )
+    except (NotImplementedError, ValueError, KeyError, AttributeError) as exc:
+        raise UnknownHolidayCalendarError(
+            f"unknown holiday calendar country={short(name)} subdiv={short(region)} "
+            f"categories={short(kinds)}: {short(str(exc), 120)}"
+        ) from exc
 
 
 def _freeze_names(names: Mapping[date, str]) -> Mapping[date, str]:
@@ -78,20 +162,15 @@ class HolidaySet:
         Raises:
             UnknownHolidayCalendarError: no such country or subdivision.
         """
-        covered = sorted(set(years))
-        try:
-            source = holidays.country_holidays(
-                country,
-                years=covered,
-                subdiv=subdiv,
-                observed=observed,
-                categories=tuple(categories) if categories is not None else None,
-                language=language,
-            )
-        except NotImplementedError as exc:
-            raise UnknownHolidayCalendarError(
-                f"unknown holiday calendar country={country!r} subdiv={subdiv!r}: {exc}"
-            ) from exc
+        covered = checked_years(years)
+        source = country_source(
+            country,
+            years=covered,
+            subdiv=subdiv,
+            observed=observed,
+            categories=categories,
+            language=language,
+        )
         return cls.from_holidays(source, years=covered)
 
     @classmethod
@@ -104,12 +183,15 @@ class HolidaySet:
         >>> date(2026, 4, 3) in nyse  # Good Friday
         True
         """
-        covered = sorted(set(years))
+        covered = checked_years(years)
+        name = checked_text(market, "market")
         try:
-            source = holidays.financial_holidays(market, years=covered, language=language)
-        except NotImplementedError as exc:
+            source = holidays.financial_holidays(
+                name, years=covered, language=checked_text(language, "language")
+            )
+        except (NotImplementedError, ValueError, KeyError, AttributeError) as exc:
             raise UnknownHolidayCalendarError(
-                f"unknown holiday calendar market={market!r}: {exc}"
+                f"unknown holiday calendar market={short(name)}: {short(str(exc), 120)}"
             ) from exc
         return cls.from_holidays(source, years=covered)
 
@@ -126,8 +208,16 @@ class HolidaySet:
         'National Day'
         """
         if not isinstance(source, holidays.HolidayBase):
-            raise InvalidTypeError(f"expected a holidays.HolidayBase, got {source!r}")
-        covered = sorted(set(years))
+            hint = (
+                "; for explicit dates use HolidaySet.from_dates"
+                if isinstance(source, Mapping | Iterable)
+                else ""
+            )
+            raise InvalidTypeError(
+                f"expected a holidays.HolidayBase (such as holidays.France()), "
+                f"got {short(source)}{hint}"
+            )
+        covered = checked_years(years)
         snapshot = copy.deepcopy(source)
         snapshot.expand = True  # the constructor's documented switch for lazy years
         for year in covered:
@@ -147,11 +237,19 @@ class HolidaySet:
         >>> sorted(company.years), company.name(date(2026, 12, 24))
         ([2026], 'Company day')
         """
+        given: object = dates
+        if not isinstance(given, Iterable) or isinstance(given, str | bytes):
+            raise InvalidTypeError(f"dates must be dates or a mapping of dates, got {short(dates)}")
         names = dict(dates) if isinstance(dates, Mapping) else dict.fromkeys(dates, "Holiday")
-        for day in names:
-            if not isinstance(day, date):
-                raise InvalidTypeError(f"holiday {day!r} is not a date")
-        return cls(names, years if years is not None else {day.year for day in names})
+        for day, name in names.items():
+            if not isinstance(day, date) or isinstance(day, datetime):
+                raise InvalidTypeError(
+                    f"holiday {short(day)} is not a date (a datetime never matches a day)"
+                )
+            if not isinstance(name, str):
+                raise InvalidTypeError(f"the name of holiday {day} must be text, got {short(name)}")
+        covered = checked_years(years if years is not None else {day.year for day in names})
+        return cls(names, covered)
 
     def __contains__(self, day: object) -> bool:
         """Whether ``day`` is a holiday; raise for a year this set does not cover."""

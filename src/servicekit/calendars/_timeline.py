@@ -8,7 +8,15 @@ microseconds since the epoch, with the open time before and after each, so
 what a day costs. Windows cover only the blocks questions needed, so holidays (and the
 calendars of a union) are never consulted about dates no answer depends on; a search
 that runs off a window's end grows it by a block, and windows that come to touch are
-joined.
+joined. A search that runs on (a calendar that opens rarely, or never) grows its window
+by twice as many blocks each time, so reaching the horizon costs what one span of
+:data:`HORIZON` costs, not one join per block.
+
+Bounds: a search looks at most :data:`HORIZON` (about 100 years) away from where it
+starts, and ``elapsed`` and ``intervals`` accept spans of at most :data:`HORIZON`; beyond
+either, :class:`~servicekit.errors.BeyondHorizonError`. Local dates must lie in years 2 to
+9998 (a margin inside what ``datetime`` holds, for zone offsets); outside them, the same
+error.
 
 A window is an immutable view of the first ``count`` entries of append-only lists, so
 growing one appends in place (under a lock) while readers of the old view see exactly
@@ -39,6 +47,18 @@ _HORIZON_US = HORIZON // timedelta(microseconds=1)
 _BLOCKS_PER_YEAR = 53
 _HORIZON_BLOCKS = 101 * _BLOCKS_PER_YEAR
 _MAX_CACHED_BLOCKS = 16_384
+_FIRST_ORDINAL, _END_ORDINAL = date(2, 1, 1).toordinal(), date(9999, 1, 1).toordinal()
+_FIRST_BLOCK, _END_BLOCK = 2 * _BLOCKS_PER_YEAR, 9999 * _BLOCKS_PER_YEAR  # years 2 to 9998
+
+
+def step_date(day: date, days: int) -> date:
+    """``day`` plus ``days``; :class:`BeyondHorizonError` outside years 2 to 9998."""
+    ordinal = day.toordinal() + days
+    if not _FIRST_ORDINAL <= ordinal < _END_ORDINAL:
+        raise BeyondHorizonError(
+            f"{days} days from {day} is outside the years servicekit calendars handle"
+        )
+    return date.fromordinal(ordinal)
 
 
 def block_of_date(day: date) -> int:
@@ -215,25 +235,51 @@ class Timeline:
             after=after,
         )
 
-    def _later(self, window: Window, us: int) -> Window | None:
-        """``window`` and the block after it; ``None`` once past the horizon after ``us``.
-        Indices into ``window`` stay valid in the result."""
-        if window.end - self._block_of(us) > _HORIZON_BLOCKS:
+    def _later(self, window: Window, us: int, step: int = 1) -> Window | None:
+        """``window`` and the ``step`` blocks after it (fewer at the horizon); ``None``
+        once past the horizon after ``us``. Indices into ``window`` stay valid in the
+        result."""
+        limit = self._block_of(us) + _HORIZON_BLOCKS + 1
+        if window.end >= limit:
             return None
-        return self._join(window.end, window.end + 1, window)
+        end = min(window.end + step, limit)
+        if window.end < _END_BLOCK:  # the first block beyond raises BeyondHorizonError
+            end = min(end, _END_BLOCK)
+        return self._join(window.end, end, window)
 
     def _earlier(self, window: Window, us: int, duration: int) -> Window:
         """``window`` joined with the fewest blocks before it that hold ``duration`` of
         open time before ``us``. Joining on the left copies the window, so the blocks are
         counted first and joined once. Raises at the horizon before ``us``."""
         available = window.open_before(us)
-        first, limit = window.first, self._block_of(us) - _HORIZON_BLOCKS
+        first, limit, step = window.first, self._block_of(us) - _HORIZON_BLOCKS, 1
         while available < duration:
-            first -= 1
-            if first < limit:
+            if first <= limit:
                 raise _unreachable(available, from_us(us, self.tz), -duration)
-            available += sum(stop - start for start, stop in self._segments(first, first + 1))
+            earlier = max(first - step, limit)
+            if first > _FIRST_BLOCK:  # else the block before raises BeyondHorizonError
+                earlier = max(earlier, _FIRST_BLOCK)
+            segments = self._segments(earlier, first)
+            available += sum(stop - start for start, stop in segments)
+            first, step = earlier, 2 * step
         return self._join(first, window.first, window)
+
+    def open_dates(self, day: date, count: int) -> frozenset[date]:
+        """The local dates with open time among the ``count`` dates after ``day``
+        (before it when negative), clipped to years 2 to 9998; built in one join."""
+        ordinal = day.toordinal()
+        first, end = (ordinal + 1, ordinal + count + 1) if count > 0 else (ordinal + count, ordinal)
+        first, end = max(first, _FIRST_ORDINAL), min(end, _END_ORDINAL)
+        found: set[date] = set()
+        if first >= end:
+            return frozenset(found)
+        low = self.midnight(date.fromordinal(first))
+        high = self.midnight(date.fromordinal(end)) if end < _END_ORDINAL else None
+        for start, stop in self.intervals(low, high if high is not None else low + _HORIZON_US):
+            opened = from_us(start, self.tz).date().toordinal()
+            closed = from_us(stop - 1, self.tz).date().toordinal()
+            found.update(map(date.fromordinal, range(max(opened, first), min(closed, end - 1) + 1)))
+        return frozenset(found)
 
     def _at(self, us: int) -> Window:
         window = self._recent
@@ -252,6 +298,8 @@ class Timeline:
         """Open time in ``[a, b)``; negative when ``b < a``."""
         if b < a:
             return -self.elapsed(b, a)
+        if b - a > _HORIZON_US:
+            raise _too_wide(a, b, self.tz)
         window = self._recent
         if not (window.start_us <= a and b <= window.end_us):
             window = self._covering(a, max(b, a + 1))
@@ -261,14 +309,14 @@ class Timeline:
         """The earliest ``x >= us`` with ``elapsed(us, x) == duration`` (> 0)."""
         if duration > _HORIZON_US:
             raise _too_long(duration)
-        window = self._at(us)
+        window, step = self._at(us), 1
         target = window.open_before(us) + duration
         while window.total < target:
-            later = self._later(window, us)
+            later = self._later(window, us, step)
             if later is None:
                 available = window.total - target + duration
                 raise _unreachable(available, from_us(us, self.tz), duration)
-            window = later
+            window, step = later, 2 * step
         j = bisect_left(window.after, target, 0, window.count)
         return window.starts[j] + target - window.before[j]
 
@@ -289,8 +337,10 @@ class Timeline:
         j = bisect_right(window.starts, us, 0, window.count) - 1
         if j >= 0 and us < window.ends[j]:
             return us
+        step = 1
         while j + 1 == window.count:
-            later = self._later(window, us)
+            later = self._later(window, us, step)
+            step *= 2
             if later is None:
                 raise NeverOpensError(
                     f"calendar does not open within {HORIZON.days} days after "
@@ -304,12 +354,15 @@ class Timeline:
         opening = self.next_open(us)
         window = self._at(opening)
         j = bisect_right(window.starts, opening, 0, window.count) - 1
+        step = 1
         while True:
             while j + 1 < window.count and window.starts[j + 1] == window.ends[j]:
                 j += 1
             if j + 1 < window.count or window.ends[j] < window.end_us:
                 return window.ends[j]
-            later = self._later(window, opening)  # the interval may go on in the next block
+            # The interval may go on in the next blocks.
+            later = self._later(window, opening, step)
+            step *= 2
             if later is None:
                 raise BeyondHorizonError(
                     f"calendar stays open without a break for over {HORIZON.days} days "
@@ -322,6 +375,8 @@ class Timeline:
         result: list[Segment] = []
         if b <= a:
             return result
+        if b - a > _HORIZON_US:
+            raise _too_wide(a, b, self.tz)
         window = self._covering(a, b)
         starts, ends = window.starts, window.ends
         for j in range(max(bisect_right(starts, a, 0, window.count) - 1, 0), window.count):
@@ -359,3 +414,13 @@ def _too_long(duration: int) -> Exception:
     return BeyondHorizonError(
         f"duration {timedelta(microseconds=duration)} exceeds the {HORIZON.days}-day horizon"
     )
+
+
+def _too_wide(a: int, b: int, tz: ZoneInfo) -> Exception:
+    """The error for a span ``[a, b)`` longer than the horizon (named in microseconds
+    when its ends are outside what ``datetime`` holds)."""
+    try:
+        ends = f"{from_us(a, tz)} to {from_us(b, tz)}"
+    except BeyondHorizonError:
+        ends = f"{a} to {b} microseconds after 1970"
+    return BeyondHorizonError(f"the span {ends} exceeds the {HORIZON.days}-day horizon")
