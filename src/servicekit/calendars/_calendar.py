@@ -181,7 +181,7 @@ this calendar; write '24h', or '1bd' for one business day
         datetime.datetime(2026, 3, 9, 15, 0, tzinfo=zoneinfo.ZoneInfo(key='UTC'))
         """
         if isinstance(days, bool) or not isinstance(days, int):
-            raise InvalidTypeError(f"days must be an int, got {days!r}")
+            raise InvalidTypeError(f"days must be an int, got {short(days)}")
         if days == 0:
             return self.next_open(t)
         local = from_us(to_us(t, "t"), self.tz)  # BeyondHorizonError outside datetime
@@ -232,7 +232,7 @@ def _overrides(value: object) -> Mapping[date, tuple[WallInterval, ...]]:
     if value is None:
         return MappingProxyType({})
     if not isinstance(value, Mapping):
-        raise InvalidCalendarError("overrides", f"expected a mapping of dates, got {value!r}")
+        raise InvalidCalendarError("overrides", f"expected a mapping of dates, got {short(value)}")
     parsed = {}
     for day in value:
         if not isinstance(day, date) or isinstance(day, datetime):
@@ -259,7 +259,7 @@ def _holidays(value: object) -> Container[date]:
         _days(value.keys())
         return value
     if not isinstance(value, Container) or isinstance(value, str | bytes):
-        raise InvalidCalendarError("holidays", f"expected a container of dates, got {value!r}")
+        raise InvalidCalendarError("holidays", f"expected a container of dates, got {short(value)}")
     if isinstance(value, Iterable):
         _days(value)
     return value
@@ -270,7 +270,7 @@ def _days(values: Iterable[object]) -> list[date]:
     for day in values:
         if not isinstance(day, date) or isinstance(day, datetime):
             raise InvalidCalendarError(
-                "holidays", f"{repr(day)[:80]} is not a date (a datetime or text never matches)"
+                "holidays", f"{short(day)} is not a date (a datetime or text never matches)"
             )
         days.append(day)
     return days
@@ -280,7 +280,9 @@ def _closures(value: Iterable[RecurringClosure]) -> tuple[RecurringClosure, ...]
     closures = tuple(value)
     for index, closure in enumerate(closures):
         if not isinstance(closure, RecurringClosure):
-            raise InvalidCalendarError(f"closures[{index}]", f"{closure!r} is no RecurringClosure")
+            raise InvalidCalendarError(
+                f"closures[{index}]", f"{short(closure)} is no RecurringClosure"
+            )
     return closures
 
 
@@ -433,7 +435,7 @@ class BusinessCalendar(Calendar):
 
 def _is_calendar(_: object, attribute: attrs.Attribute[Calendar], value: object) -> None:
     if not isinstance(value, Calendar):
-        raise InvalidTypeError(f"{attribute.name} must be a calendar, got {value!r}")
+        raise InvalidTypeError(f"{attribute.name} must be a calendar, got {short(value)}")
 
 
 @attrs.frozen

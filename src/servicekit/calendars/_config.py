@@ -44,7 +44,7 @@ T = TypeVar("T")
 def calendar_from_dict(cls: type[C], data: Mapping[str, Any], path: str = "") -> C:
     prefix = f"{path}." if path else ""
     if not isinstance(data, Mapping):
-        raise InvalidCalendarError(path, f"expected a mapping, got {data!r}")
+        raise InvalidCalendarError(path, f"expected a mapping, got {short(data)}")
     unknown = sorted(set(data) - _CALENDAR_KEYS)
     if unknown:
         raise InvalidCalendarError(
@@ -55,10 +55,12 @@ def calendar_from_dict(cls: type[C], data: Mapping[str, Any], path: str = "") ->
             raise InvalidCalendarError(f"{prefix}{key}", "is required")
     overrides = data.get("overrides") or {}
     if not isinstance(overrides, Mapping):
-        raise InvalidCalendarError(f"{prefix}overrides", f"expected a mapping, got {overrides!r}")
+        raise InvalidCalendarError(
+            f"{prefix}overrides", f"expected a mapping, got {short(overrides)}"
+        )
     closures = data.get("closures") or []
     if not isinstance(closures, list):
-        raise InvalidCalendarError(f"{prefix}closures", f"expected a list, got {closures!r}")
+        raise InvalidCalendarError(f"{prefix}closures", f"expected a list, got {short(closures)}")
     try:
         return cls(
             tz=data["tz"],
@@ -99,11 +101,11 @@ def combined_from_dict(data: Mapping[str, Any], path: str = "") -> CombinedCalen
     prefix = f"{path}." if path else ""
     if not isinstance(data, Mapping) or len(data) != 1:
         raise InvalidCalendarError(
-            path, f"expected {{'union': [a, b]}} or {{'intersection': [a, b]}}, got {data!r}"
+            path, f"expected {{'union': [a, b]}} or {{'intersection': [a, b]}}, got {short(data)}"
         )
     ((operation, parts),) = data.items()
     if operation not in ("union", "intersection"):
-        raise InvalidCalendarError(path, f"unknown combination {operation!r}")
+        raise InvalidCalendarError(path, f"unknown combination {short(operation)}")
     kind: Literal["union", "intersection"] = "union" if operation == "union" else "intersection"
     if not isinstance(parts, list) or len(parts) < 2:
         raise InvalidCalendarError(
@@ -126,7 +128,7 @@ def combined_to_dict(calendar: CombinedCalendar) -> dict[str, Any]:
         elif isinstance(part, BusinessCalendar | CombinedCalendar):
             parts.append(part.to_dict())
         else:
-            raise InvalidCalendarError("", f"cannot write {part!r} as a dict")
+            raise InvalidCalendarError("", f"cannot write {short(part)} as a dict")
     return {calendar.operation: parts}
 
 
@@ -148,10 +150,10 @@ def calendar_reference(
     if isinstance(value, str):
         if calendars is None or value not in calendars:
             known = ", ".join(sorted(calendars or {})) or "none given"
-            raise ConfigError(path, f"unknown calendar {value!r} (known: {known})")
+            raise ConfigError(path, f"unknown calendar {short(value)} (known: {known})")
         return calendars[value]
     if not isinstance(value, Mapping):
-        raise ConfigError(path, f"expected a calendar name or object, got {value!r}")
+        raise ConfigError(path, f"expected a calendar name or object, got {short(value)}")
     try:
         return any_calendar_from_dict(value)
     except ConfigError as exc:
@@ -290,7 +292,7 @@ def _holidays_to(holidays: Container[date]) -> object:
 def _closure_from(value: object, path: str) -> RecurringClosure:
     if not isinstance(value, Mapping) or "rule" not in value:
         raise InvalidCalendarError(
-            path, f"expected {{'rule': 'DTSTART...RRULE...', 'closed': [...]}}, got {value!r}"
+            path, f"expected {{'rule': 'DTSTART...RRULE...', 'closed': [...]}}, got {short(value)}"
         )
     unknown = sorted(set(value) - {"rule", "closed"})
     if unknown:

@@ -13,7 +13,7 @@ from datetime import time
 
 import attrs
 
-from servicekit.errors import InvalidCalendarError
+from servicekit.errors import InvalidCalendarError, short
 
 DAY = 86_400
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -62,7 +62,7 @@ class WallInterval:
         if isinstance(spec, str):
             opening, sep, closing = spec.partition("-")
             if not sep:
-                raise InvalidCalendarError(path, f"{spec!r} is not 'HH:MM-HH:MM'")
+                raise InvalidCalendarError(path, f"{short(spec)} is not 'HH:MM-HH:MM'")
             start = _clock_seconds(opening.strip(), spec, path)
             end = _clock_seconds(closing.strip(), spec, path)
         elif (
@@ -72,13 +72,15 @@ class WallInterval:
         ):
             start, end = (p.hour * 3600 + p.minute * 60 + p.second for p in spec)
             if any(p.microsecond or p.tzinfo for p in spec):
-                raise InvalidCalendarError(path, f"{spec!r}: use whole seconds and no tzinfo")
+                raise InvalidCalendarError(path, f"{short(spec)}: use whole seconds and no tzinfo")
         else:
-            raise InvalidCalendarError(path, f"{spec!r} is neither 'HH:MM-HH:MM' nor (time, time)")
+            raise InvalidCalendarError(
+                path, f"{short(spec)} is neither 'HH:MM-HH:MM' nor (time, time)"
+            )
         if start == DAY:
-            raise InvalidCalendarError(path, f"{spec!r}: an interval cannot open at 24:00")
+            raise InvalidCalendarError(path, f"{short(spec)}: an interval cannot open at 24:00")
         if start == end:
-            raise InvalidCalendarError(path, f"{spec!r} is empty (opens and closes at once)")
+            raise InvalidCalendarError(path, f"{short(spec)} is empty (opens and closes at once)")
         return cls(start, end if end > start else end + DAY)
 
     def __str__(self) -> str:
@@ -89,7 +91,7 @@ class WallInterval:
 def parse_day(specs: object, path: str) -> tuple[WallInterval, ...]:
     """Parse one day's intervals, merge touching ones, reject overlaps."""
     if isinstance(specs, str | bytes) or not isinstance(specs, Iterable):
-        raise InvalidCalendarError(path, f"expected a list of intervals, got {specs!r}")
+        raise InvalidCalendarError(path, f"expected a list of intervals, got {short(specs)}")
     parsed = sorted(WallInterval.parse(spec, f"{path}[{i}]") for i, spec in enumerate(specs))
     merged: list[WallInterval] = []
     for interval in parsed:
@@ -111,13 +113,13 @@ def parse_weekly(weekly: object, path: str = "weekly") -> tuple[tuple[WallInterv
     if isinstance(weekly, tuple) and len(weekly) == 7:
         weekly = dict(zip(WEEKDAYS, weekly, strict=True))
     if not isinstance(weekly, Mapping):
-        raise InvalidCalendarError(path, f"expected a mapping of weekdays, got {weekly!r}")
+        raise InvalidCalendarError(path, f"expected a mapping of weekdays, got {short(weekly)}")
     days: list[tuple[WallInterval, ...] | None] = [None] * 7
     for key, specs in weekly.items():
         intervals = parse_day(specs, f"{path}.{key}")
         for index in weekday_indexes(key, path):
             if days[index] is not None:
-                raise InvalidCalendarError(path, f"{WEEKDAYS[index]!r} is given twice")
+                raise InvalidCalendarError(path, f"{short(WEEKDAYS[index])} is given twice")
             days[index] = intervals
     week = tuple(day or () for day in days)
     for index, day in enumerate(week):
@@ -128,13 +130,13 @@ def parse_weekly(weekly: object, path: str = "weekly") -> tuple[tuple[WallInterv
 def weekday_indexes(key: object, path: str) -> list[int]:
     """``"mon"`` -> ``[0]``; ``"mon-fri"`` -> ``[0..4]``; ``"sun-tue"`` wraps to ``[6, 0, 1]``."""
     if not isinstance(key, str):
-        raise InvalidCalendarError(path, f"weekday key must be text, got {key!r}")
+        raise InvalidCalendarError(path, f"weekday key must be text, got {short(key)}")
     first, sep, last = key.strip().lower().partition("-")
     names = (first, last) if sep else (first,)
     for name in names:
         if name not in WEEKDAYS:
             raise InvalidCalendarError(
-                path, f"unknown weekday {key!r}: use mon..sun or a range like 'mon-fri'"
+                path, f"unknown weekday {short(key)}: use mon..sun or a range like 'mon-fri'"
             )
     start = WEEKDAYS.index(first)
     span = (WEEKDAYS.index(last) - start) % 7 if sep else 0
@@ -168,11 +170,11 @@ def subtract(
 def _clock_seconds(text: str, spec: str, path: str) -> int:
     match = _CLOCK.fullmatch(text)
     if not match:
-        raise InvalidCalendarError(path, f"{spec!r}: {text!r} is not a time like '09:30'")
+        raise InvalidCalendarError(path, f"{short(spec)}: {short(text)} is not a time like '09:30'")
     hours, minutes, seconds = (int(part or 0) for part in match.groups())
     total = hours * 3600 + minutes * 60 + seconds
     if minutes > 59 or seconds > 59 or total > DAY:
-        raise InvalidCalendarError(path, f"{spec!r}: {text!r} is not a time of day")
+        raise InvalidCalendarError(path, f"{short(spec)}: {short(text)} is not a time of day")
     return total
 
 
