@@ -216,6 +216,8 @@ def _entry_points() -> dict[str, Callable[..., Any]]:
             raw = inspect.getattr_static(sample, attribute)
             if attribute.startswith("_") or not inspect.isfunction(raw):
                 continue
+            if not raw.__module__.startswith("servicekit"):
+                continue  # a mixin's method (Sequence.index): Python's container protocol
             found.setdefault(f"{kind.__name__}().{attribute}", getattr(sample, attribute))
     return found
 

@@ -30,7 +30,12 @@ from servicekit.calendars._hours import (
 )
 from servicekit.calendars._recurring import RecurringClosure
 from servicekit.calendars._timeline import HORIZON, Segment, Timeline, step_date
-from servicekit.errors import InvalidCalendarError, InvalidTypeError, NeverOpensError
+from servicekit.errors import (
+    InvalidCalendarError,
+    InvalidInputError,
+    InvalidTypeError,
+    NeverOpensError,
+)
 
 ONE_US = timedelta(microseconds=1)
 
@@ -394,6 +399,8 @@ class BusinessCalendar(Calendar):
         >>> [str(i) for i in cal.hours_on(date(2026, 12, 24))], cal.hours_on(date(2026, 12, 25))
         (['09:00-17:00'], ())
         """
+        if not isinstance(day, date) or isinstance(day, datetime):
+            raise InvalidTypeError(f"day must be a date, got {short(day)}")
         if day in self.overrides:
             return self.overrides[day]
         if day in self.holidays:
@@ -438,6 +445,11 @@ def _is_calendar(_: object, attribute: attrs.Attribute[Calendar], value: object)
         raise InvalidTypeError(f"{attribute.name} must be a calendar, got {short(value)}")
 
 
+def _is_operation(_: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if value not in ("union", "intersection"):
+        raise InvalidInputError(f"operation must be 'union' or 'intersection', got {short(value)}")
+
+
 @attrs.frozen
 class CombinedCalendar(Calendar):
     """Two calendars joined: ``"union"`` is open when either is, ``"intersection"``
@@ -454,16 +466,13 @@ class CombinedCalendar(Calendar):
     datetime.timedelta(seconds=54000)
     """
 
-    operation: Literal["union", "intersection"] = attrs.field(
-        validator=attrs.validators.in_(("union", "intersection"))
-    )
+    operation: Literal["union", "intersection"] = attrs.field(validator=_is_operation)
     left: Calendar = attrs.field(validator=_is_calendar)
     right: Calendar = attrs.field(validator=_is_calendar)
     _memo: Timeline = attrs.field(init=False, eq=False, hash=False, repr=False)
 
-    @_memo.default
-    def _new_timeline(self) -> Timeline:
-        return Timeline(self.tz, self._segments_of)
+    def __attrs_post_init__(self) -> None:  # after the validators: left is a calendar
+        object.__setattr__(self, "_memo", Timeline(self.tz, self._segments_of))
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (CombinedCalendar, (self.operation, self.left, self.right))

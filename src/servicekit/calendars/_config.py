@@ -9,7 +9,7 @@ from collections.abc import Callable, Container, Mapping
 from datetime import date, datetime
 from typing import Any, Literal, TypeVar
 
-from servicekit._checks import short
+from servicekit._checks import shallow, short
 from servicekit.calendars._calendar import BusinessCalendar, Calendar, CombinedCalendar
 from servicekit.calendars._holidays import (
     DEFAULT_LANGUAGE,
@@ -23,7 +23,7 @@ from servicekit.calendars._holidays import (
 )
 from servicekit.calendars._hours import WEEKDAYS
 from servicekit.calendars._recurring import RecurringClosure
-from servicekit.errors import ConfigError, InvalidCalendarError, ServicekitError
+from servicekit.errors import ConfigError, InvalidCalendarError, InvalidTypeError, ServicekitError
 
 _CALENDAR_KEYS = {"tz", "weekly", "holidays", "overrides", "closures"}
 _HOLIDAY_KEYS = {
@@ -42,6 +42,7 @@ T = TypeVar("T")
 
 
 def calendar_from_dict(cls: type[C], data: Mapping[str, Any], path: str = "") -> C:
+    shallow(data, path, error=InvalidCalendarError)
     prefix = f"{path}." if path else ""
     if not isinstance(data, Mapping):
         raise InvalidCalendarError(path, f"expected a mapping, got {short(data)}")
@@ -134,6 +135,9 @@ def combined_to_dict(calendar: CombinedCalendar) -> dict[str, Any]:
 
 def any_calendar_from_dict(data: Mapping[str, Any], path: str = "") -> Calendar:
     """A business calendar, or a union/intersection of calendars, from plain config."""
+    if not isinstance(path, str):
+        raise InvalidTypeError(f"path must be text, got {short(path)}")
+    shallow(data, path, error=InvalidCalendarError)
     if isinstance(data, Mapping) and set(data) & {"union", "intersection"}:
         return combined_from_dict(data, path)
     return calendar_from_dict(BusinessCalendar, data, path)

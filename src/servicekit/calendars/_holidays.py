@@ -105,12 +105,28 @@ def country_source(
         ) from exc
 
 
-def _freeze_names(names: Mapping[date, str]) -> Mapping[date, str]:
+def _checked_day(day: object) -> date:
+    if not isinstance(day, date) or isinstance(day, datetime):
+        raise InvalidTypeError(
+            f"holiday {short(day)} is not a date (a datetime never matches a day)"
+        )
+    return day
+
+
+def _freeze_names(names: object) -> Mapping[date, str]:
+    """Holiday names by date, checked: every key a date (a datetime never matches a
+    day), every name text."""
+    if not isinstance(names, Mapping):
+        raise InvalidTypeError(f"names must map dates to holiday names, got {short(names)}")
+    for day, name in names.items():
+        _checked_day(day)
+        if not isinstance(name, str):
+            raise InvalidTypeError(f"the name of holiday {day} must be text, got {short(name)}")
     return MappingProxyType(dict(sorted(names.items())))
 
 
-def _frozen_years(years: Iterable[int]) -> frozenset[int]:
-    return frozenset(years)
+def _frozen_years(years: object) -> frozenset[int]:
+    return frozenset(checked_years(years))
 
 
 @attrs.frozen
@@ -240,14 +256,10 @@ class HolidaySet:
         given: object = dates
         if not isinstance(given, Iterable) or isinstance(given, str | bytes):
             raise InvalidTypeError(f"dates must be dates or a mapping of dates, got {short(dates)}")
-        names = dict(dates) if isinstance(dates, Mapping) else dict.fromkeys(dates, "Holiday")
-        for day, name in names.items():
-            if not isinstance(day, date) or isinstance(day, datetime):
-                raise InvalidTypeError(
-                    f"holiday {short(day)} is not a date (a datetime never matches a day)"
-                )
-            if not isinstance(name, str):
-                raise InvalidTypeError(f"the name of holiday {day} must be text, got {short(name)}")
+        if isinstance(dates, Mapping):
+            names = _freeze_names(dates)
+        else:
+            names = _freeze_names(dict.fromkeys(map(_checked_day, dates), "Holiday"))
         covered = checked_years(years if years is not None else {day.year for day in names})
         return cls(names, covered)
 
@@ -275,6 +287,9 @@ class HolidaySet:
 
     def between(self, start: date, end: date) -> list[tuple[date, str]]:
         """Holidays in ``[start, end)`` as ``(date, name)`` pairs, in order."""
+        for value in (start, end):
+            if not isinstance(value, date) or isinstance(value, datetime):
+                raise InvalidTypeError(f"between takes two dates, got {short(value)}")
         return [(day, name) for day, name in self.names.items() if start <= day < end]
 
     def __or__(self, other: HolidaySet) -> HolidaySet:

@@ -13,7 +13,7 @@ from datetime import time
 
 import attrs
 
-from servicekit.errors import InvalidCalendarError, short
+from servicekit.errors import InvalidCalendarError, InvalidTypeError, short
 
 DAY = 86_400
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -43,6 +43,9 @@ class WallInterval:
 
     @end.validator
     def _check(self, _: attrs.Attribute[int], end: int) -> None:
+        for value in (self.start, end):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise InvalidTypeError(f"interval bounds are whole seconds, got {short(value)}")
         whole_day = self.start == 0 and end == DAY
         if not (
             0 <= self.start < 2 * DAY and self.start < end and (end - self.start < DAY or whole_day)

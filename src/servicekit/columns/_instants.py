@@ -43,11 +43,6 @@ class Column:
     label: Hashable = None
 
 
-def _shown(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
 def _unit_scaled(np: Any, raw: Array, unit: str, name: str) -> tuple[Array, Array]:
     """int64 ticks of ``unit`` as microseconds (floored), and the NaT mask."""
     if unit not in _PER_US:
@@ -119,7 +114,7 @@ def instants(value: object, name: str) -> Column:
         return Column(values=ints, missing=missing, kind="numpy", name=name)
     raise InvalidInputError(
         f"{name}: expected a tz-aware pandas Series/DatetimeIndex, a NumPy datetime64 "
-        f"array or a tz-aware datetime, got {_shown(value)}"
+        f"array or a tz-aware datetime, got {short(value)}"
     )
 
 
@@ -157,7 +152,7 @@ def durations(value: object, name: str) -> Column:
         return Column(values=ints, missing=missing, kind="numpy", name=name)
     raise InvalidInputError(
         f"{name}: expected a timedelta, a timedelta64 Series/TimedeltaIndex or a NumPy "
-        f"timedelta64 array, got {_shown(value)}"
+        f"timedelta64 array, got {short(value)}"
     )
 
 
@@ -188,7 +183,7 @@ def integers(value: object, name: str) -> Column:
             values, missing = value.astype(np.int64), np.zeros(len(value), bool)
         return Column(values=values, missing=missing, kind=kind, name=name, index=index)
     raise InvalidInputError(
-        f"{name}: expected an int or a column of whole numbers, got {_shown(value)}"
+        f"{name}: expected an int or a column of whole numbers, got {short(value)}"
     )
 
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
+from servicekit._checks import collection, finite, of_kind
 from servicekit._time import from_us, require_aware, to_us
 from servicekit.calendars import Calendar
 from servicekit.durations import checked_duration, format_duration
@@ -319,13 +320,22 @@ class SlotCounts:
     rates: tuple[float, ...] = attrs.field(init=False, repr=False, eq=False)
     """Contacts per hour open in each slot."""
 
-    @rates.default
-    def _rates(self) -> tuple[float, ...]:
+    def __attrs_post_init__(self) -> None:  # checks first, then the rates
+        of_kind(self.grid, SlotGrid, "grid")
+        counts = tuple(finite("counts", n, low=0) for n in collection(self.counts, "counts"))
+        if len(counts) != len(self.grid.slots):
+            raise InvalidInputError(
+                f"counts: {len(counts)} values for {len(self.grid.slots)} slots"
+            )
+        finite("closed", self.closed, low=0)
+        finite("outside", self.outside, low=0)
         hour = timedelta(hours=1)
-        return tuple(
+        rates = tuple(
             count / (item.open_time / hour)
-            for count, item in zip(self.counts, self.grid.slots, strict=True)
+            for count, item in zip(counts, self.grid.slots, strict=True)
         )
+        object.__setattr__(self, "counts", counts)
+        object.__setattr__(self, "rates", rates)
 
     @property
     def total(self) -> float:

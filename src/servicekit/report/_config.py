@@ -12,12 +12,18 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from servicekit._checks import checked_name, config_object, fraction, optional_of, whole
+from servicekit._checks import checked_name, config_object, fraction, of_kind, optional_of, whole
 from servicekit._time import zone
 from servicekit.calendars import Calendar, CombinedCalendar
 from servicekit.calendars._config import calendar_reference
 from servicekit.durations import checked_duration
-from servicekit.errors import ConfigError, InvalidInputError, ServicekitError, short
+from servicekit.errors import (
+    ConfigError,
+    InvalidInputError,
+    InvalidTypeError,
+    ServicekitError,
+    short,
+)
 from servicekit.escalation import RuleSet
 from servicekit.qa import Scorecard
 from servicekit.sla import PolicySet
@@ -117,7 +123,12 @@ class InsightSettings:
     topic_field: str | None = attrs.field(default=None, validator=_topic_field)
 
 
-def _calendars(value: Mapping[str, Calendar]) -> Mapping[str, Calendar]:
+def _calendars(value: object) -> Mapping[str, Calendar]:
+    if not isinstance(value, Mapping):
+        raise InvalidTypeError(f"calendars must map names to calendars, got {short(value)}")
+    for name, calendar in value.items():
+        checked_name(name, "a calendar name")
+        of_kind(calendar, Calendar, f"calendars[{name!r}]")
     return dict(value)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from servicekit._checks import short
+from servicekit._checks import collection, of_kind, short
 from servicekit.errors import InvalidInputError
 from servicekit.qa import AgentQuality, Calibration, Review, Scorecard, calibrate, iqs
 
@@ -115,7 +115,8 @@ def qa_section(scorecard: Scorecard, reviews: Iterable[Review]) -> QASection:
         InvalidInputError: something other than a review, ratings that do not fit the
             scorecard, a reviewer who reviewed one conversation twice.
     """
-    given = list(reviews)
+    of_kind(scorecard, Scorecard, "scorecard")
+    given = list(collection(reviews, "reviews"))
     agents = iqs(scorecard, given)  # checks every review against the scorecard
     rows = calibration_rows(scorecard, given)
     reviewers: dict[str, set[str]] = {}

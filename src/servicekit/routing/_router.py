@@ -24,6 +24,7 @@ from servicekit._checks import (
     of_kind,
     shallow,
     short,
+    whole,
 )
 from servicekit.durations import format_duration
 from servicekit.errors import ConfigError, InvalidInputError, InvalidTypeError, join_path
@@ -117,7 +118,8 @@ class Router:
 
     def relaxed(self, requirements: Requirements, steps: int) -> Requirements:
         """``requirements`` after the first ``steps`` overflow steps."""
-        for step in self.overflow[:steps]:
+        of_kind(requirements, Requirements, "requirements")
+        for step in self.overflow[: whole("steps", steps, low=0)]:
             requirements = step.relax(requirements)
         return requirements
 

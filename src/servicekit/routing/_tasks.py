@@ -185,6 +185,7 @@ class Requirements:
     @classmethod
     def of(cls, task: Task) -> Requirements:
         """The task's own requirements, before any overflow."""
+        of_kind(task, Task, "task")
         return cls(
             channel=task.channel,
             priority=task.priority,

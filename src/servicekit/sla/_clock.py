@@ -13,7 +13,7 @@ import attrs
 from servicekit._checks import flag, short
 from servicekit._time import ONE_MICROSECOND, from_us
 from servicekit.durations import format_duration
-from servicekit.errors import InvalidInputError
+from servicekit.errors import InvalidInputError, InvalidTypeError
 from servicekit.sla._meter import Meter, Spans, counted, crossing
 from servicekit.sla._metrics import ClockState, Metric
 from servicekit.tickets import Priority, Status
@@ -241,6 +241,8 @@ class Clock:
     def reaches(self, amount: timedelta) -> datetime | None:
         """The instant the clock had counted ``amount`` (> 0), or will have if it keeps
         counting; ``None`` if it has not and is not counting now."""
+        if not isinstance(amount, timedelta):
+            raise InvalidTypeError(f"amount must be a timedelta, got {short(amount)}")
         at = self._reaches_us(max(1, amount // ONE_MICROSECOND))
         return None if at is None else from_us(at, self._tz)
 

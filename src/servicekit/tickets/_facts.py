@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 import attrs
 
 from servicekit._time import require_aware
-from servicekit.errors import InvalidInputError
+from servicekit.calendars import Calendar
+from servicekit.errors import InvalidInputError, InvalidTypeError, short
 from servicekit.tickets._enums import Author, Status
 from servicekit.tickets._events import (
     Assigned,
@@ -25,7 +26,6 @@ from servicekit.tickets._events import (
 )
 
 if TYPE_CHECKING:
-    from servicekit.calendars import Calendar
     from servicekit.tickets._ticket import History
 
 
@@ -192,6 +192,8 @@ class Facts:
             InvalidInputError: ``until`` is before the last event.
         """
         end_of_open = self.updated_at if until is None else require_aware(until, "until")
+        if calendar is not None and not isinstance(calendar, Calendar):
+            raise InvalidTypeError(f"calendar must be a calendar or None, got {short(calendar)}")
         if end_of_open < self.updated_at:
             raise InvalidInputError(
                 f"until={end_of_open.isoformat()} is before the last event at "
