@@ -91,7 +91,8 @@ def _expandable(rule: rrule) -> rrule:
     """``rule`` if it can be expanded within the bounds of the module docstring."""
 
     def refuse(why: str) -> InvalidCalendarError:
-        return InvalidCalendarError("rule", f"{short(str(rule))} {why}")
+        line = str(rule).rpartition("\n")[2]  # its RRULE line: the DTSTART line is fine
+        return InvalidCalendarError("rule", f"{short(line)} {why}")
 
     if _part(rule, "freq") > DAILY:
         raise refuse(
