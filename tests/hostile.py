@@ -1,5 +1,5 @@
 """Hostile arguments for every public call: the promise of DESIGN.md principle 3 as a
-test helper (issue #20). Each package's ``test_hostile.py`` lists its calls as
+test helper (issue #20). Each package's ``hostile_recipes.py`` lists its calls as
 :class:`Call` recipes (a valid set of arguments); the tests replace one argument at a
 time with a wrong-kind, boundary or huge value and check that the call either
 succeeds or raises a :class:`~servicekit.errors.ServicekitError`, within a second of

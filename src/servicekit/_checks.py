@@ -316,24 +316,6 @@ def of_kind(value: object, kind: type[T] | tuple[type[Any], ...], what: str) -> 
     return value
 
 
-def sequence_of(value: object, kind: type[T], what: str) -> tuple[T, ...]:
-    """``value`` (an iterable that is not text or a mapping) as a tuple of ``kind``;
-    ``what`` names the argument (``"agents"``).
-
-    >>> sequence_of(None, int, "agents")
-    Traceback (most recent call last):
-    ...
-    servicekit.errors.InvalidTypeError: agents must be an iterable of int, got None
-    """
-    if not isinstance(value, Iterable) or isinstance(value, str | bytes | Mapping):
-        raise InvalidTypeError(f"{what} must be an iterable of {kind.__name__}, got {short(value)}")
-    found = tuple(value)
-    for item in found:
-        if not isinstance(item, kind):
-            raise InvalidTypeError(f"{what}: expected {kind.__name__} items, got {short(item)}")
-    return found
-
-
 def field_checked(kind: type[Any], name: str, value: object) -> object:
     """``value`` run through the converter and validator of the attrs field ``name`` of
     ``kind`` on its own, as the constructor would: how a config reader names the field

@@ -130,9 +130,7 @@ class Backtest:
 
 def _buckets(value: object, horizon: int) -> tuple[tuple[int, int], ...]:
     if not isinstance(value, Sequence) or isinstance(value, str) or not value:
-        raise InvalidInputError(
-            f"buckets must be (first, last) day pairs, got {short(value)}"[:120]
-        )
+        raise InvalidInputError(f"buckets must be (first, last) day pairs, got {short(value)}")
     found = []
     for pair in value:
         if (
@@ -141,9 +139,7 @@ def _buckets(value: object, horizon: int) -> tuple[tuple[int, int], ...]:
             or not all(isinstance(n, int) and not isinstance(n, bool) for n in pair)
             or not 1 <= pair[0] <= pair[1]
         ):
-            raise InvalidInputError(
-                f"a bucket must be (first, last) days >= 1, got {short(pair)}"[:120]
-            )
+            raise InvalidInputError(f"a bucket must be (first, last) days >= 1, got {short(pair)}")
         if pair[0] <= horizon:
             found.append((pair[0], min(pair[1], horizon)))
     return tuple(found)
@@ -236,13 +232,13 @@ def backtest(
     ('4-week average', datetime.date(2026, 3, 30))
     """
     if not isinstance(history, SlotCounts):
-        raise InvalidInputError(f"history must be SlotCounts, got {short(history)}"[:120])
+        raise InvalidInputError(f"history must be SlotCounts, got {short(history)}")
     chosen = default_methods() if methods is None else methods
     if not isinstance(chosen, Mapping) or not chosen:
-        raise InvalidInputError(f"methods must map names to methods, got {short(methods)}"[:120])
+        raise InvalidInputError(f"methods must map names to methods, got {short(methods)}")
     for name, method in chosen.items():
         if not isinstance(name, str) or not callable(method):
-            raise InvalidInputError(f"methods: {short(name)} must name a callable method"[:120])
+            raise InvalidInputError(f"methods: {short(name)} must name a callable method")
     ahead = _whole("horizon", horizon, 1, 56)
     first = _whole("warmup", warmup, 7, 364)
     every = _whole("step", step, 1, 28)
@@ -309,7 +305,7 @@ def _score(
         or forecast.grid.days != ahead
     ):
         raise InvalidInputError(
-            f"method {short(name)} must return a Forecast of {ahead} days from {origin}"[:120]
+            f"method {short(name)} must return a Forecast of {ahead} days from {origin}"
         )
     grid = history.grid
     for item, value in zip(forecast.grid.slots, forecast.values, strict=True):

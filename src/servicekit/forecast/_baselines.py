@@ -40,7 +40,7 @@ def _like(value: object) -> int | None:
         days = ()
     if len(days) != 1:
         raise InvalidInputError(
-            f"like must be 'skip' or one weekday ('sun', 'sat', ...), got {short(value)}"[:120]
+            f"like must be 'skip' or one weekday ('sun', 'sat', ...), got {short(value)}"
         )
     return days[0]
 
@@ -63,7 +63,7 @@ class Profiles:
         elif isinstance(holidays, Container) and not isinstance(holidays, str | bytes):
             chosen = holidays
         else:
-            raise InvalidInputError(f"holidays must be a set of dates, got {short(holidays)}"[:120])
+            raise InvalidInputError(f"holidays must be a set of dates, got {short(holidays)}")
         index = _like(like)
         days: dict[int, list[date]] = {weekday: [] for weekday in range(7)}
         profiles = cls(chosen, index, days)
@@ -229,7 +229,7 @@ def _forecast(
     method: str,
 ) -> Forecast:
     if not isinstance(history, SlotCounts):
-        raise InvalidInputError(f"history must be SlotCounts, got {short(history)}"[:120])
+        raise InvalidInputError(f"history must be SlotCounts, got {short(history)}")
     origin = check_day("start", start)
     span = check_days("days", days)
     if origin < history.grid.start + timedelta(days=1):

@@ -45,7 +45,7 @@ def check_slot_length(value: object) -> timedelta:
 def check_day(name: str, value: object) -> date:
     """A ``date`` (not a ``datetime``)."""
     if isinstance(value, datetime) or not isinstance(value, date):
-        raise InvalidInputError(f"{name} must be a date, got {short(value)}"[:120])
+        raise InvalidInputError(f"{name} must be a date, got {short(value)}")
     return value
 
 
@@ -218,7 +218,7 @@ def slot_grid(calendar: Calendar, *, start: date, days: int, slot: object = "30m
     (65, 'Tue 2026-04-07 09:00', 'Sat 2026-04-11 15:00')
     """
     if not isinstance(calendar, Calendar):
-        raise InvalidInputError(f"calendar must be a Calendar, got {short(calendar)}"[:120])
+        raise InvalidInputError(f"calendar must be a Calendar, got {short(calendar)}")
     first = check_day("start", start)
     count = check_days("days", days)
     length = check_slot_length(slot)
@@ -278,7 +278,7 @@ def slot_grid(calendar: Calendar, *, start: date, days: int, slot: object = "30m
 
 def _weight(value: object, position: int) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise InvalidInputError(f"counts[{position}] must be a number, got {short(value)}"[:120])
+        raise InvalidInputError(f"counts[{position}] must be a number, got {short(value)}")
     if value < 0:
         raise InvalidInputError(f"counts[{position}] cannot be negative, got {short(value)}")
     return float(value)
@@ -289,16 +289,14 @@ def _instant(value: object, position: int) -> int:
         value = value.created_at
     if not isinstance(value, datetime):
         raise InvalidInputError(
-            f"instants[{position}] must be an aware datetime or a Ticket, got {short(value)}"[:120]
+            f"instants[{position}] must be an aware datetime or a Ticket, got {short(value)}"
         )
     try:
         return to_us(require_aware(value, f"instants[{position}]"))
     except ServicekitError:
         raise
     except (OverflowError, ValueError) as exc:  # an offset beyond datetime's range
-        raise InvalidInputError(
-            f"instants[{position}]: {short(value)} has no instant"[:120]
-        ) from exc
+        raise InvalidInputError(f"instants[{position}]: {short(value)} has no instant") from exc
 
 
 @attrs.frozen(kw_only=True)
@@ -400,18 +398,14 @@ def contacts_per_slot(
     )
     column: object = instants
     if isinstance(column, str | bytes) or not isinstance(column, Iterable):
-        raise InvalidInputError(
-            f"instants must be a column of datetimes, got {short(instants)}"[:120]
-        )
+        raise InvalidInputError(f"instants must be a column of datetimes, got {short(instants)}")
     weights: Iterable[object]
     if counts is None:
         weights = _ones()
     else:
         given: object = counts
         if isinstance(given, str | bytes) or not isinstance(given, Iterable):
-            raise InvalidInputError(
-                f"counts must be a column of numbers, got {short(counts)}"[:120]
-            )
+            raise InvalidInputError(f"counts must be a column of numbers, got {short(counts)}")
         weights = given
     position = -1
     iterator = iter(weights)

@@ -76,7 +76,7 @@ def ets_forecast(
     [10, 10, 12]
     """
     if not isinstance(history, SlotCounts):
-        raise InvalidInputError(f"history must be SlotCounts, got {short(history)}"[:120])
+        raise InvalidInputError(f"history must be SlotCounts, got {short(history)}")
     origin = check_day("start", start)
     span = check_days("days", days)
     if isinstance(weeks, bool) or not isinstance(weeks, int) or not 2 <= weeks <= 12:
@@ -205,7 +205,7 @@ def mstl_forecast(
     ([10, 10, 12], 'MSTL (4 weeks, statsmodels)')
     """
     if not isinstance(history, SlotCounts):
-        raise InvalidInputError(f"history must be SlotCounts, got {short(history)}"[:120])
+        raise InvalidInputError(f"history must be SlotCounts, got {short(history)}")
     origin = check_day("start", start)
     span = check_days("days", days)
     if isinstance(weeks, bool) or not isinstance(weeks, int) or not 3 <= weeks <= 12:

@@ -112,7 +112,7 @@ class VendorMap:
         """
         if not isinstance(data, Mapping):
             raise ConfigError(
-                "", f"expected a mapping of statuses/priorities/channels, got {short(data)}"[:120]
+                "", f"expected a mapping of statuses/priorities/channels, got {short(data)}"
             )
         unknown = sorted(set(map(str, data)) - {"statuses", "priorities", "channels"})
         if unknown:
@@ -150,7 +150,7 @@ class VendorMap:
 def _section(data: Mapping[str, Any], name: str) -> Mapping[str, Any]:
     section = data.get(name, {})
     if not isinstance(section, Mapping):
-        raise ConfigError(name, f"expected a mapping of vendor names, got {short(section)}"[:120])
+        raise ConfigError(name, f"expected a mapping of vendor names, got {short(section)}")
     return section
 
 

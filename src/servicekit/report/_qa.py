@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from servicekit._checks import collection, of_kind, short
+from servicekit._checks import checked_items, of_kind, short
 from servicekit.errors import InvalidInputError
 from servicekit.qa import AgentQuality, Calibration, Review, Scorecard, calibrate, iqs
 
@@ -116,7 +116,7 @@ def qa_section(scorecard: Scorecard, reviews: Iterable[Review]) -> QASection:
             scorecard, a reviewer who reviewed one conversation twice.
     """
     of_kind(scorecard, Scorecard, "scorecard")
-    given = list(collection(reviews, "reviews"))
+    given = list(checked_items(reviews, Review, "review"))
     agents = iqs(scorecard, given)  # checks every review against the scorecard
     rows = calibration_rows(scorecard, given)
     reviewers: dict[str, set[str]] = {}

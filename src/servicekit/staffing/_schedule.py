@@ -68,7 +68,7 @@ def _clock(value: object, name: str) -> timedelta:
             raise InvalidInputError(f"{name} must be a wall-clock time, got {short(value)}")
         moment = timedelta(hours=parsed.hour, minutes=parsed.minute, seconds=parsed.second)
     else:
-        raise InvalidInputError(f"{name} must be a clock time 'HH:MM', got {short(value)}"[:120])
+        raise InvalidInputError(f"{name} must be a clock time 'HH:MM', got {short(value)}")
     if not timedelta(0) <= moment < timedelta(days=1) or moment.microseconds:
         raise InvalidInputError(
             f"{name} must be a time of day in whole seconds, got {short(value)}"
@@ -203,7 +203,7 @@ def _tour_patterns(value: object) -> tuple[frozenset[int], ...]:
     patterns: list[frozenset[int]] = []
     for item in items:
         if not isinstance(item, str):
-            raise InvalidInputError(f"a tour pattern must be a string, got {short(item)}"[:120])
+            raise InvalidInputError(f"a tour pattern must be a string, got {short(item)}")
         on, slash, off = item.partition("/")
         if slash:
             if not (on.isdigit() and off.isdigit() and int(on) + int(off) == 7 and int(on) >= 1):
@@ -431,9 +431,7 @@ class Schedule:
         (True, 'a-1')
         """
         if not isinstance(agent, AgentState):
-            raise InvalidInputError(
-                f"agent must be an AgentState template, got {short(agent)}"[:120]
-            )
+            raise InvalidInputError(f"agent must be an AgentState template, got {short(agent)}")
         return tuple(
             (attrs.evolve(agent, id=f"{agent.id}-{n}"), shift)
             for n, shift in enumerate(self.shift_calendars(tz), start=1)
@@ -631,7 +629,7 @@ def _steps(table: StaffingTable, floor: float) -> list[tuple[int, list[float], l
 
 def _check_table(table: object) -> StaffingTable:
     if not isinstance(table, StaffingTable):
-        raise InvalidInputError(f"table must be a StaffingTable, got {short(table)}"[:120])
+        raise InvalidInputError(f"table must be a StaffingTable, got {short(table)}")
     interval = table.interval
     if timedelta(days=1) % interval or interval < timedelta(minutes=1):
         raise InvalidInputError(
@@ -650,13 +648,11 @@ def _limits(value: object) -> dict[int, int]:
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        raise InvalidInputError(f"day_limits must map weekdays to counts, got {short(value)}"[:120])
+        raise InvalidInputError(f"day_limits must map weekdays to counts, got {short(value)}")
     limits = {}
     for key, limit in value.items():
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
-            raise InvalidInputError(
-                f"day_limits.{key} must be a count >= 0, got {short(limit)}"[:120]
-            )
+            raise InvalidInputError(f"day_limits.{key} must be a count >= 0, got {short(limit)}")
         for day in _days(key):
             limits[day] = limit
     return limits
@@ -665,12 +661,10 @@ def _limits(value: object) -> dict[int, int]:
 def _shift_list(value: object) -> tuple[Shift, ...]:
     items = (value,) if isinstance(value, Shift) else value
     if not isinstance(items, Sequence) or isinstance(items, str) or not items:
-        raise InvalidInputError(
-            f"shifts must be one or more Shift values, got {short(value)}"[:120]
-        )
+        raise InvalidInputError(f"shifts must be one or more Shift values, got {short(value)}")
     for item in items:
         if not isinstance(item, Shift):
-            raise InvalidInputError(f"not a Shift: {short(item)}"[:120])
+            raise InvalidInputError(f"not a Shift: {short(item)}")
     return tuple(items)
 
 
